@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Empty strings count as unset, so `FOO= npm start` behaves like leaving FOO out.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((v) => (v === '' || v === undefined ? fallback : v), schema);
+
+// Values of these never reach a log line, not even in an error about them.
+const SECRET = /SECRET|KEY|PASSWORD|DATABASE_URL/;
+
+const port = z.coerce.number().int().min(1).max(65535);
+const millis = z.coerce.number().int().min(0);
+
+const Env = z
+  .object({
+    PORT: withDefault(port, 8787),
+    DATA_DIR: withDefault(z.string(), './.data'),
+    DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/ })),
+    PUBLIC_URL: optional(z.url()),
+    AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    PG_PORT: withDefault(port, 54329),
+    ZERO_PORT: withDefault(port, 4848),
+    ZERO_PUBLIC_URL: optional(z.url()),
+    MUSIC_PROVIDER: withDefault(z.enum(['local', 'musicgpt']), 'local'),
+    MUSICGPT_API_KEY: optional(z.string()),
+    MUSICGPT_API_URL: withDefault(z.url(), 'https://api.musicgpt.com/api/public/v1'),
+    GROQ_API_KEY: optional(z.string()),
+    GROQ_MODEL: withDefault(z.string(), 'openai/gpt-oss-120b'),
+    GROQ_BASE_URL: optional(z.url()),
+    STRIPE_SECRET_KEY: optional(z.string()),
+    STRIPE_WEBHOOK_SECRET: optional(z.string()),
+    ENGINE_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(64), 1),
+    ZERO_RESTART_MAX_MS: withDefault(millis, 10_000),
+    LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MUSIC_PROVIDER === 'musicgpt' && !env.MUSICGPT_API_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MUSICGPT_API_KEY'],
+        message: 'is required when MUSIC_PROVIDER=musicgpt',
+      });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_WEBHOOK_SECRET'],
+        message: 'is required when STRIPE_SECRET_KEY is set',
+      });
+    }
+  });
+
+export type Config = ReturnType<typeof toConfig>;
+
+/** Thrown when the environment is wrong; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function toConfig(env: z.output<typeof Env>) {
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    port: env.PORT,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    authSecret: env.AUTH_SECRET,
+    pgPort: env.PG_PORT,
+    zeroPort: env.ZERO_PORT,
+    zeroPublicUrl: env.ZERO_PUBLIC_URL,
+    provider: env.MUSIC_PROVIDER,
+    musicgpt: { apiKey: env.MUSICGPT_API_KEY, apiUrl: env.MUSICGPT_API_URL.replace(/\/$/, '') },
+    writer: env.GROQ_API_KEY ? ('groq' as const) : ('local' as const),
+    groq: { apiKey: env.GROQ_API_KEY, model: env.GROQ_MODEL, baseUrl: env.GROQ_BASE_URL },
+    payments: env.STRIPE_SECRET_KEY ? ('stripe' as const) : ('demo' as const),
+    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET },
+    engineConcurrency: env.ENGINE_CONCURRENCY,
+    zeroRestartMaxMs: env.ZERO_RESTART_MAX_MS,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** Parses the environment once; fails naming each bad variable and why. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const got = SECRET.test(name) ? 'a hidden value' : JSON.stringify(env[name] ?? null);
+      return `  ${name}: ${issue.message} (got ${got})`;
+    });
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return toConfig(parsed.data);
+}

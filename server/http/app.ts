@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { healthRoutes } from '../health/routes.ts';
+import { sessionRoutes } from '../session/routes.ts';
+import { zeroRoutes } from '../sync/zero-endpoints.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+import { httpError, onError } from './errors.ts';
+import { pwaRoutes } from './static.ts';
+
+/** The whole HTTP surface: API under /api, the PWA everywhere else. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
+    await next();
+  });
+  app.onError(onError);
+
+  app.route('/api/health', healthRoutes(deps));
+  app.route('/api/session', sessionRoutes(deps));
+  app.route('/api/zero', zeroRoutes(deps));
+  app.get('/api/config', (c) =>
+    c.json({
+      // Null means "the page's own host on zeroPort": phones on a LAN reach the same machine.
+      syncUrl: deps.config.zeroPublicUrl ?? null,
+      zeroPort: deps.config.zeroPort,
+      provider: deps.config.provider,
+      payments: deps.config.payments,
+    }),
+  );
+  app.all('/api/*', (c) => {
+    throw httpError(404, `no such endpoint: ${c.req.method} ${c.req.path}`);
+  });
+  if (deps.distDir) app.route('/', pwaRoutes(deps.distDir));
+  return app;
+}

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { loadAuthSecret } from './auth/secret.ts';
+import { tokenSigner } from './auth/token.ts';
+import { ensureClientBuild } from './build/client.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { createApp } from './http/app.ts';
+import { logger } from './log.ts';
+import { startZeroCache, type ZeroCache } from './sync/zero-cache.ts';
+
+const log = logger('refrain');
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DIST_DIR = path.join(ROOT, 'dist');
+
+export interface Stack {
+  url: string;
+  db: Database;
+  zeroCache: ZeroCache;
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings up every part in dependency order (build, Postgres, migrations, API, zero-cache) and
+ * stops in reverse. A failure part-way stops what already started, so nothing is left behind.
+ */
+export async function startStack(config: Config): Promise<Stack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((err) => log.error('stop failed', { error: String(err) }));
+    }
+    stops.length = 0;
+  };
+  try {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    await ensureClientBuild(ROOT, DIST_DIR);
+
+    const db = await openDatabase(config);
+    stops.push(db.close);
+    await migrate(db.sql);
+
+    let zeroCache: ZeroCache | undefined;
+    const app = createApp({
+      config,
+      sql: db.sql,
+      tokens: tokenSigner(loadAuthSecret(config.dataDir, config.authSecret)),
+      isSyncUp: async () => (zeroCache ? zeroCache.isUp() : false),
+      distDir: DIST_DIR,
+    });
+    const server = await listen(app.fetch, config.port);
+    stops.push(() => closeServer(server));
+
+    zeroCache = startZeroCache(config, db.url, `http://127.0.0.1:${config.port}`);
+    stops.push(() => zeroCache!.stop());
+    await zeroCache.waitUntilUp(120_000);
+
+    return { url: config.publicUrl, db, zeroCache, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server as Server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Open keep-alive and WebSocket connections would hold close() forever.
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.ts';
+
+const { baseUrl } = inject('stack');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+it('the PWA shell renders, starts a guest session and syncs through Zero', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(baseUrl);
+  await page.getByRole('heading', { name: 'Refrain', level: 1 }).waitFor({ timeout: 30_000 });
+  // "Nothing here yet." only shows once Zero answered the query completely.
+  await page.getByTestId('empty-state').getByText('Nothing here yet.').waitFor({ timeout: 30_000 });
+  const session = await page.evaluate(() => localStorage.getItem('refrain.session'));
+  expect(JSON.parse(session!).ownerId).toMatch(/^[0-9a-f-]{36}$/);
+  const manifest = await page.evaluate(async () => {
+    const link = document.querySelector('link[rel="manifest"]')?.getAttribute('href');
+    return link ? (await fetch(link)).json() : null;
+  });
+  expect(manifest).toMatchObject({ short_name: 'Refrain', display: 'standalone' });
+  expect(errors).toEqual([]);
+  await context.close();
+});

@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.ts';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A running `npm start` equivalent in its own DATA_DIR, on its own ports. */
+export interface RunningStack {
+  baseUrl: string;
+  dataDir: string;
+  databaseUrl: string;
+  zeroUrl: string;
+  env: Record<string, string>;
+  child: ChildProcess;
+  output: () => string;
+  /** SIGTERM, then wait for the process to exit; resolves with its exit code. */
+  stop: () => Promise<number | null>;
+}
+
+export interface StackOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  /** Ports to reuse, so a restart keeps its URLs. */
+  ports?: { port: number; pgPort: number; zeroPort: number };
+  readyTimeoutMs?: number;
+}
+
+/** Runs server/main.ts as a child process exactly as `npm start` would, and waits for health. */
+export async function startStack(opts: StackOptions = {}): Promise<RunningStack> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'refrain-test-'));
+  const ports = opts.ports ?? {
+    port: await freePort(),
+    pgPort: await freePort(),
+    zeroPort: await freePort(2),
+  };
+  const env: Record<string, string> = {
+    PORT: String(ports.port),
+    PG_PORT: String(ports.pgPort),
+    ZERO_PORT: String(ports.zeroPort),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ZERO_LOG_LEVEL: 'warn',
+    ...opts.env,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const baseUrl = `http://127.0.0.1:${ports.port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
+      return (await health(baseUrl))?.status === 200;
+    },
+    opts.readyTimeoutMs ?? 90_000,
+    () => `server not healthy in time:\n${output}`,
+  );
+  const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
+  return {
+    baseUrl,
+    dataDir,
+    databaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${ports.pgPort}/refrain`,
+    zeroUrl: `http://127.0.0.1:${ports.zeroPort}`,
+    env,
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+export async function health(baseUrl: string): Promise<{ status: number; body: any } | null> {
+  try {
+    const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(3_000) });
+    return { status: res.status, body: await res.json() };
+  } catch {
+    return null;
+  }
+}
+
+/** Polls `check` until it returns true; the way tests wait for a condition instead of sleeping. */
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  describe: () => string = () => 'condition',
+  intervalMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Pids of live processes whose command line or working directory mentions `needle`. */
+export function processesMentioning(needle: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      let cwd = '';
+      try {
+        cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+      } catch {}
+      const state = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (state === 'Z') continue;
+      if (cmdline.includes(needle) || cwd.startsWith(needle)) found.push(Number(entry));
+    } catch {}
+  }
+  return found;
+}

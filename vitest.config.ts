@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Two suites, one command: unit tests need nothing; integration and e2e tests share one real stack
+// (embedded Postgres, migrations, zero-cache, API) started once per run by tests/setup/stack.ts.
+export default defineConfig({
+  test: {
+    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'stack',
+          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/setup/stack.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
