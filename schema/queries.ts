@@ -13,17 +13,48 @@ declare module '@rocicorp/zero' {
 }
 
 // Every read goes through here: the owner comes from the token, never from query arguments,
-// so a client cannot widen what it sees by asking for someone else's id.
+// so a client cannot widen what it sees by asking for someone else's id. Related rows are
+// filtered by owner too, not trusted through the join.
 function ownerOf(ctx: AuthContext): string {
   if (!ctx) throw new Error('not authenticated');
   return ctx.ownerId;
 }
 
+const formArgs = z.object({ formId: z.string() });
+
 export const queries = defineQueries({
   myForms: defineQuery(({ ctx }) =>
     zql.forms.where('ownerId', ownerOf(ctx)).orderBy('updatedAt', 'desc'),
   ),
-  form: defineQuery(z.object({ formId: z.string() }), ({ args, ctx }) =>
-    zql.forms.where('ownerId', ownerOf(ctx)).where('id', args.formId).one(),
+  form: defineQuery(formArgs, ({ args, ctx }) => {
+    const owner = ownerOf(ctx);
+    return zql.forms
+      .where('ownerId', owner)
+      .where('id', args.formId)
+      .related('songs', (q) => q.where('ownerId', owner).orderBy('songIndex', 'asc'))
+      .related('slots', (q) =>
+        q
+          .where('ownerId', owner)
+          .where('isCurrent', true)
+          .orderBy('songIndex', 'asc')
+          .orderBy('variationIndex', 'asc')
+          .related('takes', (t) => t.where('ownerId', owner).orderBy('takeIndex', 'asc')),
+      )
+      .related('selections', (q) => q.where('ownerId', owner))
+      .one();
+  }),
+  formSlots: defineQuery(formArgs, ({ args, ctx }) =>
+    zql.slots
+      .where('ownerId', ownerOf(ctx))
+      .where('formId', args.formId)
+      .where('isCurrent', true)
+      .orderBy('songIndex', 'asc')
+      .orderBy('variationIndex', 'asc'),
+  ),
+  draftHistory: defineQuery(formArgs, ({ args, ctx }) =>
+    zql.draftHistory
+      .where('ownerId', ownerOf(ctx))
+      .where('formId', args.formId)
+      .orderBy('id', 'desc'),
   ),
 });

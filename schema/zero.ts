@@ -1,7 +1,17 @@
-import { createBuilder, createSchema, json, number, string, table } from '@rocicorp/zero';
+import {
+  boolean,
+  createBuilder,
+  createSchema,
+  json,
+  number,
+  relationships,
+  string,
+  table,
+} from '@rocicorp/zero';
 
 // The rows Zero replicates to clients. Column names map to the snake_case SQL of
-// schema/migrations; only tables in the refrain_sync publication may appear here.
+// schema/migrations; only tables in the refrain_sync publication may appear here, and only the
+// columns a client needs (leases and ledgers stay on the server).
 const forms = table('forms')
   .columns({
     id: string(),
@@ -9,13 +19,97 @@ const forms = table('forms')
     status: string(),
     songCount: number().from('song_count'),
     draft: json(),
+    progressReady: number().from('progress_ready'),
+    progressTotal: number().from('progress_total'),
+    submittedAt: number().optional().from('submitted_at'),
     createdAt: number().from('created_at'),
     updatedAt: number().from('updated_at'),
   })
   .primaryKey('id');
 
+const songs = table('songs')
+  .columns({
+    formId: string().from('form_id'),
+    songIndex: number().from('song_index'),
+    ownerId: string().from('owner_id'),
+    brief: json(),
+  })
+  .primaryKey('formId', 'songIndex');
+
+const slots = table('slots')
+  .columns({
+    id: string(),
+    formId: string().from('form_id'),
+    songIndex: number().from('song_index'),
+    variationIndex: number().from('variation_index'),
+    attempt: number(),
+    ownerId: string().from('owner_id'),
+    isCurrent: boolean().from('is_current'),
+    status: string(),
+    preset: string(),
+    title: string().optional(),
+    musicStyle: string().optional().from('music_style'),
+    lyrics: string().optional(),
+    coverUrl: string().optional().from('cover_url'),
+    error: string().optional(),
+    submittedAt: number().optional().from('submitted_at'),
+    completedAt: number().optional().from('completed_at'),
+    createdAt: number().from('created_at'),
+    updatedAt: number().from('updated_at'),
+  })
+  .primaryKey('id');
+
+const takes = table('takes')
+  .columns({
+    id: string(),
+    slotId: string().from('slot_id'),
+    formId: string().from('form_id'),
+    ownerId: string().from('owner_id'),
+    takeIndex: number().optional().from('take_index'),
+    title: string().optional(),
+    lyrics: string().optional(),
+    durationSec: number().optional().from('duration_sec'),
+    previewUrl: string().optional().from('preview_url'),
+  })
+  .primaryKey('id');
+
+const selections = table('selections')
+  .columns({
+    formId: string().from('form_id'),
+    songIndex: number().from('song_index'),
+    ownerId: string().from('owner_id'),
+    slotId: string().from('slot_id'),
+    takeIndex: number().from('take_index'),
+  })
+  .primaryKey('formId', 'songIndex');
+
+const draftHistory = table('draftHistory')
+  .from('draft_history')
+  .columns({
+    id: number(),
+    formId: string().from('form_id'),
+    ownerId: string().from('owner_id'),
+    field: string(),
+    value: json().optional(),
+    fieldTime: number().from('field_time'),
+    createdAt: number().from('created_at'),
+  })
+  .primaryKey('id');
+
+const formRelationships = relationships(forms, ({ many }) => ({
+  songs: many({ sourceField: ['id'], destField: ['formId'], destSchema: songs }),
+  slots: many({ sourceField: ['id'], destField: ['formId'], destSchema: slots }),
+  takes: many({ sourceField: ['id'], destField: ['formId'], destSchema: takes }),
+  selections: many({ sourceField: ['id'], destField: ['formId'], destSchema: selections }),
+}));
+
+const slotRelationships = relationships(slots, ({ many }) => ({
+  takes: many({ sourceField: ['id'], destField: ['slotId'], destSchema: takes }),
+}));
+
 export const schema = createSchema({
-  tables: [forms],
+  tables: [forms, songs, slots, takes, selections, draftHistory],
+  relationships: [formRelationships, slotRelationships],
 });
 
 export const zql = createBuilder(schema);

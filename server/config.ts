@@ -33,6 +33,14 @@ const Env = z
     STRIPE_WEBHOOK_SECRET: optional(z.string()),
     ENGINE_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(64), 1),
     ZERO_RESTART_MAX_MS: withDefault(millis, 10_000),
+    RUN_ZERO_CACHE: withDefault(z.enum(['true', 'false']), 'true'),
+    SLOT_LEASE_MS: withDefault(millis, 60_000),
+    WEBHOOK_GRACE_MS: withDefault(millis, 120_000),
+    RECONCILE_AFTER_MS: withDefault(millis, 180_000),
+    RECONCILE_INTERVAL_MS: withDefault(z.coerce.number().int().min(10), 5_000),
+    GENERATION_TIMEOUT_MS: withDefault(millis, 600_000),
+    PROVIDER_MAX_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(50), 8),
+    MAX_AUDIO_BYTES: withDefault(z.coerce.number().int().min(1024), 50 * 1024 * 1024),
     LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   })
   .superRefine((env, ctx) => {
@@ -78,6 +86,16 @@ function toConfig(env: z.output<typeof Env>) {
     stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET },
     engineConcurrency: env.ENGINE_CONCURRENCY,
     zeroRestartMaxMs: env.ZERO_RESTART_MAX_MS,
+    runZeroCache: env.RUN_ZERO_CACHE === 'true',
+    timing: {
+      slotLeaseMs: env.SLOT_LEASE_MS,
+      webhookGraceMs: env.WEBHOOK_GRACE_MS,
+      reconcileAfterMs: env.RECONCILE_AFTER_MS,
+      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+      generationTimeoutMs: env.GENERATION_TIMEOUT_MS,
+    },
+    providerMaxAttempts: env.PROVIDER_MAX_ATTEMPTS,
+    maxAudioBytes: env.MAX_AUDIO_BYTES,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -9,9 +9,15 @@ import { ensureClientBuild } from './build/client.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { AudioStorage } from './audio/storage.ts';
 import { createApp } from './http/app.ts';
+import { createProvider } from './providers/index.ts';
+import { Generation } from './slots/generation.ts';
+import { Reconciler } from './slots/reconciler.ts';
+import { urlSigner } from './slots/tokens.ts';
+import { createWriter } from './writer/index.ts';
 import { logger } from './log.ts';
-import { startZeroCache, type ZeroCache } from './sync/zero-cache.ts';
+import { isZeroCacheUp, startZeroCache, type ZeroCache } from './sync/zero-cache.ts';
 
 const log = logger('refrain');
 
@@ -21,7 +27,7 @@ export const DIST_DIR = path.join(ROOT, 'dist');
 export interface Stack {
   url: string;
   db: Database;
-  zeroCache: ZeroCache;
+  zeroCache: ZeroCache | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,20 +51,46 @@ export async function startStack(config: Config): Promise<Stack> {
     stops.push(db.close);
     await migrate(db.sql);
 
-    let zeroCache: ZeroCache | undefined;
-    const app = createApp({
-      config,
-      sql: db.sql,
-      tokens: tokenSigner(loadAuthSecret(config.dataDir, config.authSecret)),
-      isSyncUp: async () => (zeroCache ? zeroCache.isUp() : false),
-      distDir: DIST_DIR,
+    const secret = loadAuthSecret(config.dataDir, config.authSecret);
+    const signer = urlSigner(secret);
+    const storage = new AudioStorage(path.join(config.dataDir, 'audio'), config.maxAudioBytes);
+    const provider = createProvider(config, storage);
+    const writer = createWriter({
+      groqApiKey: config.groq.apiKey,
+      groqModel: config.groq.model,
+      groqBaseUrl: config.groq.baseUrl,
     });
+    const generation = new Generation({ sql: db.sql, config, provider, writer, signer, storage });
+    provider.onComplete = (slotId, takes, taskId) => generation.acceptTakes(slotId, takes, { taskId });
+    const reconciler = new Reconciler(db.sql, config, provider, generation);
+    stops.push(async () => {
+      generation.stop();
+      await reconciler.stop();
+      await provider.close?.();
+    });
+
+    let zeroCache: ZeroCache | undefined;
+    const zeroUrl = `http://127.0.0.1:${config.zeroPort}`;
+    const app = createApp(
+      {
+        config,
+        sql: db.sql,
+        tokens: tokenSigner(secret),
+        isSyncUp: () => (zeroCache ? zeroCache.isUp() : isZeroCacheUp(zeroUrl)),
+        distDir: DIST_DIR,
+      },
+      { generation, signer, storage },
+    );
     const server = await listen(app.fetch, config.port);
     stops.push(() => closeServer(server));
+    reconciler.start();
 
-    zeroCache = startZeroCache(config, db.url, `http://127.0.0.1:${config.port}`);
-    stops.push(() => zeroCache!.stop());
-    await zeroCache.waitUntilUp(120_000);
+    // With RUN_ZERO_CACHE=false this process is one more API server for a zero-cache run elsewhere.
+    if (config.runZeroCache) {
+      zeroCache = startZeroCache(config, db.url, `http://127.0.0.1:${config.port}`);
+      stops.push(() => zeroCache!.stop());
+      await zeroCache.waitUntilUp(120_000);
+    }
 
     return { url: config.publicUrl, db, zeroCache, stop: stopAll };
   } catch (err) {

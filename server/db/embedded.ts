@@ -44,6 +44,10 @@ export async function startEmbeddedCluster(dir: string, port: number): Promise<E
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
   await waitUntilReady(child, port);
+  // After start-up its log goes to a file beside the cluster, for when something needs explaining.
+  const logFile = fs.createWriteStream(path.join(path.dirname(dir), 'postgres.log'), { flags: 'a' });
+  child.stdout!.pipe(logFile);
+  child.stderr!.pipe(logFile);
   log.info('ready', { port, pid: child.pid });
   return {
     pid: child.pid!,
@@ -138,7 +142,11 @@ function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       output = (output + text).slice(-4000);
-      if (text.includes('database system is ready to accept connections')) resolve();
+      if (text.includes('database system is ready to accept connections')) {
+        child.stderr!.off('data', onData);
+        child.stdout!.off('data', onData);
+        resolve();
+      }
     };
     child.stderr!.on('data', onData);
     child.stdout!.on('data', onData);

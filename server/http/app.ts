@@ -1,14 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { audioRoutes } from '../audio/routes.ts';
+import type { AudioStorage } from '../audio/storage.ts';
+import { formRoutes } from '../forms/routes.ts';
 import { healthRoutes } from '../health/routes.ts';
+import type { Generation } from '../slots/generation.ts';
+import type { UrlSigner } from '../slots/tokens.ts';
+import { syncRoutes } from '../sync/routes.ts';
+import { musicGptWebhookRoutes } from '../webhooks/musicgpt.ts';
+import { openApiDocument } from './openapi.ts';
 import { sessionRoutes } from '../session/routes.ts';
 import { zeroRoutes } from '../sync/zero-endpoints.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { httpError, onError } from './errors.ts';
 import { pwaRoutes } from './static.ts';
 
+export interface AppServices {
+  generation: Generation;
+  signer: UrlSigner;
+  storage: AudioStorage;
+}
+
 /** The whole HTTP surface: API under /api, the PWA everywhere else. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps, services: AppServices) {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
@@ -19,6 +33,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/session', sessionRoutes(deps));
   app.route('/api/zero', zeroRoutes(deps));
+  app.route('/api/sync', syncRoutes(deps, services.generation));
+  app.route('/api/forms', formRoutes(deps));
+  app.route('/api/audio', audioRoutes(deps, services.storage, services.signer));
+  app.route('/api/webhooks/musicgpt', musicGptWebhookRoutes(deps, services.signer, services.generation));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));
   app.get('/api/config', (c) =>
     c.json({
       // Null means "the page's own host on zeroPort": phones on a LAN reach the same machine.

@@ -63,14 +63,7 @@ export function startZeroCache(config: Config, upstreamUrl: string, apiUrl: stri
     },
   });
 
-  const isUp = async () => {
-    try {
-      const res = await fetch(`${url}/`, { signal: AbortSignal.timeout(1_000) });
-      return res.ok;
-    } catch {
-      return false;
-    }
-  };
+  const isUp = () => isZeroCacheUp(url);
 
   return Object.assign(child, {
     url,
@@ -91,4 +84,14 @@ function adminPassword(dir: string): string {
   const file = path.join(dir, 'admin-password');
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
   return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** zero-cache answers 200 on / once its initial sync is done. */
+export async function isZeroCacheUp(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/`, { signal: AbortSignal.timeout(1_000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
 }

@@ -64,11 +64,13 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     opts.readyTimeoutMs ?? 90_000,
     () => `server not healthy in time:\n${output}`,
   );
-  const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
+  const databaseUrl =
+    env.DATABASE_URL ??
+    `postgres://postgres:${encodeURIComponent(fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim())}@127.0.0.1:${ports.pgPort}/refrain`;
   return {
     baseUrl,
     dataDir,
-    databaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${ports.pgPort}/refrain`,
+    databaseUrl,
     zeroUrl: `http://127.0.0.1:${ports.zeroPort}`,
     env,
     child,

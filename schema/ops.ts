@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { DraftDoc, FieldTimes } from './draft.ts';
+
+// The operations a client queues in its outbox and sends to POST /api/sync. Ids are made by the
+// client (uuidv7), so the same op replayed from any tab or the service worker is one op.
+const formId = z.uuid();
+const songIndex = z.number().int().min(0).max(4);
+const variationIndex = z.number().int().min(0).max(2);
+
+export const OpArgs = {
+  'draft.put': z.object({ formId, draft: DraftDoc, fieldTimes: FieldTimes }),
+  'draft.restore': z.object({ formId, historyId: z.number().int().positive() }),
+  'form.submit': z.object({ formId }),
+  'generation.request': z.object({ formId, songIndex, variationIndex }),
+  'slot.retry': z.object({ slotId: z.uuid() }),
+  'selection.set': z.object({ formId, songIndex, slotId: z.uuid(), take: z.union([z.literal(1), z.literal(2)]) }),
+} as const;
+
+export type OpType = keyof typeof OpArgs;
+export const OP_TYPES = Object.keys(OpArgs) as OpType[];
+export type OpArgsOf<T extends OpType> = z.infer<(typeof OpArgs)[T]>;
+
+/** An op as it travels: args are checked per type by the server, after the envelope. */
+export const SyncOp = z.object({
+  id: z.uuid(),
+  type: z.string().min(1).max(64),
+  args: z.unknown(),
+});
+export type SyncOp = z.infer<typeof SyncOp>;
+
+export const MAX_OPS_PER_BATCH = 500;
+export const MAX_SYNC_BODY_BYTES = 1024 * 1024;
+
+export const SyncRequest = z.object({
+  clientId: z.string().min(1).max(128),
+  ops: z.array(SyncOp).max(MAX_OPS_PER_BATCH),
+});
+export type SyncRequest = z.infer<typeof SyncRequest>;
+
+export type OpStatus = 'applied' | 'duplicate' | 'rejected';
+
+/** The answer for one op. `rejected` is final: the client drops the op and shows the error. */
+export interface OpResult {
+  id: string;
+  status: OpStatus;
+  result?: unknown;
+  error?: string;
+  /** Why a rejection happened, for code: invalid, forbidden, not_found, conflict, state. */
+  code?: 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'state' | 'unknown_type';
+}
+
+export interface SyncResponse {
+  results: OpResult[];
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { DraftDoc } from '../../schema/draft.ts';
+import { OpArgs, SyncRequest } from '../../schema/ops.ts';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const bearer = [{ bearer: [] }];
+const error = { description: 'a readable error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, requestId: { type: 'string' } } } } } };
+
+/** The HTTP API as OpenAPI 3.1; request shapes come from the same zod schemas the server checks. */
+export function openApiDocument(publicUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Refrain API', version: '1' },
+    servers: [{ url: publicUrl }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        DraftDoc: json(DraftDoc),
+        SyncRequest: json(SyncRequest),
+        ...Object.fromEntries(Object.entries(OpArgs).map(([type, schema]) => [`op:${type}`, json(schema)])),
+      },
+    },
+    paths: {
+      '/api/session': {
+        post: { summary: 'Start a guest session', responses: { 201: { description: '{token, ownerId}' } } },
+      },
+      '/api/health': {
+        get: { summary: 'Health of every part', responses: { 200: { description: 'all up' }, 503: { description: 'a part is down (named in the body)' } } },
+      },
+      '/api/config': { get: { summary: 'Where to reach the sync engine; which providers are active', responses: { 200: { description: 'config' } } } },
+      '/api/sync': {
+        post: {
+          summary: 'Apply a batch of client operations, each idempotent by its id',
+          description: `Op types and their args: ${Object.keys(OpArgs).join(', ')} (see components.schemas["op:<type>"]). Each op answers applied, duplicate (replayed id, stored result) or rejected (with code and error; nothing written).`,
+          security: bearer,
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SyncRequest' } } } },
+          responses: { 200: { description: '{results: [{id, status, result?, code?, error?}]}' }, 400: error, 401: error, 413: error },
+        },
+      },
+      '/api/forms/{formId}': {
+        get: {
+          summary: "The caller's form with songs, slots (all attempts), takes and selections",
+          security: bearer,
+          parameters: [{ name: 'formId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { 200: { description: 'the form' }, 401: error, 404: error },
+        },
+      },
+      '/api/webhooks/musicgpt/{slotId}': {
+        post: {
+          summary: 'MusicGPT webhook; the URL carries an HMAC token per slot',
+          parameters: [
+            { name: 'slotId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+            { name: 'token', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          responses: { 200: { description: 'merged, or a duplicate' }, 401: error },
+        },
+      },
+      '/api/audio/{takeId}.mp3': {
+        get: {
+          summary: 'Audio of a take, with Range support; the signature comes with the take',
+          parameters: [
+            { name: 'takeId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+            { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          responses: { 200: { description: 'audio/mpeg' }, 206: { description: 'a range' }, 403: error, 404: error },
+        },
+      },
+      '/api/zero/query': { post: { summary: 'Named-query resolver called by zero-cache (owner-only reads)', security: bearer, responses: { 200: { description: 'ASTs' }, 401: error } } },
+      '/api/zero/mutate': { post: { summary: 'Called by zero-cache; Zero mutators are not used', security: bearer, responses: { 200: { description: 'results' }, 401: error } } },
+    },
+  };
+}

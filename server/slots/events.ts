@@ -1,0 +1,27 @@
+import type { Sql, TransactionSql } from 'postgres';
+
+export type GenerationEventKind =
+  | 'requested'
+  | 'claimed'
+  | 'written'
+  | 'fallback'
+  | 'submitted'
+  | 'resubmitted'
+  | 'polled'
+  | 'completed'
+  | 'failed'
+  | 'retried';
+
+/** Appends one analytics event for a slot. */
+export async function recordEvent(
+  sql: Sql | TransactionSql,
+  slotId: string,
+  formId: string | null,
+  kind: GenerationEventKind,
+  detail: Record<string, unknown> = {},
+  ms?: number,
+): Promise<void> {
+  await sql`
+    insert into generation_events (slot_id, form_id, kind, ms, detail)
+    values (${slotId}, ${formId}, ${kind}, ${ms === undefined ? null : Math.round(ms)}, ${sql.json(detail as never)})`;
+}

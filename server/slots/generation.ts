@@ -1,0 +1,229 @@
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Sql } from 'postgres';
+import type { Config } from '../config.ts';
+import { faultPoint } from '../faults.ts';
+import { logger } from '../log.ts';
+import type { MusicProvider, SubmitRequest } from '../providers/types.ts';
+import type { AudioStorage } from '../audio/storage.ts';
+import { presetsFor, type Writer } from '../writer/index.ts';
+import type { SongBrief } from '../../schema/draft.ts';
+import { lockFormOfSlot, refreshProgress } from './claim.ts';
+import { recordEvent } from './events.ts';
+import { failSlot, recordTakes, storeTakeAudio, type TakeUpdate, type TaskInfo } from './outcome.ts';
+import type { UrlSigner } from './tokens.ts';
+import { writeSlotText } from './text.ts';
+
+const log = logger('generation');
+
+export interface GenerationDeps {
+  sql: Sql;
+  config: Config;
+  provider: MusicProvider;
+  writer: Writer;
+  signer: UrlSigner;
+  storage: AudioStorage;
+}
+
+interface SlotRow {
+  id: string;
+  form_id: string;
+  song_index: number;
+  variation_index: number;
+  attempt: number;
+  status: string;
+  preset: string;
+  title: string | null;
+  music_prompt: string | null;
+  music_style: string | null;
+  lyrics: string | null;
+  lease_owner: string | null;
+  resubmits: number;
+  brief: SongBrief;
+  song_count: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs generation for slots this process claimed: write the text, make the one provider call,
+ * store the task id the moment it returns, and bring finished audio into storage. Retry policy
+ * for provider answers lives here, and only here.
+ */
+export class Generation {
+  readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly running = new Set<string>();
+  private readonly downloading = new Set<string>();
+  private stopped = false;
+
+  constructor(private readonly deps: GenerationDeps) {}
+
+  get providerName(): string {
+    return this.deps.provider.name;
+  }
+
+  /** Starts the slots this process just claimed; returns at once. */
+  start(slotIds: string[], kind: 'submit' | 'resubmit' = 'submit'): void {
+    for (const id of slotIds) {
+      if (this.running.has(id)) continue;
+      this.running.add(id);
+      void this.submit(id, kind)
+        .catch((err) => log.error('slot job failed', { slotId: id, error: String(err?.stack ?? err) }))
+        .finally(() => this.running.delete(id));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  webhookUrl(slotId: string): string {
+    const token = this.deps.signer.sign('webhook', slotId);
+    return `${this.deps.config.publicUrl}/api/webhooks/musicgpt/${slotId}?token=${token}`;
+  }
+
+  private async loadSlot(slotId: string): Promise<SlotRow | undefined> {
+    const [slot] = await this.deps.sql<SlotRow[]>`
+      select s.id, s.form_id, s.song_index, s.variation_index, s.attempt, s.status, s.preset, s.title,
+             s.music_prompt, s.music_style, s.lyrics, s.lease_owner, s.resubmits, g.brief, f.song_count
+      from slots s
+      join songs g on g.form_id = s.form_id and g.song_index = s.song_index
+      join forms f on f.id = s.form_id
+      where s.id = ${slotId}`;
+    return slot;
+  }
+
+  private async extendLease(slotId: string, extraMs: number): Promise<boolean> {
+    const rows = await this.deps.sql`
+      update slots set lease_expires_at = now() + ${this.deps.config.timing.slotLeaseMs + extraMs} * interval '1 millisecond'
+      where id = ${slotId} and lease_owner = ${this.workerId} and status = 'queued'
+      returning id`;
+    return rows.length > 0;
+  }
+
+  private async submit(slotId: string, kind: 'submit' | 'resubmit'): Promise<void> {
+    const { sql, provider, config } = this.deps;
+    let slot = await this.loadSlot(slotId);
+    if (!slot || slot.status !== 'queued' || slot.lease_owner !== this.workerId) return;
+
+    if (!slot.music_prompt) {
+      await writeSlotText(sql, this.deps.writer, slot);
+      slot = (await this.loadSlot(slotId))!;
+    }
+    faultPoint('after-claim');
+
+    const preset = presetsFor(slot.brief.occasion)[slot.variation_index]!;
+    const request: SubmitRequest = {
+      slotId,
+      seed: `${slotId}`,
+      title: slot.title ?? 'A song for you',
+      prompt: slot.music_prompt!,
+      musicStyle: slot.music_style ?? '',
+      lyrics: slot.lyrics ?? '',
+      vocals: slot.brief.vocals,
+      mood: slot.brief.mood || preset.mood,
+      occasion: slot.brief.occasion,
+      preset: preset.variation,
+      webhookUrl: this.webhookUrl(slotId),
+    };
+    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+
+    for (let attempt = 1; attempt <= config.providerMaxAttempts && !this.stopped; attempt++) {
+      const [call] = await sql<{ id: number }[]>`
+        insert into provider_calls (slot_id, provider, kind, request_hash)
+        values (${slotId}, ${provider.name}, ${kind}, ${requestHash}) returning id`;
+      const started = Date.now();
+      const result = await provider.submit(request);
+
+      if (result.kind === 'accepted') {
+        faultPoint('after-provider-accept');
+        await sql.begin(async (tx) => {
+          await lockFormOfSlot(tx, slotId);
+          await tx`
+            update provider_calls set state = 'accepted', response = ${tx.json(result.raw as never)},
+              estimated_cost_cents = ${provider.estimatedCostCents}, finished_at = now()
+            where id = ${call!.id}`;
+          await tx`
+            update slots set task_id = coalesce(task_id, ${result.taskId}),
+              conversion_ids = ${tx.json(result.conversionIds as never)},
+              status = case when status = 'queued' then 'generating' else status end,
+              submitted_at = coalesce(submitted_at, now()),
+              lease_owner = null, lease_expires_at = null, updated_at = now()
+            where id = ${slotId}`;
+          // Takes a webhook delivered before we knew the ids get their final order now.
+          await tx`
+            update takes set take_index = case conversion_id
+              when ${result.conversionIds[0]} then 1 when ${result.conversionIds[1]} then 2 else take_index end
+            where slot_id = ${slotId}`;
+          await recordEvent(tx, slotId, slot!.form_id, kind === 'submit' ? 'submitted' : 'resubmitted',
+            { taskId: result.taskId, attempt }, Date.now() - started);
+          await refreshProgress(tx, slot!.form_id);
+        });
+        return;
+      }
+
+      await sql`
+        update provider_calls set state = ${result.kind}, http_status = ${result.status ?? null},
+          response = ${sql.json({ reason: result.reason, raw: result.raw ?? null } as never)}, finished_at = now()
+        where id = ${call!.id}`;
+
+      if (result.kind === 'fatal') {
+        await failSlot(sql, slotId, result.reason);
+        return;
+      }
+      if (result.maybeAccepted) {
+        // The provider may hold a task we never heard of: a blind retry could pay twice. Leave the
+        // call open and the lease expired; reconciliation waits for a late webhook first.
+        await sql`update provider_calls set state = 'sending' where id = ${call!.id}`;
+        await sql`update slots set lease_expires_at = now() where id = ${slotId} and lease_owner = ${this.workerId}`;
+        return;
+      }
+      const backoff = Math.min(60_000, 500 * 2 ** (attempt - 1));
+      const delay = result.retryAfterMs ?? backoff * (0.5 + Math.random() / 2);
+      log.warn('provider busy; retrying', { slotId, status: result.status, inMs: Math.round(delay) });
+      if (!(await this.extendLease(slotId, delay))) return;
+      await sleep(delay);
+    }
+    if (!this.stopped) {
+      await failSlot(sql, slotId, `the music provider stayed busy after ${config.providerMaxAttempts} attempts; try again`);
+    }
+  }
+
+  /** Merges takes (from a webhook or a poll) and fetches any audio not yet stored. */
+  async acceptTakes(slotId: string, takes: TakeUpdate[], info: TaskInfo = {}): Promise<void> {
+    if (!(await recordTakes(this.deps.sql, slotId, takes, info))) return;
+    await this.fetchAudio(slotId);
+  }
+
+  /** Downloads every take of the slot that has a provider URL but no stored file. */
+  async fetchAudio(slotId: string): Promise<void> {
+    const { sql, storage } = this.deps;
+    const pending = await sql<{ id: string; conversion_id: string; remote_audio_url: string }[]>`
+      select id, conversion_id, remote_audio_url from takes
+      where slot_id = ${slotId} and remote_audio_url is not null and audio_file is null`;
+    await Promise.all(
+      pending.map(async (take) => {
+        if (this.downloading.has(take.id)) return;
+        this.downloading.add(take.id);
+        try {
+          const relative = `${slotId}/${take.id}.mp3`;
+          if (take.remote_audio_url.startsWith('local:')) {
+            // The built-in engine writes straight into storage.
+            await storeTakeAudio(sql, take.id, { audioFile: take.remote_audio_url.slice(6), previewUrl: this.audioUrl(take.id) });
+            return;
+          }
+          await storage.download(take.remote_audio_url, relative);
+          await storeTakeAudio(sql, take.id, { audioFile: relative, previewUrl: this.audioUrl(take.id) });
+        } catch (err) {
+          log.warn('audio download failed; reconciliation retries it', { takeId: take.id, error: String(err) });
+        } finally {
+          this.downloading.delete(take.id);
+        }
+      }),
+    );
+  }
+
+  audioUrl(takeId: string): string {
+    return `/api/audio/${takeId}.mp3?sig=${this.deps.signer.sign('audio', takeId)}`;
+  }
+}

@@ -1,0 +1,154 @@
+import type { Sql } from 'postgres';
+import type { Config } from '../config.ts';
+import { logger } from '../log.ts';
+import type { MusicProvider } from '../providers/types.ts';
+import { recordEvent } from './events.ts';
+import type { Generation } from './generation.ts';
+import { failSlot } from './outcome.ts';
+
+const log = logger('reconcile');
+
+// A slot is re-sent at most this many times after its call's outcome was lost.
+const MAX_RESUBMITS = 1;
+const BATCH = 20;
+
+/**
+ * The loop that makes sure nothing waits forever. Each pass, in any number of server processes at
+ * once (rows are taken with FOR UPDATE SKIP LOCKED and leased):
+ * 1. a queued slot whose claimer died (lease expired) is taken over: sent if its call never
+ *    started; if the call's outcome is unknown, re-sent once, but only after WEBHOOK_GRACE_MS
+ *    without a webhook, since a provider that accepted it will say so there;
+ * 2. a submitted slot with no completion after RECONCILE_AFTER_MS is polled at the provider;
+ * 3. audio that a webhook announced but no download stored yet is fetched again;
+ * 4. a slot older than GENERATION_TIMEOUT_MS fails with a reason, and can be retried.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly config: Config,
+    private readonly provider: MusicProvider,
+    private readonly generation: Generation,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.running = this.pass()
+        .catch((err) => log.error('pass failed', { error: String(err?.stack ?? err) }))
+        .finally(() => {
+          if (this.timer !== undefined) this.timer = setTimeout(tick, this.config.timing.reconcileIntervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass of every check; exported for tests and benchmarks that drive time themselves. */
+  async pass(): Promise<void> {
+    await this.takeOverAbandoned();
+    await this.pollOverdue();
+    await this.fetchMissingAudio();
+    await this.failTimedOut();
+  }
+
+  private async takeOverAbandoned(): Promise<void> {
+    const { slotLeaseMs, webhookGraceMs } = this.config.timing;
+    const taken = await this.sql<{ id: string; unknown_calls: number; resubmits: number }[]>`
+      with picked as (
+        select s.id from slots s
+        where s.status = 'queued' and s.is_current and s.lease_expires_at < now()
+          and not exists (
+            select 1 from provider_calls c
+            where c.slot_id = s.id and c.state = 'sending'
+              and c.started_at > now() - ${webhookGraceMs} * interval '1 millisecond')
+        order by s.lease_expires_at
+        for update skip locked
+        limit ${BATCH}
+      )
+      update slots s set lease_owner = ${this.generation.workerId},
+        lease_expires_at = now() + ${slotLeaseMs} * interval '1 millisecond'
+      from picked where s.id = picked.id
+      returning s.id, s.resubmits,
+        (select count(*)::int from provider_calls c where c.slot_id = s.id and c.state = 'sending') as unknown_calls`;
+    for (const slot of taken) {
+      if (slot.unknown_calls === 0) {
+        log.info('taking over a slot whose claimer stopped before calling', { slotId: slot.id });
+        this.generation.start([slot.id], 'submit');
+        continue;
+      }
+      if (slot.resubmits >= MAX_RESUBMITS) {
+        await this.sql`update slots set lease_owner = null where id = ${slot.id}`;
+        continue; // the timeout fails it; never a third paid call
+      }
+      await this.sql.begin(async (tx) => {
+        await tx`
+          update provider_calls set state = 'answered', finished_at = now(),
+            response = ${tx.json({ outcome: 'unknown: no answer and no webhook; re-sent' } as never)}
+          where slot_id = ${slot.id} and state = 'sending'`;
+        await tx`update slots set resubmits = resubmits + 1 where id = ${slot.id}`;
+      });
+      log.warn('re-sending a slot whose call outcome was lost', { slotId: slot.id });
+      this.generation.start([slot.id], 'resubmit');
+    }
+  }
+
+  private async pollOverdue(): Promise<void> {
+    const { reconcileAfterMs } = this.config.timing;
+    const due = await this.sql<{ id: string; form_id: string; task_id: string }[]>`
+      with picked as (
+        select id from slots
+        where status = 'generating' and task_id is not null
+          and submitted_at < now() - ${reconcileAfterMs} * interval '1 millisecond'
+          and (last_polled_at is null or last_polled_at < now() - ${reconcileAfterMs} * interval '1 millisecond')
+        for update skip locked
+        limit ${BATCH}
+      )
+      update slots s set last_polled_at = now() from picked where s.id = picked.id
+      returning s.id, s.form_id, s.task_id`;
+    await Promise.all(
+      due.map(async (slot) => {
+        const [call] = await this.sql<{ id: number }[]>`
+          insert into provider_calls (slot_id, provider, kind) values (${slot.id}, ${this.provider.name}, 'poll') returning id`;
+        const result = await this.provider.poll(slot.task_id);
+        await this.sql`
+          update provider_calls set state = 'answered', finished_at = now(),
+            response = ${this.sql.json({ kind: result.kind, raw: result.raw ?? null } as never)}
+          where id = ${call!.id}`;
+        await recordEvent(this.sql, slot.id, slot.form_id, 'polled', { result: result.kind });
+        if (result.kind === 'completed') {
+          await this.generation.acceptTakes(slot.id, result.takes, { taskId: slot.task_id, coverUrl: result.coverUrl });
+        } else if (result.kind === 'failed') {
+          await failSlot(this.sql, slot.id, `the music provider could not make this one: ${result.reason}`);
+        }
+      }),
+    );
+  }
+
+  private async fetchMissingAudio(): Promise<void> {
+    const slots = await this.sql<{ slot_id: string }[]>`
+      select distinct t.slot_id from takes t join slots s on s.id = t.slot_id
+      where t.remote_audio_url is not null and t.audio_file is null and s.status in ('generating', 'failed')
+      limit ${BATCH}`;
+    await Promise.all(slots.map((s) => this.generation.fetchAudio(s.slot_id)));
+  }
+
+  private async failTimedOut(): Promise<void> {
+    const minutes = Math.max(1, Math.round(this.config.timing.generationTimeoutMs / 60_000));
+    const expired = await this.sql<{ id: string }[]>`
+      select id from slots
+      where status in ('queued', 'generating')
+        and created_at < now() - ${this.config.timing.generationTimeoutMs} * interval '1 millisecond'
+      limit ${BATCH}`;
+    for (const slot of expired) {
+      await failSlot(this.sql, slot.id, `this take did not finish within ${minutes} minute(s); you can try it again`);
+    }
+  }
+
+}

@@ -1,0 +1,86 @@
+import type { OpArgsOf } from '../../../schema/ops.ts';
+import { mergeDraft, getField, type FieldStamps, type LostValue } from '../../drafts/merge.ts';
+import type { DraftDoc } from '../../../schema/draft.ts';
+import type { TransactionSql } from 'postgres';
+import { OpRejection } from '../rejection.ts';
+import type { OpContext, OpHandler } from './types.ts';
+
+interface StoredDraft {
+  owner_id: string;
+  status: string;
+  draft: DraftDoc;
+  field_times: FieldStamps;
+}
+
+async function lockDraft(tx: TransactionSql, formId: string, ctx: OpContext): Promise<StoredDraft | undefined> {
+  const [row] = await tx<StoredDraft[]>`
+    select owner_id, status, draft, field_times from forms where id = ${formId} for update`;
+  if (row && row.owner_id !== ctx.ownerId) {
+    throw new OpRejection('forbidden', `form ${formId} belongs to someone else`);
+  }
+  if (row && row.status !== 'draft') {
+    throw new OpRejection('state', `form ${formId} was already submitted; its draft is frozen`);
+  }
+  return row;
+}
+
+async function saveDraft(
+  tx: TransactionSql,
+  formId: string,
+  ctx: OpContext,
+  merged: { draft: DraftDoc; stamps: FieldStamps; lost: LostValue[] },
+) {
+  await tx`
+    update forms set draft = ${tx.json(merged.draft as never)}, field_times = ${tx.json(merged.stamps as never)},
+      song_count = ${merged.draft.songCount}, updated_at = now()
+    where id = ${formId}`;
+  for (const l of merged.lost) {
+    await tx`
+      insert into draft_history (form_id, owner_id, field, value, field_time, op_id, lost_to_op)
+      values (${formId}, ${ctx.ownerId}, ${l.field}, ${tx.json((l.value ?? null) as never)}, ${l.t}, ${l.op}, ${l.lostTo})`;
+  }
+}
+
+/** draft.put: merges a full draft field by field; values that lose go to draft_history. */
+export const putDraft: OpHandler<OpArgsOf<'draft.put'>> = async (tx, args, ctx) => {
+  // Two first puts of one new form may race: the loser of the insert waits, then merges.
+  await tx`
+    insert into forms (id, owner_id, song_count) values (${args.formId}, ${ctx.ownerId}, ${args.draft.songCount})
+    on conflict (id) do nothing`;
+  const stored = await lockDraft(tx, args.formId, ctx);
+  // A form row created by the insert above carries no draft yet.
+  const existing = stored && Array.isArray(stored.draft.songs) ? stored : undefined;
+  const merged = mergeDraft(existing && { draft: existing.draft, stamps: existing.field_times }, {
+    draft: args.draft,
+    fieldTimes: args.fieldTimes,
+    opId: ctx.opId,
+  });
+  await saveDraft(tx, args.formId, ctx, merged);
+  return { result: { formId: args.formId, lost: merged.lost.length } };
+};
+
+/** draft.restore: writes a value from history back as the newest write of its field. */
+export const restoreDraft: OpHandler<OpArgsOf<'draft.restore'>> = async (tx, args, ctx) => {
+  const stored = await lockDraft(tx, args.formId, ctx);
+  if (!stored) throw new OpRejection('not_found', `form ${args.formId} does not exist`);
+  const [entry] = await tx<{ field: string; value: unknown }[]>`
+    select field, value from draft_history where id = ${args.historyId} and form_id = ${args.formId}`;
+  if (!entry) throw new OpRejection('not_found', `no history entry ${args.historyId} for this form`);
+  const draft = structuredClone(stored.draft);
+  const [head, index, field] = entry.field.split('.');
+  if (head === 'songs') {
+    const song = draft.songs[Number(index)];
+    if (!song) throw new OpRejection('state', `song ${Number(index) + 1} no longer exists`);
+    (song as Record<string, unknown>)[field!] = entry.value;
+  } else {
+    (draft as Record<string, unknown>)[head!] = entry.value;
+  }
+  const newest = Math.max(Date.now(), (stored.field_times[entry.field]?.t ?? 0) + 1);
+  const merged = mergeDraft({ draft: stored.draft, stamps: stored.field_times }, {
+    draft,
+    fieldTimes: { [entry.field]: newest },
+    opId: ctx.opId,
+  });
+  await saveDraft(tx, args.formId, ctx, merged);
+  return { result: { field: entry.field, value: getField(merged.draft, entry.field) } };
+};

@@ -1,0 +1,87 @@
+import type { OpArgsOf } from '../../../schema/ops.ts';
+import { claimSlot, freezeSong, lockForm, refreshProgress } from '../../slots/claim.ts';
+import { recordEvent } from '../../slots/events.ts';
+import { presetsFor } from '../../writer/index.ts';
+import { OpRejection } from '../rejection.ts';
+import type { OpHandler } from './types.ts';
+
+export const VARIATIONS = 3;
+
+/** form.submit: freezes every song and requests all of its slots (songs × 3 variations). */
+export const submitForm: OpHandler<OpArgsOf<'form.submit'>> = async (tx, args, ctx) => {
+  const form = await lockForm(tx, args.formId, ctx.ownerId);
+  const briefs = [];
+  for (let i = 0; i < form.song_count; i++) briefs.push(await freezeSong(tx, form, i));
+  if (form.status === 'draft') {
+    await tx`update forms set status = 'submitted', submitted_at = now() where id = ${form.id}`;
+  }
+  const claimed: string[] = [];
+  const slots: string[] = [];
+  for (const [songIndex, brief] of briefs.entries()) {
+    for (let v = 0; v < VARIATIONS; v++) {
+      const slot = await claimSlot(tx, form, brief, songIndex, v, ctx);
+      slots.push(slot.slotId);
+      if (slot.claimed) claimed.push(slot.slotId);
+    }
+  }
+  await refreshProgress(tx, form.id);
+  return { result: { formId: form.id, slots }, claimed };
+};
+
+/** generation.request: an idempotent intent for one slot, from any device, before or after submit. */
+export const requestGeneration: OpHandler<OpArgsOf<'generation.request'>> = async (tx, args, ctx) => {
+  const form = await lockForm(tx, args.formId, ctx.ownerId);
+  const brief = await freezeSong(tx, form, args.songIndex);
+  const slot = await claimSlot(tx, form, brief, args.songIndex, args.variationIndex, ctx);
+  if (slot.claimed) await refreshProgress(tx, form.id);
+  return { result: { slotId: slot.slotId }, claimed: slot.claimed ? [slot.slotId] : [] };
+};
+
+/** slot.retry: only a failed current attempt; makes attempt + 1, which makes one new call. */
+export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx) => {
+  const [slot] = await tx<
+    { form_id: string; owner_id: string; song_index: number; variation_index: number; attempt: number; status: string; is_current: boolean }[]
+  >`select form_id, owner_id, song_index, variation_index, attempt, status, is_current from slots where id = ${args.slotId}`;
+  if (!slot) throw new OpRejection('not_found', `slot ${args.slotId} does not exist`);
+  if (slot.owner_id !== ctx.ownerId) throw new OpRejection('forbidden', `slot ${args.slotId} belongs to someone else`);
+  const form = await lockForm(tx, slot.form_id, ctx.ownerId);
+  // Re-read under the form lock: a concurrent retry may have just replaced this attempt.
+  const [now] = await tx<{ status: string; is_current: boolean }[]>`
+    select status, is_current from slots where id = ${args.slotId}`;
+  if (!now!.is_current) throw new OpRejection('state', 'this attempt was already retried');
+  if (now!.status !== 'failed') throw new OpRejection('state', `only a failed slot can be retried (it is ${now!.status})`);
+  const [song] = await tx<{ brief: { occasion: string } }[]>`
+    select brief from songs where form_id = ${form.id} and song_index = ${slot.song_index}`;
+  const preset = presetsFor(song!.brief.occasion)[slot.variation_index]!;
+  await tx`update slots set is_current = false, updated_at = now() where id = ${args.slotId}`;
+  const [next] = await tx<{ id: string }[]>`
+    insert into slots (id, form_id, song_index, variation_index, attempt, owner_id, preset, provider,
+                       lease_owner, lease_expires_at)
+    values (gen_random_uuid(), ${form.id}, ${slot.song_index}, ${slot.variation_index}, ${slot.attempt + 1},
+            ${ctx.ownerId}, ${preset.id}, ${ctx.provider}, ${ctx.workerId},
+            now() + ${ctx.leaseMs} * interval '1 millisecond')
+    returning id`;
+  await recordEvent(tx, next!.id, form.id, 'retried', { previous: args.slotId, attempt: slot.attempt + 1 });
+  await refreshProgress(tx, form.id);
+  return { result: { slotId: next!.id, attempt: slot.attempt + 1 }, claimed: [next!.id] };
+};
+
+/** selection.set: the take a person chose for one song; only a ready slot's take. */
+export const setSelection: OpHandler<OpArgsOf<'selection.set'>> = async (tx, args, ctx) => {
+  await lockForm(tx, args.formId, ctx.ownerId);
+  const [slot] = await tx<{ status: string; song_index: number }[]>`
+    select status, song_index from slots where id = ${args.slotId} and form_id = ${args.formId}`;
+  if (!slot) throw new OpRejection('not_found', `slot ${args.slotId} is not part of form ${args.formId}`);
+  if (slot.song_index !== args.songIndex) {
+    throw new OpRejection('invalid', `slot ${args.slotId} belongs to song ${slot.song_index + 1}, not ${args.songIndex + 1}`);
+  }
+  if (slot.status !== 'ready') throw new OpRejection('state', 'only a ready variation can be chosen');
+  const [take] = await tx`select 1 from takes where slot_id = ${args.slotId} and take_index = ${args.take}`;
+  if (!take) throw new OpRejection('not_found', `take ${args.take} of slot ${args.slotId} does not exist`);
+  await tx`
+    insert into selections (form_id, song_index, owner_id, slot_id, take_index)
+    values (${args.formId}, ${args.songIndex}, ${ctx.ownerId}, ${args.slotId}, ${args.take})
+    on conflict (form_id, song_index) do update
+      set slot_id = excluded.slot_id, take_index = excluded.take_index, updated_at = now()`;
+  return { result: { formId: args.formId, songIndex: args.songIndex, slotId: args.slotId, take: args.take } };
+};

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * Output bounds. The prompt limit is MusicGPT's length for guaranteed results; the lyrics limit
+ * is its lyrics field limit. Title and style bounds keep list views and provider tags tidy.
+ */
+export const LIMITS = {
+  title: 80,
+  musicPrompt: 280,
+  musicStyle: 120,
+  lyrics: 3000,
+} as const;
+
+// Inputs are unbounded strings on purpose: the writer must accept whatever a buyer typed and bound
+// it itself, so a 10,000-character story is a normal input rather than a validation error.
+export const SongBriefSchema = z.object({
+  recipient: z.string(),
+  relationship: z.string(),
+  occasion: z.string(),
+  story: z.string(),
+  genre: z.string(),
+  mood: z.string(),
+  vocals: z.enum(['female', 'male', 'none']),
+  language: z.string(),
+});
+export type SongBrief = z.infer<typeof SongBriefSchema>;
+
+// Loose because the order form keeps growing; fields the writer does not know never reach the text.
+export const FormBriefSchema = z.looseObject({
+  songCount: z.number().int().min(1),
+  buyerEmail: z.string().optional(),
+});
+export type FormBrief = z.infer<typeof FormBriefSchema>;
+
+export const ToneSchema = z.enum([
+  'romantic',
+  'playful',
+  'heartfelt',
+  'tender',
+  'reflective',
+  'celebratory',
+]);
+export type Tone = z.infer<typeof ToneSchema>;
+
+export const PresetSchema = z.object({
+  id: z.string().min(1),
+  label: z.string().min(1),
+  /** Short style phrase appended to the genre, e.g. "romantic ballad". */
+  style: z.string().min(1),
+  mood: z.string().min(1),
+  tempo: z.string().min(1),
+  instrumentation: z.string().min(1),
+  /** How the lead vocal is sung, e.g. "breathy and intimate". */
+  delivery: z.string().min(1),
+  /** Used when the buyer left the genre empty. */
+  defaultGenre: z.string().min(1),
+  /** Selects the lyric line bank. */
+  tone: ToneSchema,
+  /**
+   * The nearest of the three standard variations, for consumers (music providers) that know
+   * only those; a memorial's gentle preset is nearest to heartfelt, not to upbeat.
+   */
+  variation: z.enum(['poetic-romantic', 'upbeat-playful', 'heartfelt-emotional']),
+});
+export type Preset = z.infer<typeof PresetSchema>;
+
+export const WriterInputSchema = z.object({
+  song: SongBriefSchema,
+  form: FormBriefSchema,
+  preset: PresetSchema,
+  songIndex: z.number().int().min(0),
+});
+export type WriterInput = z.infer<typeof WriterInputSchema>;
+
+const VERSE_TAG = /^\[Verse(?: \d+)?\]$/m;
+const CHORUS_TAG = /^\[Chorus\]$/m;
+
+const singleLine = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !/[\r\n]/.test(s), 'must be a single line');
+
+export const WriterOutputSchema = z.object({
+  title: singleLine(LIMITS.title),
+  musicPrompt: singleLine(LIMITS.musicPrompt),
+  musicStyle: singleLine(LIMITS.musicStyle),
+  lyrics: z
+    .string()
+    .min(1)
+    .max(LIMITS.lyrics)
+    .refine((s) => VERSE_TAG.test(s), 'lyrics need a [Verse] tag')
+    .refine((s) => CHORUS_TAG.test(s), 'lyrics need a [Chorus] tag'),
+});
+export type WriterOutput = z.infer<typeof WriterOutputSchema>;
+
+export type WriterName = 'local' | 'groq';
+
+export type WriterResult = {
+  output: WriterOutput;
+  writer: WriterName;
+  /** Set when the Groq writer could not deliver and the local writer wrote the song instead. */
+  fellBack?: { reason: string };
+  ms: number;
+};
+
+export interface Writer {
+  readonly name: WriterName;
+  readonly model: string;
+  /** Bumped whenever templates or prompts change, so cached text from older wording is not reused. */
+  readonly version: string;
+  write(input: WriterInput): Promise<WriterResult>;
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { freePort } from './ports.ts';
+import { startStack, type RunningStack } from './stack.ts';
+
+/** Timing knobs small enough that leases, grace periods and timeouts pass within a test. */
+export const FAST_TIMING = {
+  SLOT_LEASE_MS: '600',
+  WEBHOOK_GRACE_MS: '1500',
+  RECONCILE_AFTER_MS: '1000',
+  RECONCILE_INTERVAL_MS: '100',
+  GENERATION_TIMEOUT_MS: '60000',
+};
+
+/**
+ * One more API process on the shared stack's Postgres and zero-cache (RUN_ZERO_CACHE=false), so a
+ * test can point it at a stand-in provider and kill it without touching the shared stack. It
+ * shares the stack's signing key, so its guests' tokens also open Zero connections.
+ */
+export async function startApiServer(env: Record<string, string> = {}, port?: number): Promise<RunningStack> {
+  const shared = inject('stack');
+  const zeroPort = new URL(shared.zeroUrl).port;
+  const listenPort = port ?? (await freePort());
+  return startStack({
+    ports: { port: listenPort, pgPort: 1, zeroPort: Number(zeroPort) },
+    env: {
+      DATABASE_URL: shared.databaseUrl,
+      RUN_ZERO_CACHE: 'false',
+      AUTH_SECRET: fs.readFileSync(path.join(shared.dataDir, 'auth-secret'), 'utf8').trim(),
+      PUBLIC_URL: `http://127.0.0.1:${listenPort}`,
+      ...FAST_TIMING,
+      ...env,
+    },
+    readyTimeoutMs: 30_000,
+  });
+}

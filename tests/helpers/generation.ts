@@ -1,0 +1,71 @@
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { startMusicGptStandIn, type MusicGptStandIn } from '../standins/musicgpt.ts';
+import { startApiServer } from './api-server.ts';
+import { waitFor, type RunningStack } from './stack.ts';
+
+/** A direct connection to the shared stack's database, for counting what happened. */
+export function testSql() {
+  return postgres(inject('stack').databaseUrl, { max: 4, onnotice: () => {} });
+}
+
+export type TestSql = ReturnType<typeof testSql>;
+
+/** An API process on MusicGPT, pointed at a fresh stand-in. */
+export async function startMusicGptServer(
+  env: Record<string, string> = {},
+  standIn?: MusicGptStandIn,
+  port?: number,
+): Promise<{ server: RunningStack; musicgpt: MusicGptStandIn }> {
+  const musicgpt = standIn ?? (await startMusicGptStandIn());
+  const server = await startApiServer(
+    {
+      MUSIC_PROVIDER: 'musicgpt',
+      MUSICGPT_API_KEY: musicgpt.apiKey,
+      MUSICGPT_API_URL: musicgpt.url,
+      ...env,
+    },
+    port,
+  );
+  return { server, musicgpt };
+}
+
+export interface SlotState {
+  id: string;
+  song_index: number;
+  variation_index: number;
+  attempt: number;
+  status: string;
+  is_current: boolean;
+  task_id: string | null;
+  resubmits: number;
+  error: string | null;
+}
+
+export function slotsOf(sql: TestSql, formId: string) {
+  return sql<SlotState[]>`
+    select id, song_index, variation_index, attempt, status, is_current, task_id, resubmits, error
+    from slots where form_id = ${formId} order by song_index, variation_index, attempt`;
+}
+
+/** Waits until every current slot of the form is ready (or `status`). */
+export async function waitForSlots(sql: TestSql, formId: string, count: number, status = 'ready', timeoutMs = 60_000) {
+  let last: SlotState[] = [];
+  await waitFor(
+    async () => {
+      last = (await slotsOf(sql, formId)).filter((s) => s.is_current);
+      return last.length === count && last.every((s) => s.status === status);
+    },
+    timeoutMs,
+    () => JSON.stringify(last.map((s) => [s.song_index, s.variation_index, s.status, s.error])),
+    100,
+  );
+  return last;
+}
+
+/** Accepted provider calls per slot, from the server's own ledger. */
+export async function acceptedCalls(sql: TestSql, formId: string) {
+  return sql<{ slot_id: string; kind: string; n: number }[]>`
+    select c.slot_id, c.kind, count(*)::int as n from provider_calls c join slots s on s.id = c.slot_id
+    where s.form_id = ${formId} and c.state = 'accepted' group by 1, 2`;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { SongDraft, type DraftDoc } from '../../schema/draft.ts';
+import { mergeDraft } from '../../server/drafts/merge.ts';
+
+const song = (story: string) => SongDraft.parse({ recipient: 'Ana', occasion: 'birthday', story });
+const doc = (story: string, songCount = 1): DraftDoc => ({ songCount, songs: [song(story)] });
+const OP_A = '01900000-0000-7000-8000-00000000000a';
+const OP_B = '01900000-0000-7000-8000-00000000000b';
+
+describe('per-field last-writer-wins', () => {
+  it('takes the later write of a field and keeps the earlier value as lost', () => {
+    const first = mergeDraft(undefined, { draft: doc('we met in Lisbon'), fieldTimes: { 'songs.0.story': 100 }, opId: OP_A });
+    const second = mergeDraft(first, { draft: doc('we met in Porto'), fieldTimes: { 'songs.0.story': 200 }, opId: OP_B });
+    expect(second.draft.songs[0]!.story).toBe('we met in Porto');
+    expect(second.lost).toEqual([{ field: 'songs.0.story', value: 'we met in Lisbon', t: 100, op: OP_A, lostTo: OP_B }]);
+  });
+
+  it('an older write arriving late loses, and its value is kept as lost', () => {
+    const newer = mergeDraft(undefined, { draft: doc('newer'), fieldTimes: { 'songs.0.story': 200 }, opId: OP_A });
+    const late = mergeDraft(newer, { draft: doc('older'), fieldTimes: { 'songs.0.story': 100 }, opId: OP_B });
+    expect(late.draft.songs[0]!.story).toBe('newer');
+    expect(late.lost).toEqual([{ field: 'songs.0.story', value: 'older', t: 100, op: OP_B, lostTo: OP_A }]);
+  });
+
+  it('breaks a tie of times by the greater op id, whatever the arrival order', () => {
+    const a = { draft: doc('from A'), fieldTimes: { 'songs.0.story': 100 }, opId: OP_A };
+    const b = { draft: doc('from B'), fieldTimes: { 'songs.0.story': 100 }, opId: OP_B };
+    expect(mergeDraft(mergeDraft(undefined, a), b).draft.songs[0]!.story).toBe('from B');
+    expect(mergeDraft(mergeDraft(undefined, b), a).draft.songs[0]!.story).toBe('from B');
+  });
+
+  it('merges different fields from two devices without losing either', () => {
+    const base = mergeDraft(undefined, { draft: doc('story'), fieldTimes: {}, opId: OP_A });
+    const phone = { ...doc('phone story'), songs: [{ ...song('phone story'), mood: 'calm' }] };
+    const laptop = { ...doc('story'), songs: [{ ...song('story'), genre: 'jazz' }] };
+    const one = mergeDraft(base, { draft: phone, fieldTimes: { 'songs.0.story': 300, 'songs.0.mood': 300 }, opId: OP_A });
+    const two = mergeDraft(one, { draft: laptop, fieldTimes: { 'songs.0.genre': 310 }, opId: OP_B });
+    expect(two.draft.songs[0]).toMatchObject({ story: 'phone story', mood: 'calm', genre: 'jazz' });
+  });
+
+  it('a replay of the same write changes nothing and loses nothing', () => {
+    const put = { draft: doc('same'), fieldTimes: { 'songs.0.story': 100 }, opId: OP_A };
+    const once = mergeDraft(undefined, put);
+    const twice = mergeDraft(once, put);
+    expect(twice.draft).toEqual(once.draft);
+    expect(twice.lost).toEqual([]);
+  });
+});
