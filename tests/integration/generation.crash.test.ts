@@ -1,0 +1,77 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FaultPoint } from '../../server/faults.ts';
+import { makeGuest } from '../helpers/api.ts';
+import { acceptedCalls, slotsOf, startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { createForm, ops, sync } from '../helpers/ops.ts';
+import { freePort } from '../helpers/ports.ts';
+import type { RunningStack } from '../helpers/stack.ts';
+import { startMusicGptStandIn, type MusicGptScript } from '../standins/musicgpt.ts';
+
+const sql = testSql();
+const running: RunningStack[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((s) => s.stop()));
+  await sql.end();
+});
+
+/**
+ * Submits a one-song form (3 slots) to a server that SIGKILLs itself at `fault`, then starts a
+ * clean server on the same port (so webhooks find it) and waits for every slot to be ready.
+ */
+async function crashAndRecover(fault: FaultPoint, script: Partial<MusicGptScript>) {
+  const musicgpt = await startMusicGptStandIn();
+  Object.assign(musicgpt.script, script);
+  const port = await freePort();
+  const first = await startMusicGptServer({ REFRAIN_FAULT: fault }, musicgpt, port);
+  running.push(first.server);
+  const guest = await makeGuest(first.server.baseUrl);
+  const formId = await createForm(guest, 1);
+  const submit = ops.submit(formId);
+  // The server may die before it answers; the op is durable either way, and is replayed below.
+  await sync(guest, [submit]).catch(() => undefined);
+  const exitCode = await new Promise<number | null>((resolve) =>
+    first.server.child.exitCode !== null || first.server.child.signalCode !== null
+      ? resolve(first.server.child.exitCode)
+      : first.server.child.once('exit', (code) => resolve(code)),
+  );
+  expect(first.server.child.signalCode ?? exitCode).toBe('SIGKILL');
+
+  const second = await startMusicGptServer({}, musicgpt, port);
+  running.push(second.server);
+  const [replayed] = await sync(guest, [submit]);
+  expect(['applied', 'duplicate']).toContain(replayed!.status);
+  await waitForSlots(sql, formId, 3, 'ready', 60_000);
+  const slots = await slotsOf(sql, formId);
+  await second.server.stop();
+  await musicgpt.close();
+  return { formId, slots, musicgpt, ledger: await acceptedCalls(sql, formId) };
+}
+
+describe('a server killed at any point loses nothing and pays once', () => {
+  it('(a) after the claim, before the call: one call per slot', async () => {
+    const run = await crashAndRecover('after-claim', {});
+    expect(run.slots.every((s) => s.attempt === 1 && s.resubmits === 0)).toBe(true);
+    expect(run.musicgpt.accepted).toBe(3);
+    expect(run.ledger.map((c) => c.n)).toEqual([1, 1, 1]);
+  });
+
+  it('(b) after the provider accepted, before the task id was stored: re-sent at most once, recorded', async () => {
+    // No webhook will tell the restarted server about the lost task: it must re-send.
+    const run = await crashAndRecover('after-provider-accept', { webhooks: 'none' });
+    const resubmits = run.slots.reduce((n, s) => n + s.resubmits, 0);
+    expect(resubmits).toBeGreaterThanOrEqual(1);
+    expect(run.slots.every((s) => s.resubmits <= 1)).toBe(true);
+    expect(run.musicgpt.accepted).toBe(3 + resubmits);
+    const recorded = await sql`
+      select count(*)::int as n from provider_calls c join slots s on s.id = c.slot_id
+      where s.form_id = ${run.formId} and c.kind = 'resubmit' and c.state = 'accepted'`;
+    expect(recorded[0]!.n).toBe(resubmits);
+  });
+
+  it('(c) while a webhook is handled: one call per slot, completed by redelivery or byId', async () => {
+    const run = await crashAndRecover('during-webhook', { webhookDelayMs: 400 });
+    expect(run.slots.every((s) => s.resubmits === 0)).toBe(true);
+    expect(run.musicgpt.accepted).toBe(3);
+    expect(run.ledger.map((c) => c.n)).toEqual([1, 1, 1]);
+  });
+});

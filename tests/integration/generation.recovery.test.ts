@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeGuest } from '../helpers/api.ts';
+import { acceptedCalls, slotsOf, startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { createForm, ops, sync } from '../helpers/ops.ts';
+import { waitFor, type RunningStack } from '../helpers/stack.ts';
+import type { MusicGptStandIn } from '../standins/musicgpt.ts';
+
+const sql = testSql();
+let server: RunningStack;
+let musicgpt: MusicGptStandIn;
+
+beforeAll(async () => {
+  ({ server, musicgpt } = await startMusicGptServer({ GENERATION_TIMEOUT_MS: '3000' }));
+});
+afterAll(async () => {
+  await server?.stop();
+  await musicgpt?.close();
+  await sql.end();
+});
+
+describe('nothing waits forever', () => {
+  it('a webhook that never comes: the slot completes through byId', async () => {
+    musicgpt.reset();
+    musicgpt.script.webhooks = 'none';
+    const guest = await makeGuest(server.baseUrl);
+    const formId = await createForm(guest, 1);
+    await sync(guest, [ops.submit(formId)]);
+    await waitForSlots(sql, formId, 3, 'ready', 30_000);
+    expect(musicgpt.deliveries).toHaveLength(0);
+    expect(musicgpt.polls).toBeGreaterThanOrEqual(3);
+    expect(musicgpt.accepted).toBe(3);
+    const takes = await sql`select count(*)::int as n from takes where form_id = ${formId} and audio_file is not null`;
+    expect(takes[0]!.n).toBe(6);
+  });
+
+  it('a provider that never completes: failed after the timeout with a reason, and retry makes exactly one new call', async () => {
+    musicgpt.reset();
+    musicgpt.script.completes = false;
+    const guest = await makeGuest(server.baseUrl);
+    const formId = await createForm(guest, 1);
+    await sync(guest, [ops.submit(formId)]);
+    const failed = await waitForSlots(sql, formId, 3, 'failed', 30_000);
+    expect(failed[0]!.error).toMatch(/did not finish within .* try it again/);
+    const [form] = await sql`select status, progress_ready, progress_total from forms where id = ${formId}`;
+    expect(form).toMatchObject({ status: 'failed', progress_ready: 0, progress_total: 3 });
+    expect(musicgpt.accepted).toBe(3);
+
+    musicgpt.script.completes = true;
+    const retry = ops.retry(failed[0]!.id);
+    // The same retry replayed, and a second retry of the same attempt from another device.
+    const answers = await Promise.all([sync(guest, [retry]), sync(guest, [retry]), sync(guest, [ops.retry(failed[0]!.id)])]);
+    const statuses = answers.flat().map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 'applied')).toHaveLength(1);
+    await waitFor(async () => (await slotsOf(sql, formId)).some((s) => s.attempt === 2 && s.status === 'ready'), 30_000);
+    expect(musicgpt.accepted).toBe(4);
+    const slots = await slotsOf(sql, formId);
+    expect(slots.filter((s) => s.is_current)).toHaveLength(3);
+    expect(slots.find((s) => s.attempt === 2)!.variation_index).toBe(failed[0]!.variation_index);
+
+    const [notFailed] = await sync(guest, [ops.retry(slots.find((s) => s.attempt === 2)!.id)]);
+    expect(notFailed).toMatchObject({ status: 'rejected', code: 'state' });
+  });
+
+  it('an out-of-funds provider fails the slots with a clear reason and calls no further', async () => {
+    musicgpt.reset();
+    musicgpt.script.outOfFunds = true;
+    const guest = await makeGuest(server.baseUrl);
+    const formId = await createForm(guest, 1);
+    await sync(guest, [ops.submit(formId)]);
+    const failed = await waitForSlots(sql, formId, 3, 'failed', 30_000);
+    expect(failed.every((s) => /out of funds/.test(s.error ?? ''))).toBe(true);
+    expect(musicgpt.attempts).toBe(3);
+    expect(musicgpt.accepted).toBe(0);
+  });
+});
+
+describe('429 storms', () => {
+  let busy: RunningStack;
+  let storm: MusicGptStandIn;
+  beforeAll(async () => {
+    ({ server: busy, musicgpt: storm } = await startMusicGptServer({ PROVIDER_MAX_ATTEMPTS: '20' }));
+  });
+  afterAll(async () => {
+    await busy?.stop();
+    await storm?.close();
+  });
+
+  it('back off honouring Retry-After, never more than 10 calls in flight, no slot twice', async () => {
+    storm.script.rateLimitNext = 40;
+    storm.script.retryAfterSec = 0.05;
+    storm.script.responseDelayMs = 30;
+    const guest = await makeGuest(busy.baseUrl);
+    const formId = await createForm(guest, 5);
+    await sync(guest, [ops.submit(formId)]);
+    await waitForSlots(sql, formId, 15, 'ready', 60_000);
+    expect(storm.maxInFlight).toBeLessThanOrEqual(10);
+    expect(storm.attempts).toBe(15 + 40);
+    expect(storm.accepted).toBe(15);
+    const ledger = await acceptedCalls(sql, formId);
+    expect(ledger).toHaveLength(15);
+    expect(ledger.every((c) => c.n === 1)).toBe(true);
+    const [retried] = await sql`
+      select count(*)::int as n from provider_calls c join slots s on s.id = c.slot_id
+      where s.form_id = ${formId} and c.state = 'retryable' and c.http_status = 429`;
+    expect(retried!.n).toBe(40);
+  });
+});
