@@ -1,31 +1,46 @@
-import { useQuery } from '@rocicorp/zero/react';
-import { queries } from '../schema/queries.ts';
+import type { Workbox } from 'workbox-window';
+import { Compose } from './screens/Compose.tsx';
+import { Devices } from './screens/Devices.tsx';
+import { Home } from './screens/Home.tsx';
+import { Resume } from './screens/Resume.tsx';
+import { Variations } from './screens/Variations.tsx';
+import { linkProps, useRoute } from './ui/router.ts';
+import { SyncBadge } from './ui/SyncBadge.tsx';
+import { UpdatePrompt } from './ui/UpdatePrompt.tsx';
 
-/** The app shell: the person's songs as the server knows them, live. */
-export function App() {
-  const [forms, { type }] = useQuery(queries.myForms());
+/** The app shell: header with sync state, the current screen, the update prompt. */
+export function App({ wb }: { wb?: Workbox }) {
+  const route = useRoute();
   return (
-    <main className="shell">
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <header className="shell__header">
-        <h1>Refrain</h1>
+        <div className="row row--between">
+          <h1>
+            <a {...linkProps('/')}>Refrain</a>
+          </h1>
+          <nav aria-label="Main">
+            <a {...linkProps('/')}>My songs</a> · <a {...linkProps('/devices')}>Devices</a>
+          </nav>
+        </div>
         <p className="shell__tagline">A song made for someone, from your phone.</p>
+        <SyncBadge />
       </header>
-      <section aria-labelledby="my-songs">
-        <h2 id="my-songs">My songs</h2>
-        {forms.length === 0 ? (
-          <p data-testid="empty-state">
-            {type === 'complete' ? 'Nothing here yet.' : 'Loading your songs…'}
+      <main id="main">
+        {route.name === 'home' && <Home />}
+        {route.name === 'compose' && <Compose formId={route.formId} />}
+        {route.name === 'form' && <Variations formId={route.formId} />}
+        {route.name === 'devices' && <Devices />}
+        {route.name === 'resume' && <Resume code={route.code} />}
+        {route.name === 'missing' && (
+          <p>
+            There is nothing here. <a {...linkProps('/')}>Go to my songs</a>
           </p>
-        ) : (
-          <ul data-testid="form-list">
-            {forms.map((f) => (
-              <li key={f.id}>
-                {f.songCount} song{f.songCount === 1 ? '' : 's'} · {f.status}
-              </li>
-            ))}
-          </ul>
         )}
-      </section>
-    </main>
+      </main>
+      <UpdatePrompt wb={wb} />
+    </div>
   );
 }

@@ -19,6 +19,9 @@ const forms = table('forms')
     status: string(),
     songCount: number().from('song_count'),
     draft: json(),
+    // Per-field stamps {t, op} of the server's merge, so a device can merge server edits into
+    // its local draft by the same rule the server uses.
+    fieldTimes: json().from('field_times'),
     progressReady: number().from('progress_ready'),
     progressTotal: number().from('progress_total'),
     submittedAt: number().optional().from('submitted_at'),

@@ -4,6 +4,7 @@ import { audioRoutes } from '../audio/routes.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import { formRoutes } from '../forms/routes.ts';
 import { healthRoutes } from '../health/routes.ts';
+import { resumeRoutes } from '../resume/routes.ts';
 import type { Generation } from '../slots/generation.ts';
 import type { UrlSigner } from '../slots/tokens.ts';
 import { syncRoutes } from '../sync/routes.ts';
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
 
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/session', sessionRoutes(deps));
+  app.route('/api/resume-codes', resumeRoutes(deps));
   app.route('/api/zero', zeroRoutes(deps));
   app.route('/api/sync', syncRoutes(deps, services.generation));
   app.route('/api/forms', formRoutes(deps));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SongDraft, type DraftDoc } from '../../schema/draft.ts';
-import { mergeDraft } from '../../server/drafts/merge.ts';
+import { mergeDraft } from '../../schema/draft-merge.ts';
 
 const song = (story: string) => SongDraft.parse({ recipient: 'Ana', occasion: 'birthday', story });
 const doc = (story: string, songCount = 1): DraftDoc => ({ songCount, songs: [song(story)] });

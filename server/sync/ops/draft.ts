@@ -1,5 +1,5 @@
 import type { OpArgsOf } from '../../../schema/ops.ts';
-import { mergeDraft, getField, type FieldStamps, type LostValue } from '../../drafts/merge.ts';
+import { mergeDraft, getField, type FieldStamps, type LostValue } from '../../../schema/draft-merge.ts';
 import type { DraftDoc } from '../../../schema/draft.ts';
 import type { TransactionSql } from 'postgres';
 import { OpRejection } from '../rejection.ts';

@@ -1,4 +1,4 @@
-import { SONG_FIELDS, SongDraft, type DraftDoc, type FieldTimes } from '../../schema/draft.ts';
+import { SONG_FIELDS, SongDraft, type DraftDoc, type FieldTimes } from './draft.ts';
 
 /** When and by which op a field was last written; `op` breaks ties between equal times. */
 export interface FieldStamp {

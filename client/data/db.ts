@@ -1,0 +1,62 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { DraftDoc } from '../../schema/draft.ts';
+import type { OpResult, OpType } from '../../schema/ops.ts';
+
+/** A draft as this device holds it: the source of truth for what the person typed here. */
+export interface LocalDraft {
+  formId: string;
+  draft: DraftDoc;
+  /** Client time (epoch ms) each field was last changed, here or merged in from the server. */
+  fieldTimes: Record<string, number>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An operation waiting for the server. Its id is made here, so any replay is the same op. */
+export interface OutboxOp {
+  id: string;
+  type: OpType;
+  args: unknown;
+  formId?: string;
+  createdAt: number;
+  attempts: number;
+  lastError?: string;
+  /** Set once the op left in a request: from then on its body must never change. */
+  sentAt?: number;
+}
+
+/** An op the server refused for good, kept so nothing typed silently disappears. */
+export interface RejectedOp extends OutboxOp {
+  rejectedAt: number;
+  code?: OpResult['code'];
+  error: string;
+}
+
+export interface KeyValue {
+  key: string;
+  value: unknown;
+}
+
+/**
+ * IndexedDB, through Dexie. Page and service worker open the same database; schema changes go
+ * in a new `version()` so a device with old data upgrades in place.
+ */
+export class RefrainDb extends Dexie {
+  drafts!: EntityTable<LocalDraft, 'formId'>;
+  outbox!: EntityTable<OutboxOp, 'id'>;
+  rejected!: EntityTable<RejectedOp, 'id'>;
+  kv!: EntityTable<KeyValue, 'key'>;
+
+  constructor(name = 'refrain') {
+    super(name);
+    this.version(1).stores({
+      drafts: 'formId, updatedAt',
+      outbox: 'id, createdAt, formId, type',
+      rejected: 'id, formId, rejectedAt',
+      kv: 'key',
+    });
+  }
+}
+
+let shared: RefrainDb | undefined;
+export const db = (): RefrainDb => (shared ??= new RefrainDb());

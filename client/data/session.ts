@@ -1,0 +1,33 @@
+import type { RefrainDb } from './db.ts';
+
+/** The guest identity this device holds: the token authenticates the API and the Zero connection. */
+export interface Session {
+  token: string;
+  ownerId: string;
+}
+
+const KEY = 'session';
+
+export async function storedSession(db: RefrainDb): Promise<Session | undefined> {
+  return (await db.kv.get(KEY))?.value as Session | undefined;
+}
+
+export async function saveSession(db: RefrainDb, session: Session): Promise<void> {
+  await db.kv.put({ key: KEY, value: session });
+}
+
+/** This device's session, creating a guest when there is none yet (needs the network once). */
+export async function ensureSession(db: RefrainDb, origin = ''): Promise<Session> {
+  const stored = await storedSession(db);
+  if (stored) return stored;
+  const res = await fetch(`${origin}/api/session`, { method: 'POST' });
+  if (!res.ok) throw new Error(`could not start a session (${res.status})`);
+  const session = (await res.json()) as Session;
+  // Two tabs may race here; the first stored session wins so both end as the same guest.
+  return db.transaction('rw', db.kv, async () => {
+    const again = await storedSession(db);
+    if (again) return again;
+    await saveSession(db, session);
+    return session;
+  });
+}

@@ -1,0 +1,164 @@
+import { useQuery } from '@rocicorp/zero/react';
+import { useEffect, useState } from 'react';
+import { MAX_SONGS, SONG_FIELDS, SongBrief, type DraftDoc } from '../../schema/draft.ts';
+import type { FieldStamps } from '../../schema/draft-merge.ts';
+import { queries } from '../../schema/queries.ts';
+import { mergeServerDraft, setDraftField, submitDraft } from '../data/drafts.ts';
+import { enqueue } from '../data/outbox.ts';
+import { useApp } from '../ui/context.ts';
+import { useLive } from '../ui/live.ts';
+import { linkProps, navigate } from '../ui/router.ts';
+
+const LABELS: Record<(typeof SONG_FIELDS)[number], string> = {
+  recipient: 'Who is it for?',
+  relationship: 'Your relationship',
+  occasion: 'Occasion',
+  story: 'Your story — names, places, moments',
+  genre: 'Style / genre',
+  mood: 'Mood',
+  vocals: 'Vocals',
+  language: 'Language',
+};
+
+const HINTS: Partial<Record<(typeof SONG_FIELDS)[number], string>> = {
+  recipient: 'e.g. Ana',
+  relationship: 'e.g. my wife',
+  occasion: 'e.g. anniversary, birthday, wedding',
+  genre: 'e.g. acoustic pop, country, jazz',
+  mood: 'e.g. romantic, playful, nostalgic',
+};
+
+/** Compose: every keystroke goes to IndexedDB at once and syncs when it can. */
+export function Compose({ formId }: { formId: string }) {
+  const { db, hasZero } = useApp();
+  const local = useLive(() => db.drafts.get(formId), [db, formId], undefined);
+  return (
+    <section aria-labelledby="compose-title">
+      <h2 id="compose-title">Describe the song</h2>
+      {hasZero && <ServerMerge formId={formId} />}
+      {local ? <ComposeForm formId={formId} draft={local.draft} /> : <p>Loading your draft…</p>}
+      {hasZero && <DraftHistory formId={formId} />}
+    </section>
+  );
+}
+
+/** Brings edits made on another device into this one, by the server's per-field rule. */
+function ServerMerge({ formId }: { formId: string }) {
+  const { db } = useApp();
+  const [form] = useQuery(queries.form({ formId }));
+  useEffect(() => {
+    if (!form?.draft || !Array.isArray((form.draft as DraftDoc).songs)) return;
+    void mergeServerDraft(db, formId, { draft: form.draft as unknown as DraftDoc, fieldTimes: form.fieldTimes as unknown as FieldStamps });
+  }, [db, formId, form?.draft, form?.fieldTimes]);
+  if (form && form.status !== 'draft') {
+    return (
+      <p className="notice">
+        This form was submitted. <a {...linkProps(`/forms/${formId}`)}>See its songs</a>
+      </p>
+    );
+  }
+  return null;
+}
+
+function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
+  const { db, sync } = useApp();
+  const [errors, setErrors] = useState<string[]>([]);
+  const set = (path: string, value: unknown) => {
+    void setDraftField(db, formId, path, value).then(() => sync.kick(300));
+  };
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const problems: string[] = [];
+    draft.songs.slice(0, draft.songCount).forEach((song, i) => {
+      const parsed = SongBrief.safeParse(song);
+      if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `Song ${i + 1}: ${issue.message}`));
+    });
+    setErrors(problems);
+    if (problems.length) return;
+    await submitDraft(db, formId);
+    sync.kick();
+    navigate(`/forms/${formId}`);
+  };
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="compose-form">
+      <div className="field">
+        <label htmlFor="songCount">How many songs?</label>
+        <select id="songCount" value={draft.songCount} onChange={(e) => set('songCount', Number(e.target.value))}>
+          {Array.from({ length: MAX_SONGS }, (_, i) => i + 1).map((n) => (
+            <option key={n} value={n}>
+              {n} song{n === 1 ? '' : 's'}
+            </option>
+          ))}
+        </select>
+      </div>
+      {draft.songs.slice(0, draft.songCount).map((song, i) => (
+        <fieldset key={i} className="song" data-testid={`song-${i}`}>
+          <legend>Song {i + 1}</legend>
+          {SONG_FIELDS.map((field) => {
+            const id = `song-${i}-${field}`;
+            const value = String(song[field] ?? '');
+            return (
+              <div className="field" key={field}>
+                <label htmlFor={id}>{LABELS[field]}</label>
+                {field === 'story' ? (
+                  <textarea id={id} rows={5} value={value} placeholder="What happened, the little details only you two know…" onChange={(e) => set(`songs.${i}.${field}`, e.target.value)} />
+                ) : field === 'vocals' ? (
+                  <select id={id} value={value} onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}>
+                    <option value="female">Female voice</option>
+                    <option value="male">Male voice</option>
+                    <option value="none">Instrumental</option>
+                  </select>
+                ) : (
+                  <input id={id} value={value} placeholder={HINTS[field]} onChange={(e) => set(`songs.${i}.${field}`, e.target.value)} />
+                )}
+              </div>
+            );
+          })}
+        </fieldset>
+      ))}
+      <div className="field">
+        <label htmlFor="buyerEmail">Your email (optional, for the receipt)</label>
+        <input id="buyerEmail" type="email" autoComplete="email" value={draft.buyerEmail ?? ''} onChange={(e) => set('buyerEmail', e.target.value)} />
+      </div>
+      {errors.length > 0 && (
+        <ul className="errors" role="alert">
+          {errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+      <button type="submit" className="button button--primary" data-testid="submit">
+        Make my songs
+      </button>
+      <p className="hint">Everything you type is saved on this device right away, and synced when you are online.</p>
+    </form>
+  );
+}
+
+/** Values that lost a merge (an older edit, another device): each can be put back. */
+function DraftHistory({ formId }: { formId: string }) {
+  const { db, sync } = useApp();
+  const [entries] = useQuery(queries.draftHistory({ formId }));
+  if (entries.length === 0) return null;
+  return (
+    <details className="history" data-testid="draft-history">
+      <summary>Earlier values ({entries.length})</summary>
+      <ul>
+        {entries.map((h) => (
+          <li key={h.id}>
+            <span className="history__field">{h.field}</span>: <q>{String(h.value ?? '')}</q>{' '}
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => void enqueue(db, 'draft.restore', { formId, historyId: h.id }, formId).then(() => sync.kick())}
+            >
+              Restore
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,141 @@
+import { useQuery } from '@rocicorp/zero/react';
+import { queries } from '../../schema/queries.ts';
+import { createDraft } from '../data/drafts.ts';
+import type { LocalDraft } from '../data/db.ts';
+import { useApp } from '../ui/context.ts';
+import { useLive } from '../ui/live.ts';
+import { linkProps, navigate } from '../ui/router.ts';
+
+interface Row {
+  formId: string;
+  names: string;
+  songCount: number;
+  status: string;
+  updatedAt: number;
+  progress?: string;
+}
+
+const namesOf = (d: LocalDraft['draft'] | undefined) =>
+  d?.songs
+    ?.slice(0, d.songCount)
+    .map((s) => s.recipient.trim())
+    .filter(Boolean)
+    .join(', ') || 'Untitled';
+
+const STATUS_TEXT: Record<string, string> = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+  generating: 'Generating',
+  ready: 'Ready to choose',
+  failed: 'Needs attention',
+  paid: 'Paid',
+  local: 'Draft · on this device',
+};
+
+/** History: every form and draft of mine, newest first, with what I can do with each. */
+export function Home() {
+  const { db, hasZero, sync } = useApp();
+  const drafts = useLive(() => db.drafts.orderBy('updatedAt').reverse().toArray(), [db], []);
+  const rejected = useLive(() => db.rejected.orderBy('rejectedAt').reverse().limit(5).toArray(), [db], []);
+
+  const startNew = async (from?: LocalDraft['draft']) => {
+    const formId = await createDraft(db, from);
+    sync.kick(300);
+    navigate(`/compose/${formId}`);
+  };
+
+  return (
+    <section aria-labelledby="history-title">
+      <div className="row row--between">
+        <h2 id="history-title">My songs</h2>
+        <button type="button" className="button button--primary" onClick={() => void startNew()} data-testid="new-song">
+          New song
+        </button>
+      </div>
+      {rejected.length > 0 && (
+        <div className="notice" role="alert">
+          <p>Some changes could not be saved on the server (they are kept here):</p>
+          <ul>
+            {rejected.map((r) => (
+              <li key={r.id}>{r.error}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {hasZero ? <ServerList drafts={drafts} onDuplicate={startNew} /> : <FormList rows={toRows(drafts, [])} onDuplicate={startNew} drafts={drafts} />}
+    </section>
+  );
+}
+
+function toRows(drafts: LocalDraft[], server: readonly { id: string; status: string; songCount: number; updatedAt: number; draft: unknown; progressReady: number; progressTotal: number }[]): Row[] {
+  const rows = new Map<string, Row>();
+  for (const f of server) {
+    rows.set(f.id, {
+      formId: f.id,
+      names: namesOf(f.draft as LocalDraft['draft']),
+      songCount: f.songCount,
+      status: f.status,
+      updatedAt: f.updatedAt,
+      progress: f.progressTotal ? `${f.progressReady}/${f.progressTotal} ready` : undefined,
+    });
+  }
+  for (const d of drafts) {
+    const known = rows.get(d.formId);
+    if (known) known.names = namesOf(d.draft);
+    else rows.set(d.formId, { formId: d.formId, names: namesOf(d.draft), songCount: d.draft.songCount, status: 'local', updatedAt: d.updatedAt });
+  }
+  return [...rows.values()].sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+function ServerList({ drafts, onDuplicate }: { drafts: LocalDraft[]; onDuplicate: (d?: LocalDraft['draft']) => void }) {
+  const [forms] = useQuery(queries.myForms());
+  return <FormList rows={toRows(drafts, forms)} onDuplicate={onDuplicate} drafts={drafts} serverDrafts={forms} />;
+}
+
+function FormList({
+  rows,
+  drafts,
+  serverDrafts = [],
+  onDuplicate,
+}: {
+  rows: Row[];
+  drafts: LocalDraft[];
+  serverDrafts?: readonly { id: string; draft: unknown }[];
+  onDuplicate: (d?: LocalDraft['draft']) => void;
+}) {
+  if (rows.length === 0) {
+    return (
+      <p className="empty" data-testid="empty-state">
+        Nothing here yet. Start with “New song”: tell us who it is for and what happened.
+      </p>
+    );
+  }
+  const draftOf = (id: string) =>
+    drafts.find((d) => d.formId === id)?.draft ?? (serverDrafts.find((f) => f.id === id)?.draft as LocalDraft['draft'] | undefined);
+  return (
+    <ul className="cards" data-testid="form-list">
+      {rows.map((row) => {
+        const editable = row.status === 'draft' || row.status === 'local';
+        return (
+          <li key={row.formId} className="card" data-testid="form-row" data-form-id={row.formId}>
+            <a className="card__title" {...linkProps(editable ? `/compose/${row.formId}` : `/forms/${row.formId}`)}>
+              For {row.names}
+            </a>
+            <p className="card__meta">
+              {row.songCount} song{row.songCount === 1 ? '' : 's'} · <span data-testid="form-status">{STATUS_TEXT[row.status] ?? row.status}</span>
+              {row.progress ? ` · ${row.progress}` : ''}
+            </p>
+            <div className="row">
+              <a className="button" {...linkProps(editable ? `/compose/${row.formId}` : `/forms/${row.formId}`)}>
+                Open
+              </a>
+              <button type="button" className="button" onClick={() => onDuplicate(draftOf(row.formId))}>
+                Duplicate
+              </button>
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,182 @@
+import { useQuery } from '@rocicorp/zero/react';
+import { useState } from 'react';
+import type { DraftDoc } from '../../schema/draft.ts';
+import { queries } from '../../schema/queries.ts';
+import { enqueue } from '../data/outbox.ts';
+import { useApp } from '../ui/context.ts';
+import { useLive } from '../ui/live.ts';
+import { linkProps } from '../ui/router.ts';
+import { Checkout } from './Checkout.tsx';
+
+export const VARIATION_NAMES = ['Poetic & romantic', 'Upbeat & playful', 'Heartfelt & emotional'];
+
+const STATUS: Record<string, string> = {
+  queued: 'Waiting its turn',
+  generating: 'Being made…',
+  ready: 'Ready',
+  failed: 'Could not be made',
+  pending: 'Waiting to reach the server',
+};
+
+/**
+ * Variations: three cards per song, live from the server through Zero. Nothing here starts a
+ * generation on its own: loading, refreshing or racing this page only reads; only the explicit
+ * submit, retry and choose buttons queue intents.
+ */
+export function Variations({ formId }: { formId: string }) {
+  const { db, hasZero } = useApp();
+  const local = useLive(() => db.drafts.get(formId), [db, formId], undefined);
+  const pending = useLive(() => db.outbox.where('formId').equals(formId).toArray(), [db, formId], []);
+  return (
+    <section aria-labelledby="variations-title">
+      <h2 id="variations-title">Your songs</h2>
+      {hasZero ? (
+        <ServerVariations formId={formId} localDraft={local?.draft} pendingOps={pending.length} />
+      ) : (
+        <p className="notice">Your request is saved on this device and will be sent as soon as you are online.</p>
+      )}
+      <p>
+        <a {...linkProps('/')}>Back to my songs</a>
+      </p>
+    </section>
+  );
+}
+
+type FormView = NonNullable<ReturnType<typeof useFormQuery>[0]>;
+function useFormQuery(formId: string) {
+  return useQuery(queries.form({ formId }));
+}
+
+function ServerVariations({ formId, localDraft, pendingOps }: { formId: string; localDraft?: DraftDoc; pendingOps: number }) {
+  const [form, { type }] = useFormQuery(formId);
+  if (!form) {
+    return (
+      <p className="notice" data-testid="waiting-server">
+        {pendingOps > 0 || localDraft
+          ? 'Your request is saved on this device and will reach the server as soon as it can.'
+          : type === 'complete'
+            ? 'This form does not exist, or belongs to another account.'
+            : 'Loading…'}
+      </p>
+    );
+  }
+  const songCount = form.songCount;
+  return (
+    <>
+      <div className="progress" data-testid="form-progress">
+        <progress max={form.progressTotal || songCount * 3} value={form.progressReady} aria-label="Songs ready" />
+        <span>
+          {form.progressReady} of {form.progressTotal || songCount * 3} ready
+        </span>
+      </div>
+      {Array.from({ length: songCount }, (_, songIndex) => (
+        <SongVariations key={songIndex} form={form} songIndex={songIndex} />
+      ))}
+      <Checkout form={form} />
+    </>
+  );
+}
+
+function SongVariations({ form, songIndex }: { form: FormView; songIndex: number }) {
+  const { db } = useApp();
+  const pendingChoice = useLive(
+    () =>
+      db.outbox
+        .where('formId')
+        .equals(form.id)
+        .filter((op) => op.type === 'selection.set' && (op.args as { songIndex: number }).songIndex === songIndex)
+        .last(),
+    [db, form.id, songIndex],
+    undefined,
+  );
+  const song = form.songs.find((s) => s.songIndex === songIndex);
+  const recipient = (song?.brief as { recipient?: string } | undefined)?.recipient ?? (form.draft as DraftDoc)?.songs?.[songIndex]?.recipient;
+  const selection = form.selections.find((s) => s.songIndex === songIndex);
+  const chosen = pendingChoice ? (pendingChoice.args as { slotId: string; take: number }) : selection && { slotId: selection.slotId, take: selection.takeIndex };
+  return (
+    <section className="song-variations" aria-label={`Song ${songIndex + 1}`} data-testid={`song-variations-${songIndex}`}>
+      <h3>
+        Song {songIndex + 1}
+        {recipient ? ` · for ${recipient}` : ''}
+      </h3>
+      <div className="variation-grid">
+        {[0, 1, 2].map((v) => (
+          <VariationCard key={v} form={form} songIndex={songIndex} variationIndex={v} chosen={chosen} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function VariationCard({
+  form,
+  songIndex,
+  variationIndex,
+  chosen,
+}: {
+  form: FormView;
+  songIndex: number;
+  variationIndex: number;
+  chosen?: { slotId: string; take: number };
+}) {
+  const { db, sync } = useApp();
+  const [take, setTake] = useState(1);
+  const slot = form.slots.find((s) => s.songIndex === songIndex && s.variationIndex === variationIndex);
+  const status = slot?.status ?? 'pending';
+  const current = slot?.takes.find((t) => t.takeIndex === take) ?? slot?.takes[0];
+  const isChosen = !!slot && chosen?.slotId === slot.id && chosen.take === (current?.takeIndex ?? take);
+  const act = (type: 'slot.retry' | 'selection.set', args: unknown) =>
+    void enqueue(db, type, args, form.id).then(() => sync.kick());
+
+  return (
+    <article className={`variation variation--${status}${isChosen ? ' variation--chosen' : ''}`} data-testid="variation" data-status={status} data-song={songIndex} data-variation={variationIndex}>
+      <header>
+        <h4>{VARIATION_NAMES[variationIndex]}</h4>
+        <span className="badge" data-testid="variation-status">
+          {STATUS[status] ?? status}
+        </span>
+      </header>
+      {slot?.title && <p className="variation__title">“{slot.title}”</p>}
+      {(status === 'queued' || status === 'generating' || status === 'pending') && (
+        <progress aria-label="Making this variation" className="variation__busy" />
+      )}
+      {status === 'failed' && (
+        <>
+          <p className="variation__error">{slot?.error ?? 'Something went wrong.'}</p>
+          <button type="button" className="button" data-testid="retry" onClick={() => act('slot.retry', { slotId: slot!.id })}>
+            Try again
+          </button>
+        </>
+      )}
+      {status === 'ready' && current?.previewUrl && (
+        <>
+          <audio controls preload="metadata" src={current.previewUrl} data-testid="player" aria-label={`${VARIATION_NAMES[variationIndex]}, take ${current.takeIndex}`} />
+          {slot!.takes.length > 1 && (
+            <div className="takes" role="group" aria-label="Takes">
+              {slot!.takes.map((t) => (
+                <button key={t.id} type="button" className={`button button--small${t.takeIndex === current.takeIndex ? ' button--active' : ''}`} aria-pressed={t.takeIndex === current.takeIndex} onClick={() => setTake(t.takeIndex ?? 1)}>
+                  Take {t.takeIndex}
+                </button>
+              ))}
+            </div>
+          )}
+          {(current.lyrics ?? slot!.lyrics) && (
+            <details className="lyrics">
+              <summary>Lyrics</summary>
+              <pre>{current.lyrics ?? slot!.lyrics}</pre>
+            </details>
+          )}
+          <button
+            type="button"
+            className="button button--primary"
+            data-testid="choose"
+            aria-pressed={isChosen}
+            onClick={() => act('selection.set', { formId: form.id, songIndex, slotId: slot!.id, take: current.takeIndex ?? 1 })}
+          >
+            {isChosen ? 'Chosen ✓' : 'Choose this one'}
+          </button>
+        </>
+      )}
+    </article>
+  );
+}

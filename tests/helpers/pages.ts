@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ROOT } from './stack.ts';
+
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** Opens the app and waits until its service worker controls the page and a session exists. */
+export async function openApp(context: BrowserContext, baseUrl: string, pathname = '/'): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+  await page.goto(`${baseUrl}${pathname}`);
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+  await page.getByTestId('sync-badge').waitFor();
+  return page;
+}
+
+/** Waits until this page's outbox is empty (every op answered for good). */
+export async function waitOutboxEmpty(page: Page, timeout = 30_000) {
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="sync-badge"]')?.getAttribute('data-waiting') === '0',
+    undefined,
+    { timeout },
+  );
+}
+
+/** Saves a phone-size screenshot into docs/screens/ for the README. */
+export async function screenshot(page: Page, name: string) {
+  const dir = path.join(ROOT, 'docs', 'screens');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
+}
+
+/** Fills one song of the compose form. */
+export async function fillSong(page: Page, i: number, values: Record<string, string>) {
+  for (const [field, value] of Object.entries(values)) {
+    const el = page.locator(`#song-${i}-${field}`);
+    if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
+    else await el.fill(value);
+  }
+}
