@@ -34,18 +34,34 @@ async function syncUrl(): Promise<string> {
   }
 }
 
-function Root() {
-  const [session, setSession] = useState<Session | undefined>();
-  const [cacheURL, setCacheURL] = useState<string | undefined>();
+// One Zero per (identity, server), replaced only when either changes. Kept outside React so
+// StrictMode's rehearsal unmount cannot close the connection the app is about to use.
+let current: { key: string; zero: Zero } | undefined;
+function zeroFor(session: Session, cacheURL: string): Zero {
+  const key = `${session.token}|${cacheURL}`;
+  if (current?.key === key) return current.zero;
+  void current?.zero.close();
+  const context = { ownerId: session.ownerId } as AuthContext;
+  current = { key, zero: new Zero({ cacheURL, schema, userID: session.ownerId, auth: session.token, context }) };
+  return current.zero;
+}
+
+function Root(props: { session?: Session; cacheURL?: string }) {
+  // Starting from what this device already knows means Zero exists from the first render, so the
+  // screens are not mounted twice (once without it, once with it).
+  const [session, setSession] = useState<Session | undefined>(props.session);
+  const [cacheURL, setCacheURL] = useState<string | undefined>(props.cacheURL);
   useEffect(() => {
     let stop = false;
     // Offline on a first visit there is no session yet: the app works locally and connects later.
     const connect = async () => {
-      const s = (await storedSession(database)) ?? (navigator.onLine ? await ensureSession(database).catch(() => undefined) : undefined);
-      const url = s ? await syncUrl().catch(() => undefined) : undefined;
+      // A device opening a resume link becomes that owner: it must not mint a guest of its own.
+      const mayCreate = navigator.onLine && location.pathname !== '/resume';
+      const created = (await storedSession(database)) ?? (mayCreate ? await ensureSession(database).catch(() => undefined) : undefined);
+      // IndexedDB is the source of truth: a resume may have replaced the session meanwhile.
+      const s = created && (await storedSession(database));
       if (stop) return;
       if (s) setSession((old) => (old?.token === s.token ? old : s));
-      if (url) setCacheURL(url);
       if (s) sync.kick();
     };
     void connect();
@@ -56,12 +72,20 @@ function Root() {
     };
   }, []);
 
-  const zero = useMemo(() => {
-    if (!session || !cacheURL) return undefined;
-    const context = { ownerId: session.ownerId } as AuthContext;
-    return new Zero({ cacheURL, schema, userID: session.ownerId, auth: session.token, context });
+  // Where zero-cache is: asked once a session exists (from start-up or from a resume link).
+  useEffect(() => {
+    if (!session || cacheURL) return;
+    let stop = false;
+    const load = () => void syncUrl().then((url) => !stop && setCacheURL(url), () => undefined);
+    load();
+    window.addEventListener('online', load);
+    return () => {
+      stop = true;
+      window.removeEventListener('online', load);
+    };
   }, [session, cacheURL]);
-  useEffect(() => () => void zero?.close(), [zero]);
+
+  const zero = session && cacheURL ? zeroFor(session, cacheURL) : undefined;
 
   const ctx = useMemo(() => ({ db: database, sync, session, hasZero: !!zero, setSession }), [session, zero]);
   const app = (
@@ -72,8 +96,16 @@ function Root() {
   return zero ? <ZeroProvider zero={zero}>{app}</ZeroProvider> : app;
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <Root />
-  </StrictMode>,
-);
+async function boot() {
+  const [session, url] = await Promise.all([
+    storedSession(database).catch(() => undefined),
+    database.kv.get('syncUrl').then((row) => row?.value as string | undefined, () => undefined),
+  ]);
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <Root session={session} cacheURL={url} />
+    </StrictMode>,
+  );
+}
+
+void boot();
