@@ -57,4 +57,14 @@ export const queries = defineQueries({
       .where('formId', args.formId)
       .orderBy('id', 'desc'),
   ),
+  myOrders: defineQuery(({ ctx }) =>
+    zql.orders.where('ownerId', ownerOf(ctx)).orderBy('createdAt', 'desc'),
+  ),
+  formOrders: defineQuery(formArgs, ({ args, ctx }) =>
+    zql.orders
+      .where('ownerId', ownerOf(ctx))
+      .where('formId', args.formId)
+      .orderBy('createdAt', 'desc'),
+  ),
+  myCredits: defineQuery(({ ctx }) => zql.owners.where('ownerId', ownerOf(ctx)).one()),
 });

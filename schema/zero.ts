@@ -99,6 +99,36 @@ const draftHistory = table('draftHistory')
   })
   .primaryKey('id');
 
+const orders = table('orders')
+  .columns({
+    id: string(),
+    ownerId: string().from('owner_id'),
+    formId: string().from('form_id'),
+    method: string(),
+    status: string(),
+    items: json(),
+    songCount: number().from('song_count'),
+    amountCents: number().from('amount_cents'),
+    currency: string(),
+    creditsSpent: number().from('credits_spent'),
+    checkoutUrl: string().optional().from('checkout_url'),
+    buyerEmail: string().optional().from('buyer_email'),
+    receiptNumber: string().optional().from('receipt_number'),
+    createdAt: number().from('created_at'),
+    paidAt: number().optional().from('paid_at'),
+    endedAt: number().optional().from('ended_at'),
+  })
+  .primaryKey('id');
+
+// An owner's own row carries only the credit balance; the key is named ownerId so it is filtered
+// like every other table.
+const owners = table('owners')
+  .columns({
+    ownerId: string().from('id'),
+    credits: number(),
+  })
+  .primaryKey('ownerId');
+
 const formRelationships = relationships(forms, ({ many }) => ({
   songs: many({ sourceField: ['id'], destField: ['formId'], destSchema: songs }),
   slots: many({ sourceField: ['id'], destField: ['formId'], destSchema: slots }),
@@ -111,7 +141,7 @@ const slotRelationships = relationships(slots, ({ many }) => ({
 }));
 
 export const schema = createSchema({
-  tables: [forms, songs, slots, takes, selections, draftHistory],
+  tables: [forms, songs, slots, takes, selections, draftHistory, orders, owners],
   relationships: [formRelationships, slotRelationships],
 });
 

@@ -13,6 +13,25 @@ const SECRET = /SECRET|KEY|PASSWORD|DATABASE_URL/;
 const port = z.coerce.number().int().min(1).max(65535);
 const millis = z.coerce.number().int().min(0);
 
+// `songs:cents` pairs, e.g. `1:2900,2:4900`; every package size a form can have needs a price.
+const pricesCents = z.string().transform((text, ctx) => {
+  const prices: Record<number, number> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([1-5]):(\d+)$/.exec(pair);
+    if (!m || Number(m[2]) < 1) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" is not songs:cents (songs 1-5, cents at least 1)` });
+      return z.NEVER;
+    }
+    prices[Number(m[1])] = Number(m[2]);
+  }
+  const missing = [1, 2, 3, 4, 5].filter((n) => prices[n] === undefined);
+  if (missing.length) {
+    ctx.addIssue({ code: 'custom', message: `needs a price for ${missing.join(', ')} song(s)` });
+    return z.NEVER;
+  }
+  return prices;
+});
+
 const Env = z
   .object({
     PORT: withDefault(port, 8787),
@@ -31,6 +50,10 @@ const Env = z
     GROQ_BASE_URL: optional(z.url()),
     STRIPE_SECRET_KEY: optional(z.string()),
     STRIPE_WEBHOOK_SECRET: optional(z.string()),
+    STRIPE_API_BASE: optional(z.url({ protocol: /^https?$/ })),
+    PRICES_CENTS: withDefault(pricesCents, '1:2900,2:4900,3:6900,4:8400,5:9900'),
+    PRICE_CURRENCY: withDefault(z.string().regex(/^[a-z]{3}$/, 'must be a lowercase ISO currency code like usd'), 'usd'),
+    CREDITS_PER_SONG: withDefault(z.coerce.number().int().min(1).max(100), 1),
     ENGINE_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(64), 1),
     ZERO_RESTART_MAX_MS: withDefault(millis, 10_000),
     RUN_ZERO_CACHE: withDefault(z.enum(['true', 'false']), 'true'),
@@ -83,7 +106,8 @@ function toConfig(env: z.output<typeof Env>) {
     writer: env.GROQ_API_KEY ? ('groq' as const) : ('local' as const),
     groq: { apiKey: env.GROQ_API_KEY, model: env.GROQ_MODEL, baseUrl: env.GROQ_BASE_URL },
     payments: env.STRIPE_SECRET_KEY ? ('stripe' as const) : ('demo' as const),
-    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET },
+    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiBase: env.STRIPE_API_BASE },
+    pricing: { centsBySongCount: env.PRICES_CENTS, currency: env.PRICE_CURRENCY, creditsPerSong: env.CREDITS_PER_SONG },
     engineConcurrency: env.ENGINE_CONCURRENCY,
     zeroRestartMaxMs: env.ZERO_RESTART_MAX_MS,
     runZeroCache: env.RUN_ZERO_CACHE === 'true',

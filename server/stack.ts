@@ -10,8 +10,10 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { AudioStorage } from './audio/storage.ts';
+import { downloadLinks } from './delivery/links.ts';
+import { createPayments } from './payments/index.ts';
 import { createApp } from './http/app.ts';
-import { createProvider } from './providers/index.ts';
+import { createProvider, providerIdentity } from './providers/index.ts';
 import { Generation } from './slots/generation.ts';
 import { Reconciler } from './slots/reconciler.ts';
 import { urlSigner } from './slots/tokens.ts';
@@ -60,9 +62,10 @@ export async function startStack(config: Config): Promise<Stack> {
       groqModel: config.groq.model,
       groqBaseUrl: config.groq.baseUrl,
     });
-    const generation = new Generation({ sql: db.sql, config, provider, writer, signer, storage });
+    const generation = new Generation({ sql: db.sql, config, provider, providerId: providerIdentity(config), writer, signer, storage });
     provider.onComplete = (slotId, takes, taskId) => generation.acceptTakes(slotId, takes, { taskId });
     const reconciler = new Reconciler(db.sql, config, provider, generation);
+    const payments = createPayments(db.sql, config, secret);
     stops.push(async () => {
       generation.stop();
       await reconciler.stop();
@@ -79,7 +82,7 @@ export async function startStack(config: Config): Promise<Stack> {
         isSyncUp: () => (zeroCache ? zeroCache.isUp() : isZeroCacheUp(zeroUrl)),
         distDir: DIST_DIR,
       },
-      { generation, signer, storage },
+      { generation, signer, storage, payments, links: downloadLinks(secret) },
     );
     const server = await listen(app.fetch, config.port);
     stops.push(() => closeServer(server));

@@ -37,9 +37,10 @@ create table orders (
   ended_at timestamptz,
   check ((status = 'paid') = (paid_at is not null))
 );
--- At most one live order per form, selection and method: a double click or a replayed request
--- lands on the first one. Failed and expired orders step aside, so a new attempt can start.
-create unique index orders_live_idx on orders (form_id, selection_hash, method) where status in ('pending', 'paid');
+-- At most one open order per form, selection and method: a double click or a replayed request
+-- lands on the first one. Ended orders step aside, so a new attempt can start; a paid one is
+-- found by the checkout before it opens another.
+create unique index orders_pending_idx on orders (form_id, selection_hash, method) where status = 'pending';
 create index orders_owner_idx on orders (owner_id, created_at desc);
 
 -- Takes a paid order unlocked. Keyed by the take: however many events or orders pay for it, it

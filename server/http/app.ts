@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { audioRoutes } from '../audio/routes.ts';
 import type { AudioStorage } from '../audio/storage.ts';
+import type { DownloadLinks } from '../delivery/links.ts';
+import { downloadListRoutes, downloadRoutes } from '../delivery/routes.ts';
 import { formRoutes } from '../forms/routes.ts';
 import { healthRoutes } from '../health/routes.ts';
+import { demoCheckoutRoutes } from '../payments/demo.ts';
+import type { Payments } from '../payments/index.ts';
+import { checkoutRoutes } from '../payments/routes.ts';
+import { stripeWebhookRoutes } from '../payments/webhook.ts';
 import { resumeRoutes } from '../resume/routes.ts';
 import type { Generation } from '../slots/generation.ts';
 import type { UrlSigner } from '../slots/tokens.ts';
@@ -20,6 +26,8 @@ export interface AppServices {
   generation: Generation;
   signer: UrlSigner;
   storage: AudioStorage;
+  payments: Payments;
+  links: DownloadLinks;
 }
 
 /** The whole HTTP surface: API under /api, the PWA everywhere else. */
@@ -37,8 +45,12 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/zero', zeroRoutes(deps));
   app.route('/api/sync', syncRoutes(deps, services.generation));
   app.route('/api/forms', formRoutes(deps));
+  app.route('/api/forms', checkoutRoutes(deps, services.payments.checkout));
+  app.route('/api/forms', downloadListRoutes(deps, services.links));
+  app.route('/api/download', downloadRoutes(deps, services.storage, services.links));
   app.route('/api/audio', audioRoutes(deps, services.storage, services.signer));
   app.route('/api/webhooks/musicgpt', musicGptWebhookRoutes(deps, services.signer, services.generation));
+  app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments.webhookSecret));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));
   app.get('/api/config', (c) =>
     c.json({
@@ -52,6 +64,9 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.all('/api/*', (c) => {
     throw httpError(404, `no such endpoint: ${c.req.method} ${c.req.path}`);
   });
+  if (deps.config.payments === 'demo') {
+    app.route('/demo-checkout', demoCheckoutRoutes(deps.sql, services.payments.webhookSecret));
+  }
   if (deps.distDir) app.route('/', pwaRoutes(deps.distDir));
   return app;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AudioStorage } from '../audio/storage.ts';
 import type { Config } from '../config.ts';
 import { localProvider } from './local/index.ts';
@@ -8,6 +9,17 @@ export type Provider = MusicProvider & {
   onComplete?: ((slotId: string, takes: import('./types.ts').TakeResult[], taskId: string) => Promise<void>) | undefined;
   close?: () => Promise<void>;
 };
+
+/**
+ * Which provider account a slot belongs to. A task id means something only to the account that
+ * made it, so a slot is re-sent and polled only by processes configured with the same account
+ * (the key is hashed: it never reaches the database).
+ */
+export function providerIdentity(config: Config): string {
+  if (config.provider !== 'musicgpt') return 'local';
+  const account = createHash('sha256').update(`${config.musicgpt.apiUrl}\n${config.musicgpt.apiKey}`).digest('hex');
+  return `musicgpt:${account.slice(0, 12)}`;
+}
 
 /** The configured music provider: MusicGPT with a key, the built-in engine otherwise. */
 export function createProvider(config: Config, storage: AudioStorage): Provider {

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { faultPoint } from '../faults.ts';
 import { logger } from '../log.ts';
 import type { MusicProvider, SubmitRequest } from '../providers/types.ts';
+import { ensurePreview } from '../audio/preview.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import { presetsFor, type Writer } from '../writer/index.ts';
 import type { SongBrief } from '../../schema/draft.ts';
@@ -20,6 +21,8 @@ export interface GenerationDeps {
   sql: Sql;
   config: Config;
   provider: MusicProvider;
+  /** The provider account (see providerIdentity): what slots and the ledger record. */
+  providerId: string;
   writer: Writer;
   signer: UrlSigner;
   storage: AudioStorage;
@@ -58,8 +61,8 @@ export class Generation {
 
   constructor(private readonly deps: GenerationDeps) {}
 
-  get providerName(): string {
-    return this.deps.provider.name;
+  get providerId(): string {
+    return this.deps.providerId;
   }
 
   /** Starts the slots this process just claimed; returns at once. */
@@ -93,7 +96,8 @@ export class Generation {
     return slot;
   }
 
-  private async extendLease(slotId: string, extraMs: number): Promise<boolean> {
+  /** Extends this process's lease; false once another process has taken the slot over. */
+  private async extendLease(slotId: string, extraMs = 0): Promise<boolean> {
     const rows = await this.deps.sql`
       update slots set lease_expires_at = now() + ${this.deps.config.timing.slotLeaseMs + extraMs} * interval '1 millisecond'
       where id = ${slotId} and lease_owner = ${this.workerId} and status = 'queued'
@@ -101,7 +105,45 @@ export class Generation {
     return rows.length > 0;
   }
 
+  /**
+   * Keeps the lease alive while this process works on the slot (writing, calling, backing off),
+   * so a slow step is never mistaken for a dead claimer. Only a process that stops heart-beating
+   * (it crashed) lets the lease run out.
+   */
+  private holdLease(slotId: string): () => void {
+    const every = Math.max(50, Math.floor(this.deps.config.timing.slotLeaseMs / 3));
+    const timer = setInterval(() => void this.extendLease(slotId).catch(() => undefined), every);
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * Opens the ledger row of a call, but only while this process still holds the slot: the lease
+   * check and the insert are one statement, so a process that lost the slot can never call.
+   */
+  private async openCall(slotId: string, kind: 'submit' | 'resubmit', requestHash: string): Promise<number | undefined> {
+    const { sql, config, provider } = this.deps;
+    const [call] = await sql<{ id: number }[]>`
+      with held as (
+        update slots set lease_expires_at = now() + ${config.timing.slotLeaseMs} * interval '1 millisecond'
+        where id = ${slotId} and lease_owner = ${this.workerId} and status = 'queued'
+        returning id
+      )
+      insert into provider_calls (slot_id, provider, kind, request_hash)
+      select id, ${this.deps.providerId}, ${kind}, ${requestHash} from held
+      returning id`;
+    return call?.id;
+  }
+
   private async submit(slotId: string, kind: 'submit' | 'resubmit'): Promise<void> {
+    const release = this.holdLease(slotId);
+    try {
+      await this.submitHeld(slotId, kind);
+    } finally {
+      release();
+    }
+  }
+
+  private async submitHeld(slotId: string, kind: 'submit' | 'resubmit'): Promise<void> {
     const { sql, provider, config } = this.deps;
     let slot = await this.loadSlot(slotId);
     if (!slot || slot.status !== 'queued' || slot.lease_owner !== this.workerId) return;
@@ -129,9 +171,9 @@ export class Generation {
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
 
     for (let attempt = 1; attempt <= config.providerMaxAttempts && !this.stopped; attempt++) {
-      const [call] = await sql<{ id: number }[]>`
-        insert into provider_calls (slot_id, provider, kind, request_hash)
-        values (${slotId}, ${provider.name}, ${kind}, ${requestHash}) returning id`;
+      const callId = await this.openCall(slotId, kind, requestHash);
+      if (callId === undefined) return; // another process holds the slot now
+      const call = { id: callId };
       const started = Date.now();
       const result = await provider.submit(request);
 
@@ -142,7 +184,7 @@ export class Generation {
           await tx`
             update provider_calls set state = 'accepted', response = ${tx.json(result.raw as never)},
               estimated_cost_cents = ${provider.estimatedCostCents}, finished_at = now()
-            where id = ${call!.id}`;
+            where id = ${call.id}`;
           await tx`
             update slots set task_id = coalesce(task_id, ${result.taskId}),
               conversion_ids = ${tx.json(result.conversionIds as never)},
@@ -165,7 +207,7 @@ export class Generation {
       await sql`
         update provider_calls set state = ${result.kind}, http_status = ${result.status ?? null},
           response = ${sql.json({ reason: result.reason, raw: result.raw ?? null } as never)}, finished_at = now()
-        where id = ${call!.id}`;
+        where id = ${call.id}`;
 
       if (result.kind === 'fatal') {
         await failSlot(sql, slotId, result.reason);
@@ -174,14 +216,14 @@ export class Generation {
       if (result.maybeAccepted) {
         // The provider may hold a task we never heard of: a blind retry could pay twice. Leave the
         // call open and the lease expired; reconciliation waits for a late webhook first.
-        await sql`update provider_calls set state = 'sending' where id = ${call!.id}`;
+        await sql`update provider_calls set state = 'sending' where id = ${call.id}`;
         await sql`update slots set lease_expires_at = now() where id = ${slotId} and lease_owner = ${this.workerId}`;
         return;
       }
       const backoff = Math.min(60_000, 500 * 2 ** (attempt - 1));
       const delay = result.retryAfterMs ?? backoff * (0.5 + Math.random() / 2);
       log.warn('provider busy; retrying', { slotId, status: result.status, inMs: Math.round(delay) });
-      if (!(await this.extendLease(slotId, delay))) return;
+      if (!(await this.extendLease(slotId))) return;
       await sleep(delay);
     }
     if (!this.stopped) {
@@ -208,12 +250,15 @@ export class Generation {
         try {
           const relative = `${slotId}/${take.id}.mp3`;
           if (take.remote_audio_url.startsWith('local:')) {
-            // The built-in engine writes straight into storage.
-            await storeTakeAudio(sql, take.id, { audioFile: take.remote_audio_url.slice(6), previewUrl: this.audioUrl(take.id) });
+            // The built-in engine writes straight into storage, its preview beside the take.
+            const audioFile = take.remote_audio_url.slice(6);
+            const previewFile = await ensurePreview(storage, audioFile);
+            await storeTakeAudio(sql, take.id, { audioFile, previewFile, previewUrl: this.audioUrl(take.id) });
             return;
           }
           await storage.download(take.remote_audio_url, relative);
-          await storeTakeAudio(sql, take.id, { audioFile: relative, previewUrl: this.audioUrl(take.id) });
+          const previewFile = await ensurePreview(storage, relative);
+          await storeTakeAudio(sql, take.id, { audioFile: relative, previewFile, previewUrl: this.audioUrl(take.id) });
         } catch (err) {
           log.warn('audio download failed; reconciliation retries it', { takeId: take.id, error: String(err) });
         } finally {

@@ -98,13 +98,14 @@ export async function recordTakesIn(
 export async function storeTakeAudio(
   sql: Sql,
   takeId: string,
-  files: { audioFile: string; previewUrl: string; wavFile?: string },
+  files: { audioFile: string; previewUrl: string; previewFile?: string; wavFile?: string },
 ): Promise<boolean> {
   return sql.begin(async (tx) => {
     const [owner] = await tx<{ slot_id: string }[]>`select slot_id from takes where id = ${takeId}`;
     if (!owner || !(await lockFormOfSlot(tx, owner.slot_id))) return false;
     const [take] = await tx<{ slot_id: string }[]>`
       update takes set audio_file = ${files.audioFile}, wav_file = coalesce(${files.wavFile ?? null}, wav_file),
+        preview_file = coalesce(${files.previewFile ?? null}, preview_file),
         preview_url = ${files.previewUrl}, updated_at = now()
       where id = ${takeId} returning slot_id`;
     if (!take) return false;

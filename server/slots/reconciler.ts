@@ -13,7 +13,8 @@ const MAX_RESUBMITS = 1;
 const BATCH = 20;
 
 /**
- * The loop that makes sure nothing waits forever. Each pass, in any number of server processes at
+ * The loop that makes sure nothing waits forever. A process only takes over or polls slots of
+ * its own provider: a slot claimed for MusicGPT is never re-sent to another engine. Each pass, in any number of server processes at
  * once (rows are taken with FOR UPDATE SKIP LOCKED and leased):
  * 1. a queued slot whose claimer died (lease expired) is taken over: sent if its call never
  *    started; if the call's outcome is unknown, re-sent once, but only after WEBHOOK_GRACE_MS
@@ -64,6 +65,7 @@ export class Reconciler {
       with picked as (
         select s.id from slots s
         where s.status = 'queued' and s.is_current and s.lease_expires_at < now()
+          and s.provider = ${this.generation.providerId}
           and not exists (
             select 1 from provider_calls c
             where c.slot_id = s.id and c.state = 'sending'
@@ -104,7 +106,7 @@ export class Reconciler {
     const due = await this.sql<{ id: string; form_id: string; task_id: string }[]>`
       with picked as (
         select id from slots
-        where status = 'generating' and task_id is not null
+        where status = 'generating' and task_id is not null and provider = ${this.generation.providerId}
           and submitted_at < now() - ${reconcileAfterMs} * interval '1 millisecond'
           and (last_polled_at is null or last_polled_at < now() - ${reconcileAfterMs} * interval '1 millisecond')
         for update skip locked
@@ -115,7 +117,7 @@ export class Reconciler {
     await Promise.all(
       due.map(async (slot) => {
         const [call] = await this.sql<{ id: number }[]>`
-          insert into provider_calls (slot_id, provider, kind) values (${slot.id}, ${this.provider.name}, 'poll') returning id`;
+          insert into provider_calls (slot_id, provider, kind) values (${slot.id}, ${this.generation.providerId}, 'poll') returning id`;
         const result = await this.provider.poll(slot.task_id);
         await this.sql`
           update provider_calls set state = 'answered', finished_at = now(),

@@ -37,7 +37,7 @@ export function syncRoutes(deps: AppDeps, generation: Generation) {
         parsed.data.ops,
         {
           ownerId: c.get('ownerId'),
-          provider: generation.providerName,
+          provider: generation.providerId,
           workerId: generation.workerId,
           leaseMs: deps.config.timing.slotLeaseMs,
         },

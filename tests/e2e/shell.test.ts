@@ -19,10 +19,18 @@ it('the PWA shell renders, starts a guest session and syncs through Zero', async
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(baseUrl);
   await page.getByRole('heading', { name: 'Refrain', level: 1 }).waitFor({ timeout: 30_000 });
-  // "Nothing here yet." only shows once Zero answered the query completely.
   await page.getByTestId('empty-state').getByText('Nothing here yet.').waitFor({ timeout: 30_000 });
-  const session = await page.evaluate(() => localStorage.getItem('refrain.session'));
-  expect(JSON.parse(session!).ownerId).toMatch(/^[0-9a-f-]{36}$/);
+  await page.getByTestId('sync-badge').getByText('Online · all synced').waitFor({ timeout: 30_000 });
+  // The session lives in IndexedDB, beside the drafts and the outbox.
+  const ownerId = await page.evaluate(async () => {
+    const req = indexedDB.open('refrain');
+    const idb: IDBDatabase = await new Promise((r) => (req.onsuccess = () => r(req.result)));
+    return new Promise<string>((resolve) => {
+      const get = idb.transaction('kv').objectStore('kv').get('session');
+      get.onsuccess = () => resolve(get.result.value.ownerId);
+    });
+  });
+  expect(ownerId).toMatch(/^[0-9a-f-]{36}$/);
   const manifest = await page.evaluate(async () => {
     const link = document.querySelector('link[rel="manifest"]')?.getAttribute('href');
     return link ? (await fetch(link)).json() : null;

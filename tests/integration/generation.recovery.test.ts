@@ -10,7 +10,7 @@ let server: RunningStack;
 let musicgpt: MusicGptStandIn;
 
 beforeAll(async () => {
-  ({ server, musicgpt } = await startMusicGptServer({ GENERATION_TIMEOUT_MS: '3000' }));
+  ({ server, musicgpt } = await startMusicGptServer());
 });
 afterAll(async () => {
   await server?.stop();
@@ -34,6 +34,16 @@ describe('nothing waits forever', () => {
   });
 
   it('a provider that never completes: failed after the timeout with a reason, and retry makes exactly one new call', async () => {
+    // Its own server: a short timeout here must not fail the slow-but-fine slots of other tests.
+    const { server: impatient } = await startMusicGptServer({ GENERATION_TIMEOUT_MS: '3000' }, musicgpt);
+    try {
+      await neverCompletes(impatient);
+    } finally {
+      await impatient.stop();
+    }
+  });
+
+  async function neverCompletes(server: RunningStack) {
     musicgpt.reset();
     musicgpt.script.completes = false;
     const guest = await makeGuest(server.baseUrl);
@@ -59,7 +69,7 @@ describe('nothing waits forever', () => {
 
     const [notFailed] = await sync(guest, [ops.retry(slots.find((s) => s.attempt === 2)!.id)]);
     expect(notFailed).toMatchObject({ status: 'rejected', code: 'state' });
-  });
+  }
 
   it('an out-of-funds provider fails the slots with a clear reason and calls no further', async () => {
     musicgpt.reset();

@@ -70,7 +70,7 @@ describe('MusicGPT webhooks', () => {
     const run = await generateWith('in-order');
     const [slot] = await sql`select id from slots where form_id = ${run.formId} limit 1`;
     const before = await finalState(run.formId);
-    const deliveriesBefore = await sql`select count(*)::int as n from webhook_deliveries`;
+    const deliveriesBefore = await sql`select count(*)::int as n from webhook_deliveries where slot_id = ${slot!.id}`;
     const body = JSON.stringify({
       task_id: 'forged', conversion_id: 'forged-1', conversion_path: 'http://127.0.0.1:1/evil.mp3', title: 'forged',
     });
@@ -81,6 +81,6 @@ describe('MusicGPT webhooks', () => {
     const otherSlotToken = new URL(musicgpt.tasks.get(run.tasks[1]!)!.body.webhook_url as string).searchParams.get('token');
     expect((await fetch(`${url}?token=${otherSlotToken}`, { method: 'POST', headers, body })).status).toBe(401);
     expect(await finalState(run.formId)).toEqual(before);
-    expect(await sql`select count(*)::int as n from webhook_deliveries`).toEqual(deliveriesBefore);
+    expect(await sql`select count(*)::int as n from webhook_deliveries where slot_id = ${slot!.id}`).toEqual(deliveriesBefore);
   });
 });

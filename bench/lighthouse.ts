@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { chromium } from 'playwright-core';
+import { ensureClientBuild } from '../server/build/client.ts';
+import { DIST_DIR, ROOT } from '../server/stack.ts';
+import { startStack } from '../tests/helpers/stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+/** JavaScript the shell's HTML loads before anything else runs: its entry and preloads, gzipped. */
+export function firstLoadJsGzipBytes(distDir = DIST_DIR): { bytes: number; files: string[] } {
+  const html = fs.readFileSync(path.join(distDir, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const bytes = files.reduce((sum, f) => sum + gzipSync(fs.readFileSync(path.join(distDir, f))).length, 0);
+  return { bytes, files };
+}
+
+/** Chrome's own installability verdict for the page (empty list = installable). */
+async function installabilityErrors(url: string): Promise<string[]> {
+  // A persistent profile: Chrome never offers to install from an incognito window.
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'refrain-lh-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: FLAGS.filter((f) => !f.startsWith('--headless')),
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+    const cdp = await page.context().newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: { errorId: string }[];
+    };
+    return installabilityErrors.map((e) => e.errorId);
+  } finally {
+    await browser.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Lighthouse (mobile, simulated throttling) against a real `npm start` stack. */
+export async function run(rounds = 3) {
+  await ensureClientBuild(ROOT, DIST_DIR);
+  const stack = await startStack();
+  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: FLAGS });
+  try {
+    const scores: number[] = [];
+    let last: Record<string, number> = {};
+    for (let i = 0; i < rounds; i++) {
+      const result = await lighthouse(stack.baseUrl, { port: chrome.port, onlyCategories: ['performance'], logLevel: 'error' });
+      const lhr = result!.lhr;
+      scores.push(Math.round((lhr.categories.performance!.score ?? 0) * 100));
+      const ms = (id: string) => Math.round(lhr.audits[id]?.numericValue ?? -1);
+      last = {
+        fcpMs: ms('first-contentful-paint'),
+        lcpMs: ms('largest-contentful-paint'),
+        tbtMs: ms('total-blocking-time'),
+        cls: Number((lhr.audits['cumulative-layout-shift']?.numericValue ?? -1).toFixed(3)),
+      };
+    }
+    const errors = await installabilityErrors(stack.baseUrl);
+    const js = firstLoadJsGzipBytes();
+    return {
+      bench: 'lighthouse',
+      performanceMedian: [...scores].sort((a, b) => a - b)[Math.floor(scores.length / 2)]!,
+      performanceScores: scores.join(' '),
+      ...last,
+      installable: errors.length === 0 ? 1 : 0,
+      installabilityErrors: errors.join(',') || 'none',
+      firstLoadJsGzipKB: Math.round(js.bytes / 102.4) / 10,
+    };
+  } finally {
+    await chrome.kill();
+    await stack.stop();
+    fs.rmSync(stack.dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await run();
+  console.log(
+    `lighthouse: performance ${result.performanceMedian} (${result.performanceScores}), installable ${result.installable ? 'yes' : `no: ${result.installabilityErrors}`}, first-load JS ${result.firstLoadJsGzipKB} KB gzip`,
+  );
+  console.log(JSON.stringify(result));
+}

@@ -1,0 +1,41 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export type DownloadKind = 'mp3' | 'wav' | 'txt';
+
+/** How long a download link works. Long enough to finish a download, short enough not to share. */
+export const DOWNLOAD_TTL_MS = 15 * 60_000;
+
+export type LinkCheck = 'valid' | 'forged' | 'expired';
+
+/**
+ * Short-lived download URLs: an HMAC over take, kind and expiry, keyed from the installation's
+ * auth secret for this purpose only. A link proves the server issued it for a paid take; the
+ * download still checks the take is unlocked.
+ */
+export interface DownloadLinks {
+  url(takeId: string, kind: DownloadKind, expiresAt: number): string;
+  check(
+    takeId: string,
+    kind: DownloadKind,
+    expiresAt: string | undefined,
+    sig: string | undefined,
+    now?: number,
+  ): LinkCheck;
+}
+
+export function downloadLinks(authSecret: Uint8Array): DownloadLinks {
+  const key = createHmac('sha256', authSecret).update('download-links').digest();
+  const sign = (takeId: string, kind: string, expiresAt: string) =>
+    createHmac('sha256', key).update(`${takeId}:${kind}:${expiresAt}`).digest('base64url');
+  return {
+    url: (takeId, kind, expiresAt) =>
+      `/api/download/${takeId}.${kind}?exp=${expiresAt}&sig=${sign(takeId, kind, String(expiresAt))}`,
+    check: (takeId, kind, expiresAt, sig, now = Date.now()) => {
+      if (!expiresAt || !sig || !/^\d{1,15}$/.test(expiresAt)) return 'forged';
+      const expected = Buffer.from(sign(takeId, kind, expiresAt));
+      const given = Buffer.from(sig);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
+      return Number(expiresAt) < now ? 'expired' : 'valid';
+    },
+  };
+}

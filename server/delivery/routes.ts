@@ -1,0 +1,116 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { attachment, sendFile } from '../audio/send.ts';
+import type { AudioStorage } from '../audio/storage.ts';
+import { requireOwner } from '../http/auth.ts';
+import type { AppDeps, AppEnv } from '../http/env.ts';
+import { httpError } from '../http/errors.ts';
+import { logger } from '../log.ts';
+import { DOWNLOAD_TTL_MS, type DownloadKind, type DownloadLinks } from './links.ts';
+import { unlockedTake, unlockedTakesOf, type UnlockedTake } from './unlocked.ts';
+import { ensureWav } from './wav.ts';
+
+const log = logger('delivery');
+
+const titleOf = (take: UnlockedTake) => take.title?.trim() || `Song ${take.song_index + 1}`;
+
+// Characters no file system or browser accepts in a saved name.
+const fileName = (take: UnlockedTake, suffix: string) =>
+  `${titleOf(take)
+    .replace(/[\\/:*?"<>|\x00-\x1f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120)}${suffix}`;
+
+/**
+ * GET /api/forms/:formId/downloads — for a paid form, short-lived links to each unlocked take's
+ * full MP3, its WAV when the provider made one, and its lyrics. 402 before payment.
+ */
+export function downloadListRoutes(deps: AppDeps, links: DownloadLinks) {
+  return new Hono<AppEnv>().get('/:formId/downloads', requireOwner(deps), async (c) => {
+    const formId = z.uuid().safeParse(c.req.param('formId'));
+    if (!formId.success) throw httpError(400, 'formId must be a UUID');
+    const [form] = await deps.sql<
+      { owner_id: string }[]
+    >`select owner_id from forms where id = ${formId.data}`;
+    if (!form || form.owner_id !== c.get('ownerId')) throw httpError(404, `no form ${formId.data}`);
+    const takes = await unlockedTakesOf(deps.sql, formId.data);
+    if (takes.length === 0) {
+      throw httpError(
+        402,
+        `these songs are not paid for yet; start with POST /api/forms/${formId.data}/checkout`,
+      );
+    }
+    const expiresAt = Date.now() + DOWNLOAD_TTL_MS;
+    c.header('cache-control', 'no-store');
+    return c.json({
+      formId: formId.data,
+      expiresAt: new Date(expiresAt).toISOString(),
+      songs: takes.map((t) => ({
+        songIndex: t.song_index,
+        takeId: t.take_id,
+        orderId: t.order_id,
+        title: titleOf(t),
+        mp3Url: links.url(t.take_id, 'mp3', expiresAt),
+        ...(t.wav_file || t.remote_wav_url
+          ? { wavUrl: links.url(t.take_id, 'wav', expiresAt) }
+          : {}),
+        lyricsUrl: links.url(t.take_id, 'txt', expiresAt),
+      })),
+    });
+  });
+}
+
+/**
+ * GET /api/download/:takeId.(mp3|wav|txt)?exp=…&sig=… — the full take. Refused (403) when the link
+ * is forged or expired, or the take is not unlocked by a paid order.
+ */
+export function downloadRoutes(deps: AppDeps, storage: AudioStorage, links: DownloadLinks) {
+  return new Hono<AppEnv>().get('/:file{[0-9a-f-]{36}\\.(mp3|wav|txt)}', async (c) => {
+    const file = c.req.param('file');
+    const takeId = file.slice(0, 36);
+    const kind = file.slice(37) as DownloadKind;
+    const check = links.check(takeId, kind, c.req.query('exp'), c.req.query('sig'));
+    if (check === 'forged') throw httpError(403, 'this download link is not valid');
+    if (check === 'expired') {
+      throw httpError(
+        403,
+        'this download link has expired; get fresh links from GET /api/forms/:formId/downloads',
+      );
+    }
+    const take = await unlockedTake(deps.sql, takeId);
+    if (!take) throw httpError(403, 'this take is not paid for');
+    const headers = { cacheControl: 'private, no-store' };
+
+    if (kind === 'txt') {
+      c.header('content-type', 'text/plain; charset=utf-8');
+      c.header('content-disposition', attachment(fileName(take, ' (lyrics).txt')));
+      c.header('cache-control', headers.cacheControl);
+      return c.body(`${titleOf(take)}\n\n${take.lyrics?.trim() ?? '(instrumental)'}\n`);
+    }
+    if (kind === 'wav') {
+      let wav: string | undefined;
+      try {
+        wav = await ensureWav(deps.sql, storage, take);
+      } catch (err) {
+        log.warn('WAV fetch failed', { takeId, error: String(err) });
+        throw new HTTPException(502, {
+          message: 'the WAV could not be fetched from the music provider; try again',
+        });
+      }
+      if (!wav) throw httpError(404, 'there is no WAV of this take; download the MP3');
+      return sendFile(c, storage.resolve(wav), {
+        contentType: 'audio/wav',
+        ...headers,
+        downloadName: fileName(take, '.wav'),
+      });
+    }
+    if (!take.audio_file) throw httpError(404, 'this take has no audio');
+    return sendFile(c, storage.resolve(take.audio_file), {
+      contentType: 'audio/mpeg',
+      ...headers,
+      downloadName: fileName(take, '.mp3'),
+    });
+  });
+}

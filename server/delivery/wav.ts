@@ -1,0 +1,20 @@
+import type { Sql } from 'postgres';
+import type { AudioStorage } from '../audio/storage.ts';
+import type { UnlockedTake } from './unlocked.ts';
+
+/**
+ * The stored WAV of a paid take. Providers hand WAVs out as links that may not last, and most
+ * people never ask for one, so it is fetched into storage the first time someone downloads it.
+ */
+export async function ensureWav(
+  sql: Sql,
+  storage: AudioStorage,
+  take: UnlockedTake,
+): Promise<string | undefined> {
+  if (take.wav_file) return take.wav_file;
+  if (!take.remote_wav_url) return undefined;
+  const relative = `${take.slot_id}/${take.take_id}.wav`;
+  await storage.download(take.remote_wav_url, relative);
+  await sql`update takes set wav_file = ${relative}, updated_at = now() where id = ${take.take_id} and wav_file is null`;
+  return relative;
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { HTTPException } from 'hono/http-exception';
+import type { Sql } from 'postgres';
+import type { DraftDoc } from '../../schema/draft.ts';
+import type { Config } from '../config.ts';
+import { httpError } from '../http/errors.ts';
+import { creditBalance, notEnoughCredits, spendCredits } from './credits.ts';
+import { formUrl, type CheckoutGateway } from './gateway.ts';
+import {
+  expireStaleOrders,
+  findPaidOrder,
+  insertOrder,
+  lockPendingOrder,
+  markPaid,
+  type Order,
+  type OrderMethod,
+  type OrderStatus,
+} from './orders.ts';
+import { priceFor } from './price.ts';
+import { selectedItems, selectionHash } from './selection.ts';
+
+export interface CheckoutAnswer {
+  orderId: string;
+  status: OrderStatus;
+  method: OrderMethod;
+  /** Where to send the person: the payment page, or the form once paid. */
+  url: string;
+  amountCents: number;
+  currency: string;
+  creditsSpent: number;
+  /** The balance after paying with credits. */
+  credits?: number;
+}
+
+interface FormRow {
+  id: string;
+  owner_id: string;
+  song_count: number;
+  draft: DraftDoc;
+}
+
+// An order can be paid or ended between inserting it and locking it; a few looks settle it.
+const MAX_LOOKS = 3;
+
+/**
+ * Starts paying for a form's chosen takes. The price comes from config and the package size,
+ * never from the request. Each choice of takes has one open order per method, so a double click
+ * or a replayed request answers the same order and the same session.
+ */
+export class Checkout {
+  constructor(
+    private readonly sql: Sql,
+    private readonly config: Config,
+    private readonly gateway: CheckoutGateway,
+  ) {}
+
+  async start(
+    ownerId: string,
+    formId: string,
+    pay: 'checkout' | 'credits',
+  ): Promise<CheckoutAnswer> {
+    return pay === 'credits'
+      ? this.payWithCredits(ownerId, formId)
+      : this.openSession(ownerId, formId);
+  }
+
+  private async openSession(ownerId: string, formId: string): Promise<CheckoutAnswer> {
+    const { sql, config, gateway } = this;
+    const form = await loadForm(sql, formId, ownerId);
+    const items = await selectedItems(sql, form.id, form.song_count);
+    const hash = selectionHash(form.id, items);
+    const price = priceFor(config.pricing, form.song_count);
+    for (let look = 0; look < MAX_LOOKS; look++) {
+      const paid = await this.paidAlready(sql, form.id, hash);
+      if (paid) return paid;
+      await expireStaleOrders(sql, form.id);
+      await insertOrder(sql, {
+        id: randomUUID(),
+        ownerId,
+        formId: form.id,
+        method: gateway.method,
+        items,
+        selectionHash: hash,
+        songCount: form.song_count,
+        amountCents: price.amountCents,
+        currency: price.currency,
+        buyerEmail: form.draft.buyerEmail || null,
+      });
+      const outcome = await sql.begin(async (tx) => {
+        const order = await lockPendingOrder(tx, form.id, hash, gateway.method);
+        if (!order) return undefined;
+        if (order.session_id && order.checkout_url) return this.answer(order);
+        // Asked while holding the order's row lock: a concurrent click waits here, then finds
+        // the session, so the provider is asked once per order.
+        const opened = await gateway.open(order);
+        if (opened.kind === 'failed') {
+          // The next attempt must not replay this failure under the same idempotency key.
+          await tx`delete from orders where id = ${order.id} and session_id is null`;
+          return opened;
+        }
+        await tx`
+          update orders set session_id = ${opened.sessionId}, checkout_url = ${opened.url},
+            session_expires_at = ${opened.expiresAt ?? null}, updated_at = now()
+          where id = ${order.id}`;
+        return this.answer({ ...order, session_id: opened.sessionId, checkout_url: opened.url });
+      });
+      if (!outcome) continue;
+      if ('kind' in outcome) {
+        throw new HTTPException(502, {
+          message: `the payment page could not be opened (${outcome.reason}); try again`,
+        });
+      }
+      return outcome;
+    }
+    throw httpError(409, 'this checkout changed while it was being opened; try again');
+  }
+
+  /**
+   * Pays from the owner's credits in one transaction: the order, the spend (a conditional update
+   * that never goes below zero) and the unlock commit together or not at all. The form's row lock
+   * makes a double click wait and then find the paid order instead of spending twice.
+   */
+  private async payWithCredits(ownerId: string, formId: string): Promise<CheckoutAnswer> {
+    return this.sql.begin(async (tx) => {
+      const form = await loadForm(tx, formId, ownerId, true);
+      const items = await selectedItems(tx, form.id, form.song_count);
+      const hash = selectionHash(form.id, items);
+      const paid = await this.paidAlready(tx, form.id, hash);
+      if (paid) return { ...paid, credits: await creditBalance(tx, ownerId) };
+      const { credits: needed, currency } = priceFor(this.config.pricing, form.song_count);
+      const id = randomUUID();
+      const inserted = await insertOrder(tx, {
+        id,
+        ownerId,
+        formId: form.id,
+        method: 'credits',
+        items,
+        selectionHash: hash,
+        songCount: form.song_count,
+        amountCents: 0,
+        currency,
+        creditsSpent: needed,
+        buyerEmail: form.draft.buyerEmail || null,
+      });
+      if (!inserted)
+        throw httpError(409, 'another payment for these songs is under way; try again');
+      const balance = await spendCredits(tx, ownerId, needed);
+      if (balance === undefined) throw notEnoughCredits(needed, await creditBalance(tx, ownerId));
+      await markPaid(tx, id);
+      const [order] = await tx<Order[]>`select * from orders where id = ${id}`;
+      return { ...this.answer(order!), credits: balance };
+    });
+  }
+
+  /** A paid order for this exact choice answers the request again; one for another choice refuses it. */
+  private async paidAlready(
+    sql: Sql,
+    formId: string,
+    hash: string,
+  ): Promise<CheckoutAnswer | undefined> {
+    const paid = await findPaidOrder(sql, formId, hash);
+    if (!paid) return undefined;
+    if (paid.selection_hash === hash) return this.answer(paid);
+    throw httpError(
+      409,
+      `this form is paid already; its songs are at GET /api/forms/${formId}/downloads`,
+    );
+  }
+
+  private answer(order: Order): CheckoutAnswer {
+    const url =
+      order.status === 'paid'
+        ? `${formUrl(this.config, order.form_id)}?paid=1`
+        : order.checkout_url!;
+    return {
+      orderId: order.id,
+      status: order.status,
+      method: order.method,
+      url,
+      amountCents: order.amount_cents,
+      currency: order.currency,
+      creditsSpent: order.credits_spent,
+    };
+  }
+}
+
+/** The caller's form; someone else's answers like a missing one. */
+async function loadForm(sql: Sql, formId: string, ownerId: string, lock = false): Promise<FormRow> {
+  const [form] = await sql<FormRow[]>`
+    select id, owner_id, song_count, draft from forms where id = ${formId} ${lock ? sql`for update` : sql``}`;
+  if (!form || form.owner_id !== ownerId) throw httpError(404, `no form ${formId}`);
+  return form;
+}

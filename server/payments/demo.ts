@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Sql } from 'postgres';
+import Stripe from 'stripe';
+import { z } from 'zod';
+import type { AppEnv } from '../http/env.ts';
+import { sessionMetadata } from './gateway.ts';
+import { demoCheckoutPage, demoNotFoundPage } from './demo-page.ts';
+import type { Order } from './orders.ts';
+import { receiveStripeEvent } from './webhook.ts';
+
+const SessionId = z.string().regex(/^cs_demo_[0-9a-f]{32}$/);
+
+/**
+ * The `checkout.session.completed` event Stripe would send once this session is paid, shaped as
+ * Stripe documents it. Its id follows from the session, so a second "Pay" is the same event and
+ * the webhook ledger answers it as a duplicate.
+ */
+export function demoCompletedEvent(order: Order, sessionId: string) {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id: `evt_demo_${createHash('sha256').update(`completed:${sessionId}`).digest('hex').slice(0, 24)}`,
+    object: 'event',
+    api_version: null,
+    created: now,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: 'checkout.session.completed',
+    data: {
+      object: {
+        id: sessionId,
+        object: 'checkout.session',
+        mode: 'payment',
+        status: 'complete',
+        payment_status: 'paid',
+        amount_total: order.amount_cents,
+        amount_subtotal: order.amount_cents,
+        currency: order.currency,
+        client_reference_id: order.id,
+        customer_email: order.buyer_email,
+        customer_details: order.buyer_email ? { email: order.buyer_email } : null,
+        metadata: sessionMetadata(order),
+        payment_intent: `pi_demo_${sessionId.slice(8, 32)}`,
+        created: now,
+        livemode: false,
+      },
+    },
+  };
+}
+
+async function demoOrder(sql: Sql, sessionId: string): Promise<Order | undefined> {
+  const [order] = await sql<
+    Order[]
+  >`select * from orders where session_id = ${sessionId} and method = 'demo'`;
+  return order;
+}
+
+/**
+ * GET /demo-checkout/:sessionId and POST …/pay — the keyless stand-in for Stripe's payment page.
+ * Paying signs a Stripe-shaped event with the demo webhook secret and hands it to the same
+ * receiver as POST /api/webhooks/stripe, so the demo exercises the real fulfilment path.
+ */
+export function demoCheckoutRoutes(sql: Sql, webhookSecret: string) {
+  return new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      await next();
+      c.header('cache-control', 'no-store');
+    })
+    .get('/:sessionId', async (c) => {
+      const sessionId = SessionId.safeParse(c.req.param('sessionId'));
+      const order = sessionId.success ? await demoOrder(sql, sessionId.data) : undefined;
+      if (!order) return c.html(demoNotFoundPage(), 404);
+      return c.html(demoCheckoutPage(order, order.session_id!));
+    })
+    .post('/:sessionId/pay', async (c) => {
+      const sessionId = SessionId.safeParse(c.req.param('sessionId'));
+      const order = sessionId.success ? await demoOrder(sql, sessionId.data) : undefined;
+      if (!order) return c.html(demoNotFoundPage(), 404);
+      const payload = JSON.stringify(demoCompletedEvent(order, order.session_id!));
+      const signature = Stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: webhookSecret,
+      });
+      await receiveStripeEvent(sql, webhookSecret, payload, signature);
+      return c.redirect(`/forms/${order.form_id}?paid=1`, 303);
+    });
+}
