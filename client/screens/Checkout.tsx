@@ -1,16 +1,133 @@
-import type { DraftDoc } from '../../schema/draft.ts';
+import { useQuery } from '@rocicorp/zero/react';
+import { useEffect, useState } from 'react';
+import { queries } from '../../schema/queries.ts';
+import { useApp } from '../ui/context.ts';
 
-/** Where paying and downloading will live; for now it says what is still to choose. */
-export function Checkout({ form }: { form: { id: string; songCount: number; status: string; selections: readonly { songIndex: number }[]; draft: unknown } }) {
+interface Download {
+  songIndex: number;
+  title: string;
+  mp3Url: string;
+  wavUrl?: string;
+  lyricsUrl: string;
+}
+
+const money = (cents: number, currency: string) =>
+  new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
+
+/**
+ * Pay and download. The server prices the package and decides what is unlocked; this only asks.
+ * Paying needs the network (it is a payment page), so offline the button says so instead.
+ */
+export function Checkout({ form }: { form: { id: string; songCount: number; status: string; selections: readonly { songIndex: number }[] } }) {
+  const { session } = useApp();
+  const [orders] = useQuery(queries.formOrders({ formId: form.id }));
+  const [credits] = useQuery(queries.myCredits());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const paid = form.status === 'paid' || orders.some((o) => o.status === 'paid');
   const missing = form.songCount - form.selections.length;
-  void (form.draft as DraftDoc);
+
+  const pay = async (method: 'card' | 'credits') => {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch(`/api/forms/${form.id}/checkout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session!.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ method }),
+      });
+      const body = await res.json();
+      if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
+      location.assign(body.url);
+    } catch (err) {
+      setError(navigator.onLine ? String((err as Error).message ?? err) : 'You are offline: paying needs a connection.');
+      setBusy(false);
+    }
+  };
+
   return (
-    <section className="checkout" aria-label="Checkout" data-testid="checkout">
-      {missing > 0 ? (
+    <section className="checkout card" aria-labelledby="checkout-title" data-testid="checkout">
+      <h3 id="checkout-title">{paid ? 'Your songs' : 'Checkout'}</h3>
+      {paid ? (
+        <Downloads formId={form.id} />
+      ) : missing > 0 ? (
         <p>Choose one variation for {missing === form.songCount ? 'each song' : `${missing} more song${missing === 1 ? '' : 's'}`} to continue.</p>
       ) : (
-        <p>Every song has its variation.</p>
+        <>
+          <p>Every song has its variation. Pay once to download the full songs and their lyrics.</p>
+          <div className="row">
+            <button type="button" className="button button--primary" disabled={busy || !session} onClick={() => void pay('card')} data-testid="pay">
+              {busy ? 'Opening checkout…' : 'Pay and download'}
+            </button>
+            {(credits?.credits ?? 0) >= form.songCount && (
+              <button type="button" className="button" disabled={busy} onClick={() => void pay('credits')} data-testid="pay-credits">
+                Use {form.songCount} credit{form.songCount === 1 ? '' : 's'} ({credits!.credits} left)
+              </button>
+            )}
+          </div>
+        </>
+      )}
+      {error && <p role="alert">{error}</p>}
+      {orders.length > 0 && (
+        <details className="receipts">
+          <summary>Orders and receipts</summary>
+          <ul>
+            {orders.map((o) => (
+              <li key={o.id} data-testid="order">
+                {new Date(o.createdAt).toLocaleString()} · {o.method === 'credits' ? `${o.creditsSpent} credits` : money(o.amountCents, o.currency)} ·{' '}
+                <strong>{o.status}</strong>
+                {o.receiptNumber ? ` · receipt ${o.receiptNumber}` : ''}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
     </section>
+  );
+}
+
+/** Fresh 15-minute links each time the screen opens; the files are only served after payment. */
+function Downloads({ formId }: { formId: string }) {
+  const { session } = useApp();
+  const [songs, setSongs] = useState<Download[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let stop = false;
+    fetch(`/api/forms/${formId}/downloads`, { headers: { authorization: `Bearer ${session!.token}` } })
+      .then(async (res) => {
+        const body = await res.json();
+        if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
+        if (!stop) setSongs(body.songs);
+      })
+      .catch((err) => !stop && setError(String(err.message ?? err)));
+    return () => {
+      stop = true;
+    };
+  }, [formId, session]);
+  if (error) return <p role="alert">Could not load your downloads: {error}</p>;
+  if (!songs) return <p>Preparing your downloads…</p>;
+  return (
+    <ul className="downloads" data-testid="downloads">
+      {songs.map((s) => (
+        <li key={s.songIndex}>
+          <strong>
+            Song {s.songIndex + 1}: {s.title}
+          </strong>
+          <div className="row">
+            <a className="button" href={s.mp3Url} download data-testid="download-mp3">
+              MP3
+            </a>
+            {s.wavUrl && (
+              <a className="button" href={s.wavUrl} download>
+                WAV
+              </a>
+            )}
+            <a className="button" href={s.lyricsUrl} download>
+              Lyrics
+            </a>
+          </div>
+        </li>
+      ))}
+    </ul>
   );
 }

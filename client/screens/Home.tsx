@@ -89,7 +89,33 @@ function toRows(drafts: LocalDraft[], server: readonly { id: string; status: str
 
 function ServerList({ drafts, onDuplicate }: { drafts: LocalDraft[]; onDuplicate: (d?: LocalDraft['draft']) => void }) {
   const [forms] = useQuery(queries.myForms());
-  return <FormList rows={toRows(drafts, forms)} onDuplicate={onDuplicate} drafts={drafts} serverDrafts={forms} />;
+  const [orders] = useQuery(queries.myOrders());
+  return (
+    <>
+      <FormList rows={toRows(drafts, forms)} onDuplicate={onDuplicate} drafts={drafts} serverDrafts={forms} />
+      {orders.length > 0 && (
+        <section aria-labelledby="orders-title">
+          <h2 id="orders-title">Orders and receipts</h2>
+          <ul className="cards" data-testid="orders">
+            {orders.map((o) => (
+              <li key={o.id} className="card">
+                <a {...linkProps(`/forms/${o.formId}`)}>
+                  {o.songCount} song{o.songCount === 1 ? '' : 's'} · {o.status}
+                </a>
+                <p className="card__meta">
+                  {new Date(o.createdAt).toLocaleDateString()}
+                  {o.method === 'credits'
+                    ? ` · ${o.creditsSpent} credits`
+                    : ` · ${(o.amountCents / 100).toFixed(2)} ${o.currency.toUpperCase()}`}
+                  {o.receiptNumber ? ` · receipt ${o.receiptNumber}` : ''}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
 }
 
 function FormList({

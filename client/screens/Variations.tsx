@@ -26,14 +26,20 @@ const STATUS: Record<string, string> = {
 export function Variations({ formId }: { formId: string }) {
   const { db, hasZero } = useApp();
   const local = useLive(() => db.drafts.get(formId), [db, formId], undefined);
-  const pending = useLive(() => db.outbox.where('formId').equals(formId).toArray(), [db, formId], []);
+  const pending = useLive(
+    () => db.outbox.where('formId').equals(formId).toArray(),
+    [db, formId],
+    [],
+  );
   return (
     <section aria-labelledby="variations-title">
       <h2 id="variations-title">Your songs</h2>
       {hasZero ? (
         <ServerVariations formId={formId} localDraft={local?.draft} pendingOps={pending.length} />
       ) : (
-        <p className="notice">Your request is saved on this device and will be sent as soon as you are online.</p>
+        <p className="notice">
+          Your request is saved on this device and will be sent as soon as you are online.
+        </p>
       )}
       <p>
         <a {...linkProps('/')}>Back to my songs</a>
@@ -47,7 +53,15 @@ function useFormQuery(formId: string) {
   return useQuery(queries.form({ formId }));
 }
 
-function ServerVariations({ formId, localDraft, pendingOps }: { formId: string; localDraft?: DraftDoc; pendingOps: number }) {
+function ServerVariations({
+  formId,
+  localDraft,
+  pendingOps,
+}: {
+  formId: string;
+  localDraft?: DraftDoc;
+  pendingOps: number;
+}) {
   const [form, { type }] = useFormQuery(formId);
   if (!form) {
     return (
@@ -61,10 +75,17 @@ function ServerVariations({ formId, localDraft, pendingOps }: { formId: string; 
     );
   }
   const songCount = form.songCount;
+  // Once paid, the downloads are what the person came for: they go first.
+  const paid = form.status === 'paid';
   return (
     <>
+      {paid && <Checkout form={form} />}
       <div className="progress" data-testid="form-progress">
-        <progress max={form.progressTotal || songCount * 3} value={form.progressReady} aria-label="Songs ready" />
+        <progress
+          max={form.progressTotal || songCount * 3}
+          value={form.progressReady}
+          aria-label="Songs ready"
+        />
         <span>
           {form.progressReady} of {form.progressTotal || songCount * 3} ready
         </span>
@@ -72,7 +93,7 @@ function ServerVariations({ formId, localDraft, pendingOps }: { formId: string; 
       {Array.from({ length: songCount }, (_, songIndex) => (
         <SongVariations key={songIndex} form={form} songIndex={songIndex} />
       ))}
-      <Checkout form={form} />
+      {!paid && <Checkout form={form} />}
     </>
   );
 }
@@ -84,24 +105,42 @@ function SongVariations({ form, songIndex }: { form: FormView; songIndex: number
       db.outbox
         .where('formId')
         .equals(form.id)
-        .filter((op) => op.type === 'selection.set' && (op.args as { songIndex: number }).songIndex === songIndex)
+        .filter(
+          (op) =>
+            op.type === 'selection.set' &&
+            (op.args as { songIndex: number }).songIndex === songIndex,
+        )
         .last(),
     [db, form.id, songIndex],
     undefined,
   );
   const song = form.songs.find((s) => s.songIndex === songIndex);
-  const recipient = (song?.brief as { recipient?: string } | undefined)?.recipient ?? (form.draft as DraftDoc)?.songs?.[songIndex]?.recipient;
+  const recipient =
+    (song?.brief as { recipient?: string } | undefined)?.recipient ??
+    (form.draft as DraftDoc)?.songs?.[songIndex]?.recipient;
   const selection = form.selections.find((s) => s.songIndex === songIndex);
-  const chosen = pendingChoice ? (pendingChoice.args as { slotId: string; take: number }) : selection && { slotId: selection.slotId, take: selection.takeIndex };
+  const chosen = pendingChoice
+    ? (pendingChoice.args as { slotId: string; take: number })
+    : selection && { slotId: selection.slotId, take: selection.takeIndex };
   return (
-    <section className="song-variations" aria-label={`Song ${songIndex + 1}`} data-testid={`song-variations-${songIndex}`}>
+    <section
+      className="song-variations"
+      aria-label={`Song ${songIndex + 1}`}
+      data-testid={`song-variations-${songIndex}`}
+    >
       <h3>
         Song {songIndex + 1}
         {recipient ? ` · for ${recipient}` : ''}
       </h3>
       <div className="variation-grid">
         {[0, 1, 2].map((v) => (
-          <VariationCard key={v} form={form} songIndex={songIndex} variationIndex={v} chosen={chosen} />
+          <VariationCard
+            key={v}
+            form={form}
+            songIndex={songIndex}
+            variationIndex={v}
+            chosen={chosen}
+          />
         ))}
       </div>
     </section>
@@ -121,15 +160,24 @@ function VariationCard({
 }) {
   const { db, sync } = useApp();
   const [take, setTake] = useState(1);
-  const slot = form.slots.find((s) => s.songIndex === songIndex && s.variationIndex === variationIndex);
+  const slot = form.slots.find(
+    (s) => s.songIndex === songIndex && s.variationIndex === variationIndex,
+  );
   const status = slot?.status ?? 'pending';
   const current = slot?.takes.find((t) => t.takeIndex === take) ?? slot?.takes[0];
-  const isChosen = !!slot && chosen?.slotId === slot.id && chosen.take === (current?.takeIndex ?? take);
+  const isChosen =
+    !!slot && chosen?.slotId === slot.id && chosen.take === (current?.takeIndex ?? take);
   const act = (type: 'slot.retry' | 'selection.set', args: unknown) =>
     void enqueue(db, type, args, form.id).then(() => sync.kick());
 
   return (
-    <article className={`variation variation--${status}${isChosen ? ' variation--chosen' : ''}`} data-testid="variation" data-status={status} data-song={songIndex} data-variation={variationIndex}>
+    <article
+      className={`variation variation--${status}${isChosen ? ' variation--chosen' : ''}`}
+      data-testid="variation"
+      data-status={status}
+      data-song={songIndex}
+      data-variation={variationIndex}
+    >
       <header>
         <h4>{VARIATION_NAMES[variationIndex]}</h4>
         <span className="badge" data-testid="variation-status">
@@ -143,18 +191,35 @@ function VariationCard({
       {status === 'failed' && (
         <>
           <p className="variation__error">{slot?.error ?? 'Something went wrong.'}</p>
-          <button type="button" className="button" data-testid="retry" onClick={() => act('slot.retry', { slotId: slot!.id })}>
+          <button
+            type="button"
+            className="button"
+            data-testid="retry"
+            onClick={() => act('slot.retry', { slotId: slot!.id })}
+          >
             Try again
           </button>
         </>
       )}
       {status === 'ready' && current?.previewUrl && (
         <>
-          <audio controls preload="metadata" src={current.previewUrl} data-testid="player" aria-label={`${VARIATION_NAMES[variationIndex]}, take ${current.takeIndex}`} />
+          <audio
+            controls
+            preload="metadata"
+            src={current.previewUrl}
+            data-testid="player"
+            aria-label={`${VARIATION_NAMES[variationIndex]}, take ${current.takeIndex}`}
+          />
           {slot!.takes.length > 1 && (
             <div className="takes" role="group" aria-label="Takes">
               {slot!.takes.map((t) => (
-                <button key={t.id} type="button" className={`button button--small${t.takeIndex === current.takeIndex ? ' button--active' : ''}`} aria-pressed={t.takeIndex === current.takeIndex} onClick={() => setTake(t.takeIndex ?? 1)}>
+                <button
+                  key={t.id}
+                  type="button"
+                  className={`button button--small${t.takeIndex === current.takeIndex ? ' button--active' : ''}`}
+                  aria-pressed={t.takeIndex === current.takeIndex}
+                  onClick={() => setTake(t.takeIndex ?? 1)}
+                >
                   Take {t.takeIndex}
                 </button>
               ))}
@@ -166,15 +231,25 @@ function VariationCard({
               <pre>{current.lyrics ?? slot!.lyrics}</pre>
             </details>
           )}
-          <button
-            type="button"
-            className="button button--primary"
-            data-testid="choose"
-            aria-pressed={isChosen}
-            onClick={() => act('selection.set', { formId: form.id, songIndex, slotId: slot!.id, take: current.takeIndex ?? 1 })}
-          >
-            {isChosen ? 'Chosen ✓' : 'Choose this one'}
-          </button>
+          {form.status !== 'paid' && (
+            <button
+              type="button"
+              className="button button--primary"
+              data-testid="choose"
+              aria-pressed={isChosen}
+              onClick={() =>
+                act('selection.set', {
+                  formId: form.id,
+                  songIndex,
+                  slotId: slot!.id,
+                  take: current.takeIndex ?? 1,
+                })
+              }
+            >
+              {isChosen ? 'Chosen ✓' : 'Choose this one'}
+            </button>
+          )}
+          {form.status === 'paid' && isChosen && <p className="badge">Your pick ✓</p>}
         </>
       )}
     </article>

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { fillSong, openApp, PHONE, screenshot, waitOutboxEmpty } from '../helpers/pages.ts';
+import type { RunningStack } from '../helpers/stack.ts';
+import type { MusicGptStandIn } from '../standins/musicgpt.ts';
+
+const sql = testSql();
+let browser: Browser;
+let server: RunningStack;
+let musicgpt: MusicGptStandIn;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  ({ server, musicgpt } = await startMusicGptServer());
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await musicgpt?.close();
+  await sql.end();
+});
+
+it('compose → variations → choose → demo checkout → download of the full song', async () => {
+  const context = await browser.newContext(PHONE);
+  const page = await openApp(context, server.baseUrl);
+  await page.getByTestId('new-song').click();
+  await fillSong(page, 0, { recipient: 'Gus', relationship: 'dad', occasion: 'birthday', story: 'He fixed every bike on our street in 1998.', genre: 'country', mood: 'warm' });
+  const formId = page.url().split('/').pop()!;
+  await page.getByTestId('submit').click();
+  await waitForSlots(sql, formId, 3, 'ready', 60_000);
+  await page.locator('[data-testid="variation"][data-status="ready"]').nth(2).waitFor({ timeout: 30_000 });
+
+  const token = await page.evaluate(async () => {
+    const req = indexedDB.open('refrain');
+    const idb: IDBDatabase = await new Promise((r) => (req.onsuccess = () => r(req.result)));
+    return new Promise<string>((resolve) => {
+      const get = idb.transaction('kv').objectStore('kv').get('session');
+      get.onsuccess = () => resolve(get.result.value.token);
+    });
+  });
+  const before = await page.request.get(`${server.baseUrl}/api/forms/${formId}/downloads`, { headers: { authorization: `Bearer ${token}` } });
+  expect(before.status()).toBe(402);
+
+  const second = page.locator('[data-testid="variation"]').nth(1);
+  await second.getByRole('button', { name: 'Take 2' }).click();
+  await second.getByTestId('choose').click();
+  await expect.poll(() => second.getByTestId('choose').textContent(), { timeout: 20_000 }).toBe('Chosen ✓');
+  await waitOutboxEmpty(page);
+  await page.getByTestId('pay').waitFor();
+  await page.getByTestId('pay').scrollIntoViewIfNeeded();
+  await screenshot(page, 'choose');
+
+  await page.getByTestId('pay').click();
+  await page.waitForURL(/\/demo-checkout\//);
+  await screenshot(page, 'demo-checkout');
+  await page.getByRole('button', { name: /Pay .*\(demo\)/ }).click();
+  await page.waitForURL(`**/forms/${formId}?paid=1`);
+  const link = page.getByTestId('download-mp3').first();
+  await link.waitFor({ timeout: 20_000 });
+  await link.scrollIntoViewIfNeeded();
+  await screenshot(page, 'downloads');
+
+  const full = await page.request.get(new URL((await link.getAttribute('href'))!, server.baseUrl).toString());
+  expect(full.status()).toBe(200);
+  expect(full.headers()['content-type']).toMatch(/audio\/mpeg/);
+  expect((await full.body()).equals(musicgpt.mp3)).toBe(true);
+  const [order] = await sql`select status, method, amount_cents from orders where form_id = ${formId}`;
+  expect(order).toMatchObject({ status: 'paid', method: 'demo', amount_cents: 2900 });
+  // Exactly the chosen take (variation 2, take 2) is unlocked.
+  const unlocked = await sql`
+    select s.variation_index, t.take_index from unlocks u join takes t on t.id = u.take_id join slots s on s.id = t.slot_id
+    where u.form_id = ${formId}`;
+  expect(unlocked).toEqual([{ variation_index: 1, take_index: 2 }]);
+  await context.close();
+});
