@@ -63,6 +63,8 @@ const Env = z
     RECONCILE_INTERVAL_MS: withDefault(z.coerce.number().int().min(10), 5_000),
     GENERATION_TIMEOUT_MS: withDefault(millis, 600_000),
     PROVIDER_MAX_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(50), 8),
+    PROVIDER_MAX_TASKS: withDefault(z.coerce.number().int().min(1).max(1000), 10),
+    PROVIDER_BUSY_WAIT_MS: withDefault(z.coerce.number().int().min(10), 5_000),
     MAX_AUDIO_BYTES: withDefault(z.coerce.number().int().min(1024), 50 * 1024 * 1024),
     LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   })
@@ -117,7 +119,9 @@ function toConfig(env: z.output<typeof Env>) {
       reconcileAfterMs: env.RECONCILE_AFTER_MS,
       reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
       generationTimeoutMs: env.GENERATION_TIMEOUT_MS,
+      providerBusyWaitMs: env.PROVIDER_BUSY_WAIT_MS,
     },
+    providerMaxTasks: env.PROVIDER_MAX_TASKS,
     providerMaxAttempts: env.PROVIDER_MAX_ATTEMPTS,
     maxAudioBytes: env.MAX_AUDIO_BYTES,
     logLevel: env.LOG_LEVEL,

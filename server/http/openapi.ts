@@ -65,6 +65,43 @@ export function openApiDocument(publicUrl: string) {
           responses: { 200: { description: 'audio/mpeg' }, 206: { description: 'a range' }, 403: error, 404: error },
         },
       },
+      '/api/resume-codes': {
+        post: { summary: 'Make a one-time link (15 minutes) to continue on another device', security: bearer, responses: { 201: { description: '{code, expiresAt, url}' }, 401: error } },
+      },
+      '/api/resume-codes/redeem': {
+        post: { summary: 'Redeem a resume code once: a session for the same owner', responses: { 200: { description: '{token, ownerId}' }, 400: error, 410: error } },
+      },
+      '/api/forms/{formId}/checkout': {
+        post: {
+          summary: 'Start paying for the chosen takes; the server sets the price',
+          description: 'Body {"method": "card" | "credits"}; anything else (a price) is ignored. Answers {orderId, status, method, url, amountCents, currency, creditsSpent}.',
+          security: bearer,
+          parameters: [{ name: 'formId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { 200: { description: 'the order and where to pay' }, 402: error, 404: error, 409: error, 502: error },
+        },
+      },
+      '/api/forms/{formId}/downloads': {
+        get: {
+          summary: 'Short-lived links to the full songs of a paid form',
+          security: bearer,
+          parameters: [{ name: 'formId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { 200: { description: '{formId, expiresAt, songs: [{songIndex, title, mp3Url, wavUrl?, lyricsUrl}]}' }, 402: error, 404: error },
+        },
+      },
+      '/api/download/{file}': {
+        get: {
+          summary: 'A full MP3, WAV or lyrics file through a signed 15-minute link; only after payment',
+          parameters: [
+            { name: 'file', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'exp', in: 'query', required: true, schema: { type: 'integer' } },
+            { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          responses: { 200: { description: 'the file' }, 403: error },
+        },
+      },
+      '/api/webhooks/stripe': {
+        post: { summary: 'Stripe events, verified on the raw body (Stripe-Signature)', responses: { 200: { description: 'received (or a duplicate)' }, 400: error } },
+      },
       '/api/zero/query': { post: { summary: 'Named-query resolver called by zero-cache (owner-only reads)', security: bearer, responses: { 200: { description: 'ASTs' }, 401: error } } },
       '/api/zero/mutate': { post: { summary: 'Called by zero-cache; Zero mutators are not used', security: bearer, responses: { 200: { description: 'results' }, 401: error } } },
     },

@@ -117,21 +117,35 @@ export class Generation {
   }
 
   /**
-   * Opens the ledger row of a call, but only while this process still holds the slot: the lease
-   * check and the insert are one statement, so a process that lost the slot can never call.
+   * Opens the ledger row of a call, but only while this process still holds the slot (lease check
+   * and insert in one transaction), and only while the provider account has fewer than
+   * PROVIDER_MAX_TASKS unfinished tasks: MusicGPT runs at most 10 per key, and a task stays
+   * unfinished for minutes after its call returned. The account's advisory lock makes the count
+   * and the insert one step across every server process. Answers the call id, 'busy' (wait and
+   * ask again) or undefined (the slot is no longer ours).
    */
-  private async openCall(slotId: string, kind: 'submit' | 'resubmit', requestHash: string): Promise<number | undefined> {
-    const { sql, config, provider } = this.deps;
-    const [call] = await sql<{ id: number }[]>`
-      with held as (
-        update slots set lease_expires_at = now() + ${config.timing.slotLeaseMs} * interval '1 millisecond'
-        where id = ${slotId} and lease_owner = ${this.workerId} and status = 'queued'
-        returning id
-      )
-      insert into provider_calls (slot_id, provider, kind, request_hash)
-      select id, ${this.deps.providerId}, ${kind}, ${requestHash} from held
-      returning id`;
-    return call?.id;
+  private async openCall(slotId: string, kind: 'submit' | 'resubmit', requestHash: string): Promise<number | 'busy' | undefined> {
+    const { sql, config } = this.deps;
+    const providerId = this.deps.providerId;
+    return sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${`provider:${providerId}`}))`;
+      const [{ open }] = (await tx`
+        select (select count(*) from slots where provider = ${providerId} and status = 'generating')
+             + (select count(*) from provider_calls where provider = ${providerId} and state = 'sending'
+                  and kind in ('submit', 'resubmit')) as open`) as unknown as [{ open: number }];
+      // The built-in engine queues its own renders and costs nothing: no cap there.
+      if (this.deps.provider.name !== 'local' && Number(open) >= config.providerMaxTasks) return 'busy' as const;
+      const [call] = await tx<{ id: number }[]>`
+        with held as (
+          update slots set lease_expires_at = now() + ${config.timing.slotLeaseMs} * interval '1 millisecond'
+          where id = ${slotId} and lease_owner = ${this.workerId} and status = 'queued'
+          returning id
+        )
+        insert into provider_calls (slot_id, provider, kind, request_hash)
+        select id, ${providerId}, ${kind}, ${requestHash} from held
+        returning id`;
+      return call?.id;
+    });
   }
 
   private async submit(slotId: string, kind: 'submit' | 'resubmit'): Promise<void> {
@@ -173,6 +187,12 @@ export class Generation {
     for (let attempt = 1; attempt <= config.providerMaxAttempts && !this.stopped; attempt++) {
       const callId = await this.openCall(slotId, kind, requestHash);
       if (callId === undefined) return; // another process holds the slot now
+      if (callId === 'busy') {
+        // Waiting for a free task place is not a failed attempt; the heartbeat keeps the lease.
+        attempt--;
+        await sleep(config.timing.providerBusyWaitMs * (0.5 + Math.random() / 2));
+        continue;
+      }
       const call = { id: callId };
       const started = Date.now();
       const result = await provider.submit(request);

@@ -84,6 +84,37 @@ describe('nothing waits forever', () => {
   });
 });
 
+describe("MusicGPT's 10 parallel tasks per key", () => {
+  it('never more than 10 unfinished tasks: the rest wait their turn instead of collecting 429s', async () => {
+    const musicgpt2 = await (await import('../standins/musicgpt.ts')).startMusicGptStandIn();
+    musicgpt2.script.completes = false;
+    musicgpt2.script.parallelTaskLimit = 10;
+    const { server: capped } = await startMusicGptServer({}, musicgpt2);
+    try {
+      const guest = await makeGuest(capped.baseUrl);
+      const formId = await createForm(guest, 4);
+      await sync(guest, [ops.submit(formId)]);
+      await waitFor(() => musicgpt2.accepted === 10, 30_000, () => `accepted ${musicgpt2.accepted}`);
+      // Two more slots wait; finishing tasks frees places for them, one each.
+      const first = [...musicgpt2.tasks.keys()];
+      musicgpt2.complete(first[0]!);
+      musicgpt2.complete(first[1]!);
+      await waitFor(() => musicgpt2.accepted === 12, 30_000, () => `accepted ${musicgpt2.accepted}`);
+      expect(musicgpt2.attempts).toBe(12);
+      expect(musicgpt2.maxInFlight).toBeLessThanOrEqual(10);
+      const ledger = await acceptedCalls(sql, formId);
+      expect(ledger).toHaveLength(12);
+      const [busy] = await sql`
+        select count(*)::int as n from provider_calls c join slots s on s.id = c.slot_id
+        where s.form_id = ${formId} and c.http_status = 429`;
+      expect(busy!.n).toBe(0);
+    } finally {
+      await capped.stop();
+      await musicgpt2.close();
+    }
+  });
+});
+
 describe('429 storms', () => {
   let busy: RunningStack;
   let storm: MusicGptStandIn;
