@@ -1,0 +1,89 @@
+// A look-ahead peak limiter for the master bus. Loudness normalisation to -14 LUFS pushes drum
+// hits past full scale; the limiter turns those few peaks down smoothly instead of clipping.
+// The gain never exceeds what each sample needs (a minimum over the look-ahead window, then a
+// moving average over the same window), so the ceiling holds exactly; the release is a
+// one-pole glide so the gain does not flutter on bass notes.
+
+export interface LimiterOptions {
+  sampleRate: number;
+  /** Linear ceiling for the detected peak. */
+  ceiling: number;
+  lookaheadSec?: number;
+  releaseSec?: number;
+}
+
+/** Applies gain `pre` and limits in place. Returns the largest gain reduction in dB. */
+export function limit(channels: readonly Float32Array[], pre: number, o: LimiterOptions): number {
+  const n = channels[0]?.length ?? 0;
+  if (n === 0) return 0;
+  const look = Math.max(2, Math.round((o.lookaheadSec ?? 0.004) * o.sampleRate));
+  const release = Math.exp(-1 / ((o.releaseSec ?? 0.12) * o.sampleRate));
+  const window = look + 1;
+  const ceiling = o.ceiling / pre;
+
+  // Monotonic deque of (index, need) over the look-ahead window, kept in rings.
+  const ring = window + 1;
+  const dqIdx = new Int32Array(ring);
+  const dqVal = new Float64Array(ring);
+  let head = 0;
+  let size = 0;
+  // Ring of recent gains for the moving average.
+  const recent = new Float64Array(window);
+  let sum = 0;
+  let held = 1;
+  let worst = 1;
+  let primed = false;
+
+  // Per-sample peak with the cubic midpoint to the next sample, which catches most
+  // inter-sample overs at no real cost; then the gain each sample needs.
+  const need = new Float32Array(n);
+  for (const x of channels) {
+    for (let i = 0; i < n; i++) {
+      const a = i > 0 ? (x[i - 1] as number) : 0;
+      const b = x[i] as number;
+      const c = i + 1 < n ? (x[i + 1] as number) : 0;
+      const d = i + 2 < n ? (x[i + 2] as number) : 0;
+      const mid = Math.abs((-a + 9 * b + 9 * c - d) * 0.0625);
+      const ab = Math.abs(b);
+      const v = ab > mid ? ab : mid;
+      if (v > (need[i] as number)) need[i] = v;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const p = need[i] as number;
+    need[i] = p > ceiling ? ceiling / p : 1;
+  }
+
+  for (let i = 0; i < n + look; i++) {
+    if (i < n) {
+      const v = need[i] as number;
+      while (size > 0 && (dqVal[(head + size - 1) % ring] as number) >= v) size--;
+      const slot = (head + size) % ring;
+      dqIdx[slot] = i;
+      dqVal[slot] = v;
+      size++;
+    }
+    const j = i - look;
+    if (j < 0) continue;
+    while (size > 0 && (dqIdx[head] as number) < j) {
+      head = (head + 1) % ring;
+      size--;
+    }
+    const m = size > 0 ? (dqVal[head] as number) : 1;
+    held = m < held ? m : m + (held - m) * release;
+    if (!primed) {
+      // Before the start, pad with the first window's minimum, which is below every need in it.
+      recent.fill(held);
+      sum = held * window;
+      primed = true;
+    }
+    const r = j % window;
+    sum += held - (recent[r] as number);
+    recent[r] = held;
+    const g = sum / window;
+    if (g < worst) worst = g;
+    const gain = pre * g;
+    for (const x of channels) x[j] = (x[j] as number) * gain;
+  }
+  return -20 * Math.log10(worst);
+}

@@ -1,0 +1,81 @@
+// One song request to finished MP3s, on the calling thread. EnginePool runs this in workers.
+
+import { compose } from './composer.ts';
+import { renderMix } from './mixer.ts';
+import { cutPreview, encodeMp3, MP3_KBPS } from './mp3.ts';
+import { TAKE_LIMITS, type LengthLimits } from './style.ts';
+import { SAMPLE_RATE } from './synth.ts';
+import type { RenderedTake, SongPlan, SongSpec } from './types.ts';
+
+export const PREVIEW_SEC = 30;
+
+/**
+ * Output channels. Mono: lamejs always codes stereo as two independent channels (no joint
+ * stereo), so at 128 kbps a mono file is both cleaner and half the encoding work, which is what
+ * keeps rendering above 20x real time. Set to 2 for stereo at the same bitrate.
+ */
+export const OUTPUT_CHANNELS: 1 | 2 = 1;
+
+export interface RenderStats {
+  distinctNotes: number;
+  notes: number;
+  limiterDb: number;
+  /** CPU seconds per stage on this thread's process. */
+  cpu: { compose: number; mix: number; encode: number };
+}
+
+export function planSong(spec: SongSpec): SongPlan {
+  return compose(spec).plan;
+}
+
+function cpuNow(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+}
+
+/** renderSong with its statistics; `limits` may shorten takes where length does not matter. */
+export async function renderTake(
+  spec: SongSpec,
+  limits: LengthLimits = TAKE_LIMITS,
+): Promise<RenderedTake & { stats: RenderStats }> {
+  const c0 = cpuNow();
+  const comp = compose(spec, limits);
+  const c1 = cpuNow();
+  const mix = await renderMix(comp, OUTPUT_CHANNELS);
+  const c2 = cpuNow();
+  const title = spec.title?.trim() || 'Untitled';
+  const mp3 = encodeMp3(mix.channels, SAMPLE_RATE, MP3_KBPS, title);
+  const preview = cutPreview(mp3, {
+    startSec: comp.previewStartSec,
+    lengthSec: Math.min(PREVIEW_SEC, comp.durationSec),
+    fadeInSec: 0.5,
+    fadeOutSec: 3,
+    title: `${title} (preview)`,
+  });
+  const c3 = cpuNow();
+  return {
+    mp3,
+    previewMp3: preview.mp3,
+    durationSec: (mix.channels[0]?.length ?? 0) / SAMPLE_RATE,
+    previewDurationSec: preview.durationSec,
+    plan: comp.plan,
+    loudnessLufs: round(mix.loudnessLufs, 2),
+    peakDbfs: round(mix.peakDbfs, 2),
+    stats: {
+      distinctNotes: mix.distinctNotes,
+      notes: mix.notes,
+      limiterDb: round(mix.limiterDb, 2),
+      cpu: { compose: c1 - c0, mix: c2 - c1, encode: c3 - c2 },
+    },
+  };
+}
+
+export async function renderSong(spec: SongSpec): Promise<RenderedTake> {
+  const { stats: _stats, ...take } = await renderTake(spec);
+  return take;
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,47 @@
+export interface SongSpec {
+  /** e.g. `${slotId}:${take}`; the same seed gives byte-identical output. */
+  seed: string;
+  /** Take 2 is an alternate arrangement of the same variation. */
+  take: 1 | 2;
+  title: string;
+  /** Free text, at most 280 characters; words like "slow", "acoustic", "upbeat" matter. */
+  musicPrompt: string;
+  /** e.g. "pop", "acoustic folk", "rnb", "rock", "country", "jazz", "edm", "lullaby", "hip hop". */
+  musicStyle: string;
+  /** e.g. "romantic", "playful", "nostalgic", "joyful", "heartfelt". */
+  mood: string;
+  /** e.g. "birthday", "anniversary", "wedding", "graduation", "memorial", "just because". */
+  occasion: string;
+  /** Variation preset id. Unknown ids are mapped onto the nearest known family. */
+  preset: 'poetic-romantic' | 'upbeat-playful' | 'heartfelt-emotional' | (string & {});
+  /** With [Verse]/[Chorus]/[Bridge] tags; may be empty for an instrumental. */
+  lyrics: string;
+  vocals: 'female' | 'male' | 'none';
+  /** Target length of the full take in seconds; default 75, clamped to 60..120. */
+  durationSec?: number;
+}
+
+export interface SongPlan {
+  key: string;
+  mode: string;
+  bpm: number;
+  metre: string;
+  progression: string[];
+  instruments: string[];
+  sections: string[];
+}
+
+export interface RenderedTake {
+  /** The full take. */
+  mp3: Buffer;
+  /** About 30 seconds from the start of the first chorus (or the top), faded out. */
+  previewMp3: Buffer;
+  /** Of the full take. */
+  durationSec: number;
+  previewDurationSec: number;
+  plan: SongPlan;
+  /** Integrated loudness of the full mix before encoding (ITU-R BS.1770, LUFS). */
+  loudnessLufs: number;
+  /** Estimated true peak of the full mix before encoding (dBFS). */
+  peakDbfs: number;
+}
