@@ -11,7 +11,7 @@ import { loadAuthSecret } from '../server/auth/secret.ts';
 import { ensureClientBuild } from '../server/build/client.ts';
 import { urlSigner } from '../server/slots/tokens.ts';
 import { DIST_DIR, ROOT } from '../server/stack.ts';
-import type { Guest } from '../tests/helpers/api.ts';
+import { createGuest as makeGuest, type Guest } from '../tests/helpers/guest.ts';
 import { draftOf, ops } from '../tests/helpers/ops.ts';
 import { freePort } from '../tests/helpers/ports.ts';
 import { processesMentioning, startStack, type RunningStack } from '../tests/helpers/stack.ts';
@@ -21,7 +21,6 @@ import {
   type MusicGptStandIn,
   type StandInTask,
 } from '../tests/standins/musicgpt.ts';
-import { makeGuest } from './lib/guest.ts';
 import { childrenWithEnv, cpuByGroup, isGone, type CpuGroups } from './lib/procs.ts';
 import { percentile, round } from './lib/stats.ts';
 

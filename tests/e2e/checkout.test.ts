@@ -1,36 +1,31 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { expect, it } from 'vitest';
+import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
+import { waitForSlots } from '../helpers/generation.ts';
 import { fillSong, openApp, PHONE, screenshot, waitOutboxEmpty } from '../helpers/pages.ts';
-import type { RunningStack } from '../helpers/stack.ts';
-import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-const sql = testSql();
-let browser: Browser;
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, musicgpt } = await startMusicGptServer());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
+const fx = musicGptFixture();
+const web = browserFixture();
+const { sql } = fx;
 
 it('compose → variations → choose → demo checkout → download of the full song', async () => {
-  const context = await browser.newContext(PHONE);
-  const page = await openApp(context, server.baseUrl);
+  const context = await web.browser.newContext(PHONE);
+  const page = await openApp(context, fx.server.baseUrl);
   await page.getByTestId('new-song').click();
-  await fillSong(page, 0, { recipient: 'Gus', relationship: 'dad', occasion: 'birthday', story: 'He fixed every bike on our street in 1998.', genre: 'country', mood: 'warm' });
+  await fillSong(page, 0, {
+    recipient: 'Gus',
+    relationship: 'dad',
+    occasion: 'birthday',
+    story: 'He fixed every bike on our street in 1998.',
+    genre: 'country',
+    mood: 'warm',
+  });
   const formId = page.url().split('/').pop()!;
   await page.getByTestId('submit').click();
   await waitForSlots(sql, formId, 3, 'ready', 60_000);
-  await page.locator('[data-testid="variation"][data-status="ready"]').nth(2).waitFor({ timeout: 30_000 });
+  await page
+    .locator('[data-testid="variation"][data-status="ready"]')
+    .nth(2)
+    .waitFor({ timeout: 30_000 });
 
   const token = await page.evaluate(async () => {
     const req = indexedDB.open('refrain');
@@ -40,13 +35,17 @@ it('compose → variations → choose → demo checkout → download of the full
       get.onsuccess = () => resolve(get.result.value.token);
     });
   });
-  const before = await page.request.get(`${server.baseUrl}/api/forms/${formId}/downloads`, { headers: { authorization: `Bearer ${token}` } });
+  const before = await page.request.get(`${fx.server.baseUrl}/api/forms/${formId}/downloads`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(before.status()).toBe(402);
 
   const second = page.locator('[data-testid="variation"]').nth(1);
   await second.getByRole('button', { name: 'Take 2' }).click();
   await second.getByTestId('choose').click();
-  await expect.poll(() => second.getByTestId('choose').textContent(), { timeout: 20_000 }).toBe('Chosen ✓');
+  await expect
+    .poll(() => second.getByTestId('choose').textContent(), { timeout: 20_000 })
+    .toBe('Chosen ✓');
   await waitOutboxEmpty(page);
   await page.getByTestId('pay').waitFor();
   await page.getByTestId('pay').scrollIntoViewIfNeeded();
@@ -62,11 +61,14 @@ it('compose → variations → choose → demo checkout → download of the full
   await link.scrollIntoViewIfNeeded();
   await screenshot(page, 'downloads');
 
-  const full = await page.request.get(new URL((await link.getAttribute('href'))!, server.baseUrl).toString());
+  const full = await page.request.get(
+    new URL((await link.getAttribute('href'))!, fx.server.baseUrl).toString(),
+  );
   expect(full.status()).toBe(200);
   expect(full.headers()['content-type']).toMatch(/audio\/mpeg/);
-  expect((await full.body()).equals(musicgpt.mp3)).toBe(true);
-  const [order] = await sql`select status, method, amount_cents from orders where form_id = ${formId}`;
+  expect((await full.body()).equals(fx.musicgpt.mp3)).toBe(true);
+  const [order] =
+    await sql`select status, method, amount_cents from orders where form_id = ${formId}`;
   expect(order).toMatchObject({ status: 'paid', method: 'demo', amount_cents: 2900 });
   // Exactly the chosen take (variation 2, take 2) is unlocked.
   const unlocked = await sql`

@@ -1,35 +1,34 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { acceptedCalls, startMusicGptServer, testSql } from '../helpers/generation.ts';
+import { expect, it } from 'vitest';
+import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
+import { acceptedCalls } from '../helpers/generation.ts';
 import { fillSong, openApp, PHONE, screenshot, waitOutboxEmpty } from '../helpers/pages.ts';
-import type { RunningStack } from '../helpers/stack.ts';
-import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-const sql = testSql();
-let browser: Browser;
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, musicgpt } = await startMusicGptServer());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
+const fx = musicGptFixture();
+const web = browserFixture();
+const { sql } = fx;
 
 const SONGS = [
-  { recipient: 'Ana', relationship: 'wife', occasion: 'anniversary', story: 'We met at a bus stop in Lisbon in 2009.', genre: 'acoustic pop', mood: 'romantic' },
-  { recipient: 'Ben', relationship: 'brother', occasion: 'birthday', story: 'He taught me to ride a bike on our street in Porto.', genre: 'rock', mood: 'playful' },
+  {
+    recipient: 'Ana',
+    relationship: 'wife',
+    occasion: 'anniversary',
+    story: 'We met at a bus stop in Lisbon in 2009.',
+    genre: 'acoustic pop',
+    mood: 'romantic',
+  },
+  {
+    recipient: 'Ben',
+    relationship: 'brother',
+    occasion: 'birthday',
+    story: 'He taught me to ride a bike on our street in Porto.',
+    genre: 'rock',
+    mood: 'playful',
+  },
 ];
 
 it('offline compose and submit, page closed; back online the ops replay, 6 slots generate once, players play', async () => {
-  const context = await browser.newContext(PHONE);
-  let page = await openApp(context, server.baseUrl);
+  const context = await web.browser.newContext(PHONE);
+  let page = await openApp(context, fx.server.baseUrl);
   await screenshot(page, 'home');
 
   await context.setOffline(true);
@@ -41,30 +40,38 @@ it('offline compose and submit, page closed; back online the ops replay, 6 slots
   const formId = page.url().split('/').pop()!;
   await page.getByTestId('submit').click();
   await page.waitForURL(`**/forms/${formId}`);
-  await expect.poll(() => page.getByTestId('sync-badge').textContent()).toMatch(/Offline · \d+ changes? waiting/);
+  await expect
+    .poll(() => page.getByTestId('sync-badge').textContent())
+    .toMatch(/Offline · \d+ changes? waiting/);
   await screenshot(page, 'offline-waiting');
   // Nothing reached the server while offline.
   expect(await sql`select 1 from forms where id = ${formId}`).toHaveLength(0);
   await page.close();
 
   await context.setOffline(false);
-  page = await openApp(context, server.baseUrl, `/forms/${formId}`);
+  page = await openApp(context, fx.server.baseUrl, `/forms/${formId}`);
   await waitOutboxEmpty(page);
-  await page.locator('[data-testid="variation"][data-status="ready"]').nth(5).waitFor({ timeout: 60_000 });
+  await page
+    .locator('[data-testid="variation"][data-status="ready"]')
+    .nth(5)
+    .waitFor({ timeout: 60_000 });
   expect(await page.locator('[data-testid="variation"]').count()).toBe(6);
   await screenshot(page, 'variations');
 
   const ledger = await acceptedCalls(sql, formId);
   expect(ledger).toHaveLength(6);
   expect(ledger.every((c) => c.n === 1)).toBe(true);
-  expect(musicgpt.accepted).toBe(6);
+  expect(fx.musicgpt.accepted).toBe(6);
 
-  const played = await page.locator('[data-testid="player"]').first().evaluate(async (audio: HTMLAudioElement) => {
-    audio.muted = true;
-    await audio.play();
-    await new Promise((resolve) => audio.addEventListener('timeupdate', resolve, { once: true }));
-    return { duration: audio.duration, time: audio.currentTime };
-  });
+  const played = await page
+    .locator('[data-testid="player"]')
+    .first()
+    .evaluate(async (audio: HTMLAudioElement) => {
+      audio.muted = true;
+      await audio.play();
+      await new Promise((resolve) => audio.addEventListener('timeupdate', resolve, { once: true }));
+      return { duration: audio.duration, time: audio.currentTime };
+    });
   expect(played.duration).toBeGreaterThan(1);
   expect(played.time).toBeGreaterThan(0);
   await context.close();

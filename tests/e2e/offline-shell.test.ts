@@ -49,7 +49,9 @@ it('a new build shows the update prompt and waits for the person before reloadin
     await reloaded;
     await page.getByTestId('sync-badge').waitFor();
     expect(await page.getByTestId('update-prompt').count()).toBe(0);
-    const waiting = await page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())!.waiting);
+    const waiting = await page.evaluate(
+      async () => !!(await navigator.serviceWorker.getRegistration())!.waiting,
+    );
     expect(waiting).toBe(false);
   } finally {
     fs.writeFileSync(swFile, original);

@@ -20,7 +20,10 @@ it('the PWA shell renders, starts a guest session and syncs through Zero', async
   await page.goto(baseUrl);
   await page.getByRole('heading', { name: 'Refrain', level: 1 }).waitFor({ timeout: 30_000 });
   await page.getByTestId('empty-state').getByText('Nothing here yet.').waitFor({ timeout: 30_000 });
-  await page.getByTestId('sync-badge').getByText('Online · all synced').waitFor({ timeout: 30_000 });
+  await page
+    .getByTestId('sync-badge')
+    .getByText('Online · all synced')
+    .waitFor({ timeout: 30_000 });
   // The session lives in IndexedDB, beside the drafts and the outbox.
   const ownerId = await page.evaluate(async () => {
     const req = indexedDB.open('refrain');

@@ -1,32 +1,24 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { acceptedCalls, startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { expect, it } from 'vitest';
+import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
+import { acceptedCalls, waitForSlots } from '../helpers/generation.ts';
 import { fillSong, openApp, PHONE, waitOutboxEmpty } from '../helpers/pages.ts';
-import type { RunningStack } from '../helpers/stack.ts';
-import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-const sql = testSql();
-let browser: Browser;
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
+const fx = musicGptFixture();
+const web = browserFixture();
+const { sql } = fx;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ server, musicgpt } = await startMusicGptServer());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
-
-const SONG = { recipient: 'Caro', relationship: 'friend', occasion: 'graduation', story: 'We studied all night in the library in 2019.', genre: 'pop', mood: 'joyful' };
+const SONG = {
+  recipient: 'Caro',
+  relationship: 'friend',
+  occasion: 'graduation',
+  story: 'We studied all night in the library in 2019.',
+  genre: 'pop',
+  mood: 'joyful',
+};
 
 it('a page closed while its batch is in flight loses nothing and makes no second provider call', async () => {
-  const context = await browser.newContext(PHONE);
-  let page = await openApp(context, server.baseUrl);
+  const context = await web.browser.newContext(PHONE);
+  let page = await openApp(context, fx.server.baseUrl);
   await waitOutboxEmpty(page);
   await page.getByTestId('new-song').click();
   await fillSong(page, 0, SONG);
@@ -36,19 +28,20 @@ it('a page closed while its batch is in flight loses nothing and makes no second
   // Hold the submit's request until it is on its way, then close the page before the answer.
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
-  const reached = new Promise<void>((reachedServer) =>
-    void page.route('**/api/sync', async (route) => {
-      reachedServer();
-      await held;
-      await route.continue().catch(() => undefined);
-    }),
+  const reached = new Promise<void>(
+    (reachedServer) =>
+      void page.route('**/api/sync', async (route) => {
+        reachedServer();
+        await held;
+        await route.continue().catch(() => undefined);
+      }),
   );
   await page.getByTestId('submit').click();
   await reached;
   release();
   await page.close();
 
-  page = await openApp(context, server.baseUrl, `/forms/${formId}`);
+  page = await openApp(context, fx.server.baseUrl, `/forms/${formId}`);
   await waitOutboxEmpty(page);
   await waitForSlots(sql, formId, 3, 'ready', 60_000);
   const ledger = await acceptedCalls(sql, formId);
@@ -59,22 +52,28 @@ it('a page closed while its batch is in flight loses nothing and makes no second
 });
 
 it('refreshing the variations page 10 times while it loads makes no provider call at all', async () => {
-  const context = await browser.newContext(PHONE);
-  const page = await openApp(context, server.baseUrl);
+  const context = await web.browser.newContext(PHONE);
+  const page = await openApp(context, fx.server.baseUrl);
   await page.getByTestId('new-song').click();
   await fillSong(page, 0, { ...SONG, recipient: 'Dev' });
   const formId = page.url().split('/').pop()!;
   await page.getByTestId('submit').click();
   await waitOutboxEmpty(page);
   await waitForSlots(sql, formId, 3, 'ready', 60_000);
-  const before = musicgpt.attempts;
-  const ops = await sql`select count(*)::int as n from sync_ops where owner_id = (select owner_id from forms where id = ${formId})`;
+  const before = fx.musicgpt.attempts;
+  const ops =
+    await sql`select count(*)::int as n from sync_ops where owner_id = (select owner_id from forms where id = ${formId})`;
   // Each navigation starts before the previous load finished.
-  for (let i = 0; i < 10; i++) await page.goto(`${server.baseUrl}/forms/${formId}`, { waitUntil: 'commit' });
-  await page.locator('[data-testid="variation"][data-status="ready"]').nth(2).waitFor({ timeout: 30_000 });
+  for (let i = 0; i < 10; i++)
+    await page.goto(`${fx.server.baseUrl}/forms/${formId}`, { waitUntil: 'commit' });
+  await page
+    .locator('[data-testid="variation"][data-status="ready"]')
+    .nth(2)
+    .waitFor({ timeout: 30_000 });
   await waitOutboxEmpty(page);
-  expect(musicgpt.attempts).toBe(before);
-  const after = await sql`select count(*)::int as n from sync_ops where owner_id = (select owner_id from forms where id = ${formId})`;
+  expect(fx.musicgpt.attempts).toBe(before);
+  const after =
+    await sql`select count(*)::int as n from sync_ops where owner_id = (select owner_id from forms where id = ${formId})`;
   expect(after[0]!.n).toBe(ops[0]!.n);
   expect((await acceptedCalls(sql, formId)).map((c) => c.n)).toEqual([1, 1, 1]);
   await context.close();

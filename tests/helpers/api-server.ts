@@ -19,7 +19,10 @@ export const FAST_TIMING = {
  * test can point it at a stand-in provider and kill it without touching the shared stack. It
  * shares the stack's signing key, so its guests' tokens also open Zero connections.
  */
-export async function startApiServer(env: Record<string, string> = {}, port?: number): Promise<RunningStack> {
+export async function startApiServer(
+  env: Record<string, string> = {},
+  port?: number,
+): Promise<RunningStack> {
   const shared = inject('stack');
   const zeroPort = new URL(shared.zeroUrl).port;
   const listenPort = port ?? (await freePort());

@@ -21,7 +21,9 @@ const FLAGS = [
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     const where = process.env.CI === 'true' ? 'CI must install it' : 'install it';
-    throw new Error(`Chromium not found at ${CHROMIUM}; ${where}: sudo apt-get install -y chromium`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}; ${where}: sudo apt-get install -y chromium`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }

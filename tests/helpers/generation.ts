@@ -49,7 +49,13 @@ export function slotsOf(sql: TestSql, formId: string) {
 }
 
 /** Waits until every current slot of the form is ready (or `status`). */
-export async function waitForSlots(sql: TestSql, formId: string, count: number, status = 'ready', timeoutMs = 60_000) {
+export async function waitForSlots(
+  sql: TestSql,
+  formId: string,
+  count: number,
+  status = 'ready',
+  timeoutMs = 60_000,
+) {
   let last: SlotState[] = [];
   await waitFor(
     async () => {

@@ -19,7 +19,9 @@ export const song = (overrides: Partial<SongDraft> = {}): SongDraft => ({
 export const draftOf = (songCount: number, buyerEmail?: string): DraftDoc => ({
   songCount,
   ...(buyerEmail ? { buyerEmail } : {}),
-  songs: Array.from({ length: songCount }, (_, i) => song({ recipient: ['Ana', 'Ben', 'Caro', 'Dev', 'Eli'][i]! })),
+  songs: Array.from({ length: songCount }, (_, i) =>
+    song({ recipient: ['Ana', 'Ben', 'Caro', 'Dev', 'Eli'][i]! }),
+  ),
 });
 
 /** Times for every field of a draft, so a put claims them all. */
@@ -29,7 +31,11 @@ export function allFieldTimes(draft: DraftDoc, t = Date.now()): Record<string, n
   return times;
 }
 
-export const op = (type: string, args: unknown, id: string = uuidv7()): SyncOp => ({ id, type, args });
+export const op = (type: string, args: unknown, id: string = uuidv7()): SyncOp => ({
+  id,
+  type,
+  args,
+});
 
 export const ops = {
   draftPut: (formId: string, draft: DraftDoc, fieldTimes = allFieldTimes(draft)) =>
@@ -43,8 +49,15 @@ export const ops = {
 };
 
 /** POSTs a batch to /api/sync and returns the per-op answers (throws on a non-200). */
-export async function sync(guest: Guest, batch: SyncOp[], clientId = 'test-client'): Promise<OpResult[]> {
-  const res = await guest.fetch('/api/sync', { method: 'POST', body: JSON.stringify({ clientId, ops: batch }) });
+export async function sync(
+  guest: Guest,
+  batch: SyncOp[],
+  clientId = 'test-client',
+): Promise<OpResult[]> {
+  const res = await guest.fetch('/api/sync', {
+    method: 'POST',
+    body: JSON.stringify({ clientId, ops: batch }),
+  });
   if (res.status !== 200) throw new Error(`/api/sync answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { results: OpResult[] }).results;
 }

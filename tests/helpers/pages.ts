@@ -3,14 +3,25 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT } from './stack.ts';
 
-export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
 
 /** Opens the app and waits until its service worker controls the page and a session exists. */
-export async function openApp(context: BrowserContext, baseUrl: string, pathname = '/'): Promise<Page> {
+export async function openApp(
+  context: BrowserContext,
+  baseUrl: string,
+  pathname = '/',
+): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
   await page.goto(`${baseUrl}${pathname}`);
-  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, {
+    timeout: 30_000,
+  });
   await page.getByTestId('sync-badge').waitFor();
   return page;
 }
@@ -18,7 +29,8 @@ export async function openApp(context: BrowserContext, baseUrl: string, pathname
 /** Waits until this page's outbox is empty (every op answered for good). */
 export async function waitOutboxEmpty(page: Page, timeout = 30_000) {
   await page.waitForFunction(
-    () => document.querySelector('[data-testid="sync-badge"]')?.getAttribute('data-waiting') === '0',
+    () =>
+      document.querySelector('[data-testid="sync-badge"]')?.getAttribute('data-waiting') === '0',
     undefined,
     { timeout },
   );

@@ -53,7 +53,9 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
 
   const baseUrl = `http://127.0.0.1:${ports.port}`;
   await waitFor(

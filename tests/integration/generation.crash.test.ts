@@ -1,7 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FaultPoint } from '../../server/faults.ts';
 import { makeGuest } from '../helpers/api.ts';
-import { acceptedCalls, slotsOf, startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import {
+  acceptedCalls,
+  slotsOf,
+  startMusicGptServer,
+  testSql,
+  waitForSlots,
+} from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
 import { freePort } from '../helpers/ports.ts';
 import type { RunningStack } from '../helpers/stack.ts';
@@ -64,7 +70,8 @@ describe('a server killed at any point loses nothing and pays once', () => {
     // What the provider really received per slot: never more than one call plus its one re-send,
     // and the slot whose accepted answer was lost is the one that got both.
     const tasksFor = (slotId: string) =>
-      [...run.musicgpt.tasks.values()].filter((t) => String(t.body.webhook_url).includes(slotId)).length;
+      [...run.musicgpt.tasks.values()].filter((t) => String(t.body.webhook_url).includes(slotId))
+        .length;
     for (const slot of run.slots) {
       expect(tasksFor(slot.id)).toBeGreaterThanOrEqual(1);
       expect(tasksFor(slot.id)).toBeLessThanOrEqual(1 + slot.resubmits);

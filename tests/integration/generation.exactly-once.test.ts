@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
+import { musicGptFixture } from '../helpers/fixtures.ts';
 import { queries } from '../../schema/queries.ts';
 import { makeGuest } from '../helpers/api.ts';
-import { acceptedCalls, startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { acceptedCalls, waitForSlots } from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
-import { waitFor, type RunningStack } from '../helpers/stack.ts';
+import { waitFor } from '../helpers/stack.ts';
 import { connectZero } from '../helpers/zero.ts';
-import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-const sql = testSql();
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-
-beforeAll(async () => {
-  ({ server, musicgpt } = await startMusicGptServer());
-});
-afterAll(async () => {
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
+const fx = musicGptFixture();
+const { sql } = fx;
 
 it('20 devices × 10 replays of submit and every request make exactly 9 provider calls, and every device sees 9 ready live', async () => {
-  const guest = await makeGuest(server.baseUrl);
+  const guest = await makeGuest(fx.server.baseUrl);
   const formId = await createForm(guest, 3);
   const devices = Array.from({ length: 20 }, () => {
     const batch = [ops.submit(formId)];
@@ -32,7 +22,9 @@ it('20 devices × 10 replays of submit and every request make exactly 9 provider
   const views = zeros.map((z) => z.materialize(queries.formSlots({ formId })));
   try {
     const answers = await Promise.all(
-      devices.flatMap((batch, d) => Array.from({ length: 10 }, () => sync(guest, batch, `device-${d}`))),
+      devices.flatMap((batch, d) =>
+        Array.from({ length: 10 }, () => sync(guest, batch, `device-${d}`)),
+      ),
     );
     for (const batchAnswers of answers) {
       for (const a of batchAnswers) expect(['applied', 'duplicate']).toContain(a.status);
@@ -43,8 +35,8 @@ it('20 devices × 10 replays of submit and every request make exactly 9 provider
 
     const slots = await waitForSlots(sql, formId, 9);
     expect(slots.every((s) => s.attempt === 1)).toBe(true);
-    expect(musicgpt.accepted).toBe(9);
-    expect(musicgpt.attempts).toBe(9);
+    expect(fx.musicgpt.accepted).toBe(9);
+    expect(fx.musicgpt.attempts).toBe(9);
     const ledger = await acceptedCalls(sql, formId);
     expect(ledger).toHaveLength(9);
     expect(ledger.every((c) => c.n === 1 && c.kind === 'submit')).toBe(true);
@@ -55,7 +47,7 @@ it('20 devices × 10 replays of submit and every request make exactly 9 provider
       () => JSON.stringify(views.map((v) => v.data.filter((s) => s.status === 'ready').length)),
     );
   } catch (err) {
-    console.error(server.output().slice(-3000));
+    console.error(fx.server.output().slice(-3000));
     throw err;
   } finally {
     views.forEach((v) => v.destroy());

@@ -1,41 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { musicGptFixture } from '../helpers/fixtures.ts';
 import { makeGuest } from '../helpers/api.ts';
-import { acceptedCalls, slotsOf, startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import {
+  acceptedCalls,
+  slotsOf,
+  startMusicGptServer,
+  waitForSlots,
+} from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
 import { waitFor, type RunningStack } from '../helpers/stack.ts';
 import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-const sql = testSql();
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-
-beforeAll(async () => {
-  ({ server, musicgpt } = await startMusicGptServer());
-});
-afterAll(async () => {
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
+const fx = musicGptFixture();
+const { sql } = fx;
 
 describe('nothing waits forever', () => {
   it('a webhook that never comes: the slot completes through byId', async () => {
-    musicgpt.reset();
-    musicgpt.script.webhooks = 'none';
-    const guest = await makeGuest(server.baseUrl);
+    fx.musicgpt.reset();
+    fx.musicgpt.script.webhooks = 'none';
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await createForm(guest, 1);
     await sync(guest, [ops.submit(formId)]);
     await waitForSlots(sql, formId, 3, 'ready', 30_000);
-    expect(musicgpt.deliveries).toHaveLength(0);
-    expect(musicgpt.polls).toBeGreaterThanOrEqual(3);
-    expect(musicgpt.accepted).toBe(3);
-    const takes = await sql`select count(*)::int as n from takes where form_id = ${formId} and audio_file is not null`;
+    expect(fx.musicgpt.deliveries).toHaveLength(0);
+    expect(fx.musicgpt.polls).toBeGreaterThanOrEqual(3);
+    expect(fx.musicgpt.accepted).toBe(3);
+    const takes =
+      await sql`select count(*)::int as n from takes where form_id = ${formId} and audio_file is not null`;
     expect(takes[0]!.n).toBe(6);
   });
 
   it('a provider that never completes: failed after the timeout with a reason, and retry makes exactly one new call', async () => {
     // Its own server: a short timeout here must not fail the slow-but-fine slots of other tests.
-    const { server: impatient } = await startMusicGptServer({ GENERATION_TIMEOUT_MS: '3000' }, musicgpt);
+    const { server: impatient } = await startMusicGptServer(
+      { GENERATION_TIMEOUT_MS: '3000' },
+      fx.musicgpt,
+    );
     try {
       await neverCompletes(impatient);
     } finally {
@@ -43,26 +43,37 @@ describe('nothing waits forever', () => {
     }
   });
 
-  async function neverCompletes(server: RunningStack) {
-    musicgpt.reset();
-    musicgpt.script.completes = false;
-    const guest = await makeGuest(server.baseUrl);
+  async function neverCompletes(target: RunningStack) {
+    fx.musicgpt.reset();
+    fx.musicgpt.script.completes = false;
+    const guest = await makeGuest(target.baseUrl);
     const formId = await createForm(guest, 1);
     await sync(guest, [ops.submit(formId)]);
     const failed = await waitForSlots(sql, formId, 3, 'failed', 30_000);
     expect(failed[0]!.error).toMatch(/did not finish within .* try it again/);
-    const [form] = await sql`select status, progress_ready, progress_total from forms where id = ${formId}`;
+    const [form] =
+      await sql`select status, progress_ready, progress_total from forms where id = ${formId}`;
     expect(form).toMatchObject({ status: 'failed', progress_ready: 0, progress_total: 3 });
-    expect(musicgpt.accepted).toBe(3);
+    expect(fx.musicgpt.accepted).toBe(3);
 
-    musicgpt.script.completes = true;
+    fx.musicgpt.script.completes = true;
     const retry = ops.retry(failed[0]!.id);
     // The same retry replayed, and a second retry of the same attempt from another device.
-    const answers = await Promise.all([sync(guest, [retry]), sync(guest, [retry]), sync(guest, [ops.retry(failed[0]!.id)])]);
-    const statuses = answers.flat().map((a) => a.status).sort();
+    const answers = await Promise.all([
+      sync(guest, [retry]),
+      sync(guest, [retry]),
+      sync(guest, [ops.retry(failed[0]!.id)]),
+    ]);
+    const statuses = answers
+      .flat()
+      .map((a) => a.status)
+      .sort();
     expect(statuses.filter((s) => s === 'applied')).toHaveLength(1);
-    await waitFor(async () => (await slotsOf(sql, formId)).some((s) => s.attempt === 2 && s.status === 'ready'), 30_000);
-    expect(musicgpt.accepted).toBe(4);
+    await waitFor(
+      async () => (await slotsOf(sql, formId)).some((s) => s.attempt === 2 && s.status === 'ready'),
+      30_000,
+    );
+    expect(fx.musicgpt.accepted).toBe(4);
     const slots = await slotsOf(sql, formId);
     expect(slots.filter((s) => s.is_current)).toHaveLength(3);
     expect(slots.find((s) => s.attempt === 2)!.variation_index).toBe(failed[0]!.variation_index);
@@ -72,15 +83,15 @@ describe('nothing waits forever', () => {
   }
 
   it('an out-of-funds provider fails the slots with a clear reason and calls no further', async () => {
-    musicgpt.reset();
-    musicgpt.script.outOfFunds = true;
-    const guest = await makeGuest(server.baseUrl);
+    fx.musicgpt.reset();
+    fx.musicgpt.script.outOfFunds = true;
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await createForm(guest, 1);
     await sync(guest, [ops.submit(formId)]);
     const failed = await waitForSlots(sql, formId, 3, 'failed', 30_000);
     expect(failed.every((s) => /out of funds/.test(s.error ?? ''))).toBe(true);
-    expect(musicgpt.attempts).toBe(3);
-    expect(musicgpt.accepted).toBe(0);
+    expect(fx.musicgpt.attempts).toBe(3);
+    expect(fx.musicgpt.accepted).toBe(0);
   });
 });
 
@@ -94,12 +105,20 @@ describe("MusicGPT's 10 parallel tasks per key", () => {
       const guest = await makeGuest(capped.baseUrl);
       const formId = await createForm(guest, 4);
       await sync(guest, [ops.submit(formId)]);
-      await waitFor(() => musicgpt2.accepted === 10, 30_000, () => `accepted ${musicgpt2.accepted}`);
+      await waitFor(
+        () => musicgpt2.accepted === 10,
+        30_000,
+        () => `accepted ${musicgpt2.accepted}`,
+      );
       // Two more slots wait; finishing tasks frees places for them, one each.
       const first = [...musicgpt2.tasks.keys()];
       musicgpt2.complete(first[0]!);
       musicgpt2.complete(first[1]!);
-      await waitFor(() => musicgpt2.accepted === 12, 30_000, () => `accepted ${musicgpt2.accepted}`);
+      await waitFor(
+        () => musicgpt2.accepted === 12,
+        30_000,
+        () => `accepted ${musicgpt2.accepted}`,
+      );
       expect(musicgpt2.attempts).toBe(12);
       expect(musicgpt2.maxInFlight).toBeLessThanOrEqual(10);
       // The stand-in counts a task before its answer reaches the server; the ledger follows.
@@ -119,7 +138,9 @@ describe('429 storms', () => {
   let busy: RunningStack;
   let storm: MusicGptStandIn;
   beforeAll(async () => {
-    ({ server: busy, musicgpt: storm } = await startMusicGptServer({ PROVIDER_MAX_ATTEMPTS: '20' }));
+    ({ server: busy, musicgpt: storm } = await startMusicGptServer({
+      PROVIDER_MAX_ATTEMPTS: '20',
+    }));
   });
   afterAll(async () => {
     await busy?.stop();

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { musicGptFixture } from '../helpers/fixtures.ts';
 import { makeGuest } from '../helpers/api.ts';
-import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { waitForSlots } from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
-import type { RunningStack } from '../helpers/stack.ts';
-import type { MusicGptStandIn, WebhookOrder } from '../standins/musicgpt.ts';
+import type { WebhookOrder } from '../standins/musicgpt.ts';
 
-const sql = testSql();
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-
-beforeAll(async () => {
-  ({ server, musicgpt } = await startMusicGptServer());
-});
-afterAll(async () => {
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
+const fx = musicGptFixture();
+const { sql } = fx;
 
 /** The state a slot ends in, without ids and times that differ between runs. */
 async function finalState(formId: string) {
@@ -31,13 +21,15 @@ async function finalState(formId: string) {
 }
 
 async function generateWith(order: WebhookOrder) {
-  musicgpt.script.webhooks = order;
-  const guest = await makeGuest(server.baseUrl);
+  fx.musicgpt.script.webhooks = order;
+  const guest = await makeGuest(fx.server.baseUrl);
   const formId = await createForm(guest, 1);
   await sync(guest, [ops.submit(formId)]);
   await waitForSlots(sql, formId, 3);
-  const tasks = (await sql`select task_id from slots where form_id = ${formId}`).map((r) => r.task_id as string);
-  await Promise.all(tasks.map((t) => musicgpt.webhooksSettled(t)));
+  const tasks = (await sql`select task_id from slots where form_id = ${formId}`).map(
+    (r) => r.task_id as string,
+  );
+  await Promise.all(tasks.map((t) => fx.musicgpt.webhooksSettled(t)));
   return { formId, tasks, state: await finalState(formId) };
 }
 
@@ -49,7 +41,9 @@ describe('MusicGPT webhooks', () => {
       expect(slot.status).toBe('ready');
       expect(slot.has_cover).toBe(true);
       expect(slot.takes).toHaveLength(2);
-      expect(slot.takes.every((t: { stored: boolean; timed: boolean }) => t.stored && t.timed)).toBe(true);
+      expect(
+        slot.takes.every((t: { stored: boolean; timed: boolean }) => t.stored && t.timed),
+      ).toBe(true);
     }
     for (const order of ['duplicated', 'reversed', 'lyrics-first', 'cover-first'] as const) {
       const run = await generateWith(order);
@@ -60,8 +54,8 @@ describe('MusicGPT webhooks', () => {
   it('a webhook delivered again later changes nothing', async () => {
     const run = await generateWith('in-order');
     const before = await sql`select * from takes where form_id = ${run.formId} order by id`;
-    await musicgpt.deliverAgain(run.tasks[0]!);
-    await musicgpt.webhooksSettled(run.tasks[0]!);
+    await fx.musicgpt.deliverAgain(run.tasks[0]!);
+    await fx.musicgpt.webhooksSettled(run.tasks[0]!);
     const after = await sql`select * from takes where form_id = ${run.formId} order by id`;
     expect(after).toEqual(before);
   });
@@ -70,17 +64,27 @@ describe('MusicGPT webhooks', () => {
     const run = await generateWith('in-order');
     const [slot] = await sql`select id from slots where form_id = ${run.formId} limit 1`;
     const before = await finalState(run.formId);
-    const deliveriesBefore = await sql`select count(*)::int as n from webhook_deliveries where slot_id = ${slot!.id}`;
+    const deliveriesBefore =
+      await sql`select count(*)::int as n from webhook_deliveries where slot_id = ${slot!.id}`;
     const body = JSON.stringify({
-      task_id: 'forged', conversion_id: 'forged-1', conversion_path: 'http://127.0.0.1:1/evil.mp3', title: 'forged',
+      task_id: 'forged',
+      conversion_id: 'forged-1',
+      conversion_path: 'http://127.0.0.1:1/evil.mp3',
+      title: 'forged',
     });
-    const url = `${server.baseUrl}/api/webhooks/musicgpt/${slot!.id}`;
+    const url = `${fx.server.baseUrl}/api/webhooks/musicgpt/${slot!.id}`;
     const headers = { 'content-type': 'application/json' };
     expect((await fetch(url, { method: 'POST', headers, body })).status).toBe(401);
     expect((await fetch(`${url}?token=wrong`, { method: 'POST', headers, body })).status).toBe(401);
-    const otherSlotToken = new URL(musicgpt.tasks.get(run.tasks[1]!)!.body.webhook_url as string).searchParams.get('token');
-    expect((await fetch(`${url}?token=${otherSlotToken}`, { method: 'POST', headers, body })).status).toBe(401);
+    const otherSlotToken = new URL(
+      fx.musicgpt.tasks.get(run.tasks[1]!)!.body.webhook_url as string,
+    ).searchParams.get('token');
+    expect(
+      (await fetch(`${url}?token=${otherSlotToken}`, { method: 'POST', headers, body })).status,
+    ).toBe(401);
     expect(await finalState(run.formId)).toEqual(before);
-    expect(await sql`select count(*)::int as n from webhook_deliveries where slot_id = ${slot!.id}`).toEqual(deliveriesBefore);
+    expect(
+      await sql`select count(*)::int as n from webhook_deliveries where slot_id = ${slot!.id}`,
+    ).toEqual(deliveriesBefore);
   });
 });

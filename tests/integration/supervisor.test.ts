@@ -3,7 +3,13 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, expect, it } from 'vitest';
 import { makeGuest } from '../helpers/api.ts';
-import { health, processesMentioning, startStack, waitFor, type RunningStack } from '../helpers/stack.ts';
+import {
+  health,
+  processesMentioning,
+  startStack,
+  waitFor,
+  type RunningStack,
+} from '../helpers/stack.ts';
 
 // This file runs its own stack: it kills parts of it, which the shared one must not suffer.
 let stack: RunningStack | undefined;

@@ -35,7 +35,9 @@ describe('POST /api/sync', () => {
     const put = ops.draftPut(formId, draftOf(1));
     await sync(guest, [put]);
     const before = await rowCounts();
-    const [answer] = await sync(guest, [{ ...put, args: { ...(put.args as object), draft: draftOf(2) } }]);
+    const [answer] = await sync(guest, [
+      { ...put, args: { ...(put.args as object), draft: draftOf(2) } },
+    ]);
     expect(answer).toMatchObject({ status: 'rejected', code: 'conflict' });
     expect(await rowCounts()).toEqual(before);
   });
@@ -75,7 +77,11 @@ describe('POST /api/sync', () => {
     expect(answers[1]).toMatchObject({ status: 'rejected', code: 'invalid' });
     expect(answers[1]!.error).toMatch(/song 2 .*story is missing/);
     const after = await rowCounts();
-    expect(after).toMatchObject({ slots: before!.slots, songs: before!.songs, forms: before!.forms + 1 });
+    expect(after).toMatchObject({
+      slots: before!.slots,
+      songs: before!.songs,
+      forms: before!.forms + 1,
+    });
   });
 
   it('bad envelopes answer 4xx with a message: not JSON, too many ops, over 1 MiB, no token', async () => {
@@ -84,7 +90,10 @@ describe('POST /api/sync', () => {
     expect(notJson.status).toBe(400);
     const tooMany = await guest.fetch('/api/sync', {
       method: 'POST',
-      body: JSON.stringify({ clientId: 'c', ops: Array.from({ length: 501 }, () => ops.submit(randomUUID())) }),
+      body: JSON.stringify({
+        clientId: 'c',
+        ops: Array.from({ length: 501 }, () => ops.submit(randomUUID())),
+      }),
     });
     expect(tooMany.status).toBe(400);
     expect((await tooMany.json()).error).toMatch(/500/);
@@ -104,17 +113,31 @@ describe('draft merge through the API', () => {
     const formId = randomUUID();
     const base = draftOf(1);
     const t = Date.now();
-    const phone = ops.draftPut(formId, { ...base, songs: [song({ story: 'phone version' })] }, { 'songs.0.story': t + 10 });
-    const laptop = ops.draftPut(formId, { ...base, songs: [song({ story: 'laptop version' })] }, { 'songs.0.story': t + 5 });
+    const phone = ops.draftPut(
+      formId,
+      { ...base, songs: [song({ story: 'phone version' })] },
+      { 'songs.0.story': t + 10 },
+    );
+    const laptop = ops.draftPut(
+      formId,
+      { ...base, songs: [song({ story: 'laptop version' })] },
+      { 'songs.0.story': t + 5 },
+    );
     // The later edit arrives first; the earlier one must still lose.
     await sync(guest, [phone]);
     await sync(guest, [laptop]);
     const form = await (await guest.fetch(`/api/forms/${formId}`)).json();
     expect(form.form.draft.songs[0].story).toBe('phone version');
-    const history = await sql`select id, value from draft_history where form_id = ${formId} and field = 'songs.0.story'`;
+    const history =
+      await sql`select id, value from draft_history where form_id = ${formId} and field = 'songs.0.story'`;
     expect(history.map((h) => h.value)).toEqual(['laptop version']);
-    const [restored] = await sync(guest, [op('draft.restore', { formId, historyId: Number(history[0]!.id) })]);
-    expect(restored).toMatchObject({ status: 'applied', result: { field: 'songs.0.story', value: 'laptop version' } });
+    const [restored] = await sync(guest, [
+      op('draft.restore', { formId, historyId: Number(history[0]!.id) }),
+    ]);
+    expect(restored).toMatchObject({
+      status: 'applied',
+      result: { field: 'songs.0.story', value: 'laptop version' },
+    });
     const after = await (await guest.fetch(`/api/forms/${formId}`)).json();
     expect(after.form.draft.songs[0].story).toBe('laptop version');
   });

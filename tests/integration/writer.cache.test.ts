@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { musicGptFixture } from '../helpers/fixtures.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
-import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { startMusicGptServer, waitForSlots } from '../helpers/generation.ts';
 import { draftOf, ops, song, sync } from '../helpers/ops.ts';
-import type { RunningStack } from '../helpers/stack.ts';
-import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-const sql = testSql();
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-
-beforeAll(async () => {
-  ({ server, musicgpt } = await startMusicGptServer());
-});
-afterAll(async () => {
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
+const fx = musicGptFixture();
+const { sql } = fx;
 
 /** Submits a fresh form with these songs; answers how many slots were written fresh vs from cache. */
 async function submitSongs(guest: Guest, songs: ReturnType<typeof song>[]) {
@@ -36,10 +25,10 @@ async function submitSongs(guest: Guest, songs: ReturnType<typeof song>[]) {
 it('an unchanged song never re-prompts, from any device; changing one song of three rewrites that song only', async () => {
   const unique = randomUUID().slice(0, 8);
   const songs = draftOf(3).songs.map((s, i) => ({ ...s, story: `${s.story} (${unique}-${i})` }));
-  const phone = await makeGuest(server.baseUrl);
+  const phone = await makeGuest(fx.server.baseUrl);
   expect(await submitSongs(phone, songs)).toEqual({ fresh: 9, cached: 0 });
   // Same songs again, even from another guest's device: every text comes from the cache.
-  const laptop = await makeGuest(server.baseUrl);
+  const laptop = await makeGuest(fx.server.baseUrl);
   expect(await submitSongs(laptop, songs)).toEqual({ fresh: 0, cached: 9 });
   const edited = songs.map((s, i) => (i === 1 ? { ...s, mood: 'nostalgic' } : s));
   expect(await submitSongs(phone, edited)).toEqual({ fresh: 3, cached: 6 });
@@ -49,21 +38,28 @@ it('with a Groq key, a Groq that keeps failing falls back to the built-in writer
   const { startGroqStandIn } = await import('../standins/groq.ts');
   const groq = await startGroqStandIn();
   groq.script([{ kind: 'serverError', status: 503, retryAfter: '0' }]);
-  const withGroq = await startMusicGptServer({ GROQ_API_KEY: 'gsk_test', GROQ_BASE_URL: groq.url }, musicgpt);
+  const withGroq = await startMusicGptServer(
+    { GROQ_API_KEY: 'gsk_test', GROQ_BASE_URL: groq.url },
+    fx.musicgpt,
+  );
   try {
     const health = await (await fetch(`${withGroq.server.baseUrl}/api/health`)).json();
     expect(health.writer).toBe('groq');
     const guest = await makeGuest(withGroq.server.baseUrl);
     const formId = randomUUID();
     const unique = song({ story: `a story only this test tells ${randomUUID()}` });
-    await sync(guest, [ops.draftPut(formId, { songCount: 1, songs: [unique] }), ops.submit(formId)]);
+    await sync(guest, [
+      ops.draftPut(formId, { songCount: 1, songs: [unique] }),
+      ops.submit(formId),
+    ]);
     const slots = await waitForSlots(sql, formId, 3);
     expect(slots).toHaveLength(3);
     const fallbacks = await sql`
       select detail from generation_events where form_id = ${formId} and kind = 'fallback'`;
     expect(fallbacks).toHaveLength(3);
     expect(groq.calls.length).toBeGreaterThanOrEqual(3);
-    const [text] = await sql`select music_prompt, lyrics from slots where form_id = ${formId} limit 1`;
+    const [text] =
+      await sql`select music_prompt, lyrics from slots where form_id = ${formId} limit 1`;
     expect(text!.music_prompt.length).toBeLessThanOrEqual(280);
     expect(text!.lyrics).toMatch(/\[Chorus\]/);
   } finally {

@@ -32,7 +32,11 @@ describe('reads through a real zero-cache are owner-only', () => {
     const zero = connectZero(zeroUrl, a);
     try {
       const view = zero.materialize(queries.myForms());
-      await waitFor(() => view.data.length >= 1, 20_000, () => JSON.stringify(view.data));
+      await waitFor(
+        () => view.data.length >= 1,
+        20_000,
+        () => JSON.stringify(view.data),
+      );
       // Another of A's rows written after the view opened arrives live; B's never does.
       const later = await insertForm(a.ownerId, 4);
       await insertForm(b.ownerId, 5);

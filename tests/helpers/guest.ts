@@ -1,10 +1,13 @@
-import type { Guest } from '../../tests/helpers/api.ts';
+/** A guest made through the real API, with a fetch that carries its token. */
+export interface Guest {
+  token: string;
+  ownerId: string;
+  baseUrl: string;
+  fetch: (path: string, init?: RequestInit) => Promise<Response>;
+}
 
-/**
- * A guest made through POST /api/session. The test helper of the same name defaults its base URL
- * through vitest's inject, and importing vitest outside its runner throws, so benches use this one.
- */
-export async function makeGuest(baseUrl: string): Promise<Guest> {
+// No vitest import here: benches run outside the test runner and use this too.
+export async function createGuest(baseUrl: string): Promise<Guest> {
   const res = await fetch(`${baseUrl}/api/session`, {
     method: 'POST',
     signal: AbortSignal.timeout(10_000),
