@@ -8,25 +8,21 @@ import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
 import { ensureClientBuild } from '../server/build/client.ts';
 import { DIST_DIR, ROOT } from '../server/stack.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/helpers/browser.ts';
 import { startStack } from '../tests/helpers/stack.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
+const FLAGS = ['--headless=new', ...CHROMIUM_FLAGS];
 
 /** JavaScript the shell's HTML loads before anything else runs: its entry and preloads, gzipped. */
 export function firstLoadJsGzipBytes(distDir = DIST_DIR): { bytes: number; files: string[] } {
   const html = fs.readFileSync(path.join(distDir, 'index.html'), 'utf8');
-  const files = [...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g)].map((m) => m[1]!);
-  const bytes = files.reduce((sum, f) => sum + gzipSync(fs.readFileSync(path.join(distDir, f))).length, 0);
+  const files = [
+    ...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g),
+  ].map((m) => m[1]!);
+  const bytes = files.reduce(
+    (sum, f) => sum + gzipSync(fs.readFileSync(path.join(distDir, f))).length,
+    0,
+  );
   return { bytes, files };
 }
 
@@ -41,7 +37,9 @@ async function installabilityErrors(url: string): Promise<string[]> {
   try {
     const page = await browser.newPage();
     await page.goto(url);
-    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, {
+      timeout: 30_000,
+    });
     const cdp = await page.context().newCDPSession(page);
     const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
       installabilityErrors: { errorId: string }[];
@@ -62,7 +60,11 @@ export async function run(rounds = 3) {
     const scores: number[] = [];
     let last: Record<string, number> = {};
     for (let i = 0; i < rounds; i++) {
-      const result = await lighthouse(stack.baseUrl, { port: chrome.port, onlyCategories: ['performance'], logLevel: 'error' });
+      const result = await lighthouse(stack.baseUrl, {
+        port: chrome.port,
+        onlyCategories: ['performance'],
+        logLevel: 'error',
+      });
       const lhr = result!.lhr;
       scores.push(Math.round((lhr.categories.performance!.score ?? 0) * 100));
       const ms = (id: string) => Math.round(lhr.audits[id]?.numericValue ?? -1);

@@ -21,7 +21,9 @@ const machine = {
   node: process.version,
   date: new Date().toISOString().slice(0, 10),
 };
-console.log(`machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+console.log(
+  `machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+);
 
 const results: Record<string, unknown> = {};
 for (const name of names) {

@@ -42,6 +42,8 @@ export async function run(rounds = 3) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await run();
-  console.log(`startup: cold ${result.coldMedianMs} ms, warm ${result.warmMedianMs} ms (median of ${result.rounds})`);
+  console.log(
+    `startup: cold ${result.coldMedianMs} ms, warm ${result.warmMedianMs} ms (median of ${result.rounds})`,
+  );
   console.log(JSON.stringify(result));
 }

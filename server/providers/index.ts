@@ -6,7 +6,9 @@ import { musicGptProvider } from './musicgpt.ts';
 import type { MusicProvider } from './types.ts';
 
 export type Provider = MusicProvider & {
-  onComplete?: ((slotId: string, takes: import('./types.ts').TakeResult[], taskId: string) => Promise<void>) | undefined;
+  onComplete?:
+    | ((slotId: string, takes: import('./types.ts').TakeResult[], taskId: string) => Promise<void>)
+    | undefined;
   close?: () => Promise<void>;
 };
 
@@ -17,7 +19,9 @@ export type Provider = MusicProvider & {
  */
 export function providerIdentity(config: Config): string {
   if (config.provider !== 'musicgpt') return 'local';
-  const account = createHash('sha256').update(`${config.musicgpt.apiUrl}\n${config.musicgpt.apiKey}`).digest('hex');
+  const account = createHash('sha256')
+    .update(`${config.musicgpt.apiUrl}\n${config.musicgpt.apiKey}`)
+    .digest('hex');
   return `musicgpt:${account.slice(0, 12)}`;
 }
 

@@ -68,8 +68,9 @@ const payload = z.looseObject({
   image_path: text,
 });
 
-function decodeMaybeJson(value: unknown): unknown {
-  if (typeof value !== 'string') return value === null ? undefined : value;
+/** Timestamped lyrics arrive as a JSON string in the wild; hand callers the decoded value. */
+export function decodeMaybeJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? undefined;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {

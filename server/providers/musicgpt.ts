@@ -1,3 +1,4 @@
+import { decodeMaybeJson } from './musicgpt-webhook.ts';
 import type {
   MusicProvider,
   PollResult,
@@ -130,21 +131,6 @@ function record(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
-}
-
-/** Timestamped lyrics arrive as a JSON string in the wild; hand callers the decoded value. */
-function decodeMaybeJson(value: unknown): unknown {
-  if (typeof value !== 'string') return value ?? undefined;
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
-    try {
-      return JSON.parse(trimmed);
-    } catch {
-      return value;
-    }
-  }
-  return value;
 }
 
 function providerMessage(body: unknown, text: string, status: number): string {

@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { startMusicGptStandIn, type MusicGptStandIn } from '../standins/musicgpt.ts';
+import type { Guest } from './guest.ts';
+import { createForm, ops, sync } from './ops.ts';
 import { startApiServer } from './api-server.ts';
 import { waitFor, type RunningStack } from './stack.ts';
 
@@ -74,4 +76,24 @@ export async function acceptedCalls(sql: TestSql, formId: string) {
   return sql<{ slot_id: string; kind: string; n: number }[]>`
     select c.slot_id, c.kind, count(*)::int as n from provider_calls c join slots s on s.id = c.slot_id
     where s.form_id = ${formId} and c.state = 'accepted' group by 1, 2`;
+}
+
+/** A form of `songs` songs, generated and with take `take` of its first variation chosen per song. */
+export async function readyForm(
+  sql: TestSql,
+  guest: Guest,
+  songs: number,
+  take: 1 | 2 = 1,
+): Promise<string> {
+  const formId = await createForm(guest, songs);
+  await sync(guest, [ops.submit(formId)]);
+  const slots = await waitForSlots(sql, formId, songs * 3);
+  const chosen = slots.filter((s) => s.variation_index === 0);
+  const answers = await sync(
+    guest,
+    chosen.map((s) => ops.select(formId, s.song_index, s.id, take)),
+  );
+  if (answers.some((a) => a.status !== 'applied'))
+    throw new Error(`selection.set: ${JSON.stringify(answers)}`);
+  return formId;
 }

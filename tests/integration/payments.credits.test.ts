@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readyForm as readyFormIn } from '../helpers/generation.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
 import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
@@ -31,18 +32,7 @@ afterAll(async () => {
   await sql.end();
 });
 
-async function readyForm(guest: Guest, songs: number) {
-  const formId = await createForm(guest, songs);
-  await sync(guest, [ops.submit(formId)]);
-  const slots = await waitForSlots(sql, formId, songs * 3);
-  const chosen = slots.filter((s) => s.variation_index === 0);
-  const answers = await sync(
-    guest,
-    chosen.map((s) => ops.select(formId, s.song_index, s.id, 1)),
-  );
-  expect(answers.map((a) => a.status)).toEqual(chosen.map(() => 'applied'));
-  return formId;
-}
+const readyForm = (guest: Guest, songs: number) => readyFormIn(sql, guest, songs, 1);
 
 async function payWithCredits(guest: Guest, formId: string) {
   const res = await guest.fetch(`/api/forms/${formId}/checkout`, {

@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readyForm as readyFormIn } from '../helpers/generation.ts';
 import { queries } from '../../schema/queries.ts';
 import { demoWebhookSecret } from '../../server/payments/webhook.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
@@ -33,18 +34,7 @@ afterAll(async () => {
   await sql.end();
 });
 
-async function readyForm(guest: Guest, songs: number) {
-  const formId = await createForm(guest, songs);
-  await sync(guest, [ops.submit(formId)]);
-  const slots = await waitForSlots(sql, formId, songs * 3);
-  const chosen = slots.filter((s) => s.variation_index === 0);
-  const answers = await sync(
-    guest,
-    chosen.map((s) => ops.select(formId, s.song_index, s.id, 2)),
-  );
-  expect(answers.map((a) => a.status)).toEqual(chosen.map(() => 'applied'));
-  return formId;
-}
+const readyForm = (guest: Guest, songs: number) => readyFormIn(sql, guest, songs, 2);
 
 async function checkout(guest: Guest, formId: string, body: unknown = {}) {
   const res = await guest.fetch(`/api/forms/${formId}/checkout`, {

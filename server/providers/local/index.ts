@@ -2,12 +2,22 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { AudioStorage } from '../../audio/storage.ts';
 import { logger } from '../../log.ts';
-import type { MusicProvider, PollResult, SubmitRequest, SubmitResult, TakeResult } from '../types.ts';
+import type {
+  MusicProvider,
+  PollResult,
+  SubmitRequest,
+  SubmitResult,
+  TakeResult,
+} from '../types.ts';
 import type { EnginePool, SongSpec } from './engine/index.ts';
 
 const log = logger('local-engine');
 
-export type LocalCompletion = (slotId: string, takes: TakeResult[], taskId: string) => Promise<void>;
+export type LocalCompletion = (
+  slotId: string,
+  takes: TakeResult[],
+  taskId: string,
+) => Promise<void>;
 
 /**
  * The built-in engine behind the provider interface: one submit renders two takes, like one
@@ -21,7 +31,9 @@ export function localProvider(opts: {
   // Loaded on first use: a server on MusicGPT never pays for the engine and its SoundFont.
   let pool: Promise<EnginePool> | undefined;
   const engine = () =>
-    (pool ??= import('./engine/index.ts').then((m) => new m.EnginePool({ concurrency: opts.concurrency })));
+    (pool ??= import('./engine/index.ts').then(
+      (m) => new m.EnginePool({ concurrency: opts.concurrency }),
+    ));
   const rendering = new Map<string, Promise<TakeResult[]>>();
   const requests = new Map<string, SubmitRequest>();
 
@@ -50,14 +62,23 @@ export function localProvider(opts: {
         const out = await (await engine()).render(spec);
         await opts.storage.write(file, out.mp3);
         await opts.storage.write(file.replace(/\.mp3$/, '.preview.mp3'), out.previewMp3);
-        return { conversionId: `${taskId}:${take}`, audioUrl: `local:${file}`, durationSec: out.durationSec, title: req.title, lyrics: req.lyrics };
+        return {
+          conversionId: `${taskId}:${take}`,
+          audioUrl: `local:${file}`,
+          durationSec: out.durationSec,
+          title: req.title,
+          lyrics: req.lyrics,
+        };
       }),
     );
     rendering.set(taskId, job);
-    job.then(
-      (takes) => provider.onComplete?.(req.slotId, takes, taskId),
-      (err) => log.error('render failed', { slotId: req.slotId, error: String(err?.stack ?? err) }),
-    ).finally(() => rendering.delete(taskId));
+    job
+      .then(
+        (takes) => provider.onComplete?.(req.slotId, takes, taskId),
+        (err) =>
+          log.error('render failed', { slotId: req.slotId, error: String(err?.stack ?? err) }),
+      )
+      .finally(() => rendering.delete(taskId));
     return job;
   };
 
@@ -69,18 +90,30 @@ export function localProvider(opts: {
       const taskId = taskIdOf(req);
       requests.set(taskId, req);
       void render(taskId, req);
-      return { kind: 'accepted', taskId, conversionIds: [`${taskId}:1`, `${taskId}:2`], raw: { taskId, engine: 'local' } };
+      return {
+        kind: 'accepted',
+        taskId,
+        conversionIds: [`${taskId}:1`, `${taskId}:2`],
+        raw: { taskId, engine: 'local' },
+      };
     },
     async poll(taskId: string): Promise<PollResult> {
       const req = requests.get(taskId);
       if (rendering.has(taskId)) return { kind: 'pending', raw: { taskId } };
       if (req && filesOf(req).every((f) => fs.existsSync(opts.storage.resolve(f)))) {
-        const takes = filesOf(req).map((f, i) => ({ conversionId: `${taskId}:${i + 1}`, audioUrl: `local:${f}` }));
+        const takes = filesOf(req).map((f, i) => ({
+          conversionId: `${taskId}:${i + 1}`,
+          audioUrl: `local:${f}`,
+        }));
         return { kind: 'completed', takes, raw: { taskId } };
       }
       // A render lost with its process cannot be resumed here without its request; rendering is
       // free and deterministic, so the slot is failed with a reason and a retry renders it again.
-      return { kind: 'failed', reason: 'the built-in engine restarted during this take', raw: { taskId } };
+      return {
+        kind: 'failed',
+        reason: 'the built-in engine restarted during this take',
+        raw: { taskId },
+      };
     },
     close: async () => {
       if (pool) await (await pool).close();
