@@ -30,7 +30,11 @@ export interface EmbeddedCluster {
  * Starts the Postgres cluster kept in `dir`, creating it on first use. Postgres refuses to run as
  * root, so as root the cluster runs as the `postgres` system user (created when missing).
  */
-export async function startEmbeddedCluster(dir: string, port: number): Promise<EmbeddedCluster> {
+export async function startEmbeddedCluster(
+  dir: string,
+  port: number,
+  extraFlags: string[] = [],
+): Promise<EmbeddedCluster> {
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
   const passwordFile = path.join(path.dirname(dir), 'pg-password');
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
@@ -38,7 +42,7 @@ export async function startEmbeddedCluster(dir: string, port: number): Promise<E
   }
   await stopOrphan(dir);
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
-  const child = spawn(postgresBin, ['-D', dir, '-p', String(port), ...SERVER_FLAGS], {
+  const child = spawn(postgresBin, ['-D', dir, '-p', String(port), ...SERVER_FLAGS, ...extraFlags], {
     ...owner,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
