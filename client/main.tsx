@@ -42,7 +42,10 @@ function zeroFor(session: Session, cacheURL: string): Zero {
   if (current?.key === key) return current.zero;
   void current?.zero.close();
   const context = { ownerId: session.ownerId } as AuthContext;
-  current = { key, zero: new Zero({ cacheURL, schema, userID: session.ownerId, auth: session.token, context }) };
+  current = {
+    key,
+    zero: new Zero({ cacheURL, schema, userID: session.ownerId, auth: session.token, context }),
+  };
   return current.zero;
 }
 
@@ -57,7 +60,9 @@ function Root(props: { session?: Session; cacheURL?: string }) {
     const connect = async () => {
       // A device opening a resume link becomes that owner: it must not mint a guest of its own.
       const mayCreate = navigator.onLine && location.pathname !== '/resume';
-      const created = (await storedSession(database)) ?? (mayCreate ? await ensureSession(database).catch(() => undefined) : undefined);
+      const created =
+        (await storedSession(database)) ??
+        (mayCreate ? await ensureSession(database).catch(() => undefined) : undefined);
       // IndexedDB is the source of truth: a resume may have replaced the session meanwhile.
       const s = created && (await storedSession(database));
       if (stop) return;
@@ -76,7 +81,11 @@ function Root(props: { session?: Session; cacheURL?: string }) {
   useEffect(() => {
     if (!session || cacheURL) return;
     let stop = false;
-    const load = () => void syncUrl().then((url) => !stop && setCacheURL(url), () => undefined);
+    const load = () =>
+      void syncUrl().then(
+        (url) => !stop && setCacheURL(url),
+        () => undefined,
+      );
     load();
     window.addEventListener('online', load);
     return () => {
@@ -87,7 +96,10 @@ function Root(props: { session?: Session; cacheURL?: string }) {
 
   const zero = session && cacheURL ? zeroFor(session, cacheURL) : undefined;
 
-  const ctx = useMemo(() => ({ db: database, sync, session, hasZero: !!zero, setSession }), [session, zero]);
+  const ctx = useMemo(
+    () => ({ db: database, sync, session, hasZero: !!zero, setSession }),
+    [session, zero],
+  );
   const app = (
     <AppCtx.Provider value={ctx}>
       <App wb={wb} />
@@ -99,7 +111,10 @@ function Root(props: { session?: Session; cacheURL?: string }) {
 async function boot() {
   const [session, url] = await Promise.all([
     storedSession(database).catch(() => undefined),
-    database.kv.get('syncUrl').then((row) => row?.value as string | undefined, () => undefined),
+    database.kv.get('syncUrl').then(
+      (row) => row?.value as string | undefined,
+      () => undefined,
+    ),
   ]);
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

@@ -40,7 +40,10 @@ export type DraftDoc = z.infer<typeof DraftDoc>;
  * Client timestamps (epoch ms) per field path: `songCount`, `buyerEmail`, `songs.<i>.<field>`.
  * The server merges drafts field by field with these.
  */
-export const FieldTimes = z.record(z.string().regex(/^(songCount|buyerEmail|songs\.[0-4]\.[a-z]+)$/), z.number().int().nonnegative());
+export const FieldTimes = z.record(
+  z.string().regex(/^(songCount|buyerEmail|songs\.[0-4]\.[a-z]+)$/),
+  z.number().int().nonnegative(),
+);
 export type FieldTimes = z.infer<typeof FieldTimes>;
 
 /** A song brief ready to generate from: every field a writer needs is filled in. */

@@ -13,7 +13,12 @@ export const OpArgs = {
   'form.submit': z.object({ formId }),
   'generation.request': z.object({ formId, songIndex, variationIndex }),
   'slot.retry': z.object({ slotId: z.uuid() }),
-  'selection.set': z.object({ formId, songIndex, slotId: z.uuid(), take: z.union([z.literal(1), z.literal(2)]) }),
+  'selection.set': z.object({
+    formId,
+    songIndex,
+    slotId: z.uuid(),
+    take: z.union([z.literal(1), z.literal(2)]),
+  }),
 } as const;
 
 export type OpType = keyof typeof OpArgs;

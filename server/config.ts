@@ -16,10 +16,16 @@ const millis = z.coerce.number().int().min(0);
 // `songs:cents` pairs, e.g. `1:2900,2:4900`; every package size a form can have needs a price.
 const pricesCents = z.string().transform((text, ctx) => {
   const prices: Record<number, number> = {};
-  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([1-5]):(\d+)$/.exec(pair);
     if (!m || Number(m[2]) < 1) {
-      ctx.addIssue({ code: 'custom', message: `"${pair}" is not songs:cents (songs 1-5, cents at least 1)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${pair}" is not songs:cents (songs 1-5, cents at least 1)`,
+      });
       return z.NEVER;
     }
     prices[Number(m[1])] = Number(m[2]);
@@ -52,7 +58,10 @@ const Env = z
     STRIPE_WEBHOOK_SECRET: optional(z.string()),
     STRIPE_API_BASE: optional(z.url({ protocol: /^https?$/ })),
     PRICES_CENTS: withDefault(pricesCents, '1:2900,2:4900,3:6900,4:8400,5:9900'),
-    PRICE_CURRENCY: withDefault(z.string().regex(/^[a-z]{3}$/, 'must be a lowercase ISO currency code like usd'), 'usd'),
+    PRICE_CURRENCY: withDefault(
+      z.string().regex(/^[a-z]{3}$/, 'must be a lowercase ISO currency code like usd'),
+      'usd',
+    ),
     CREDITS_PER_SONG: withDefault(z.coerce.number().int().min(1).max(100), 1),
     ENGINE_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(64), 1),
     ZERO_RESTART_MAX_MS: withDefault(millis, 10_000),
@@ -108,8 +117,16 @@ function toConfig(env: z.output<typeof Env>) {
     writer: env.GROQ_API_KEY ? ('groq' as const) : ('local' as const),
     groq: { apiKey: env.GROQ_API_KEY, model: env.GROQ_MODEL, baseUrl: env.GROQ_BASE_URL },
     payments: env.STRIPE_SECRET_KEY ? ('stripe' as const) : ('demo' as const),
-    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiBase: env.STRIPE_API_BASE },
-    pricing: { centsBySongCount: env.PRICES_CENTS, currency: env.PRICE_CURRENCY, creditsPerSong: env.CREDITS_PER_SONG },
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      apiBase: env.STRIPE_API_BASE,
+    },
+    pricing: {
+      centsBySongCount: env.PRICES_CENTS,
+      currency: env.PRICE_CURRENCY,
+      creditsPerSong: env.CREDITS_PER_SONG,
+    },
     engineConcurrency: env.ENGINE_CONCURRENCY,
     zeroRestartMaxMs: env.ZERO_RESTART_MAX_MS,
     runZeroCache: env.RUN_ZERO_CACHE === 'true',

@@ -37,7 +37,8 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 starting.then(
   (stack) => {
-    if (!stopping) process.stdout.write(`Refrain is ready at ${stack.url} (${Date.now() - started} ms)\n`);
+    if (!stopping)
+      process.stdout.write(`Refrain is ready at ${stack.url} (${Date.now() - started} ms)\n`);
   },
   (err) => {
     if (stopping) return;

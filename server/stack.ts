@@ -62,8 +62,17 @@ export async function startStack(config: Config): Promise<Stack> {
       groqModel: config.groq.model,
       groqBaseUrl: config.groq.baseUrl,
     });
-    const generation = new Generation({ sql: db.sql, config, provider, providerId: providerIdentity(config), writer, signer, storage });
-    provider.onComplete = (slotId, takes, taskId) => generation.acceptTakes(slotId, takes, { taskId });
+    const generation = new Generation({
+      sql: db.sql,
+      config,
+      provider,
+      providerId: providerIdentity(config),
+      writer,
+      signer,
+      storage,
+    });
+    provider.onComplete = (slotId, takes, taskId) =>
+      generation.acceptTakes(slotId, takes, { taskId });
     const reconciler = new Reconciler(db.sql, config, provider, generation);
     const payments = createPayments(db.sql, config, secret);
     stops.push(async () => {

@@ -1,5 +1,9 @@
 /// <reference lib="webworker" />
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  precacheAndRoute,
+} from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { db } from '../client/data/db.ts';
 import { drainOutbox } from '../client/data/outbox.ts';
@@ -15,9 +19,16 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 // Every in-app navigation is answered by the cached shell; the API is never served from cache.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/demo-checkout\//] }));
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+    denylist: [/^\/api\//, /^\/demo-checkout\//],
+  }),
+);
 
-registerRoute(({ url }) => url.pathname.startsWith('/api/audio/'), ({ request }) => serveAudio(request));
+registerRoute(
+  ({ url }) => url.pathname.startsWith('/api/audio/'),
+  ({ request }) => serveAudio(request),
+);
 
 // The first install controls open pages at once (there is nothing older to disturb), so the app
 // works offline from the first visit.

@@ -10,7 +10,9 @@ export async function createDraft(db: RefrainDb, from?: DraftDoc): Promise<strin
   const now = Date.now();
   const draft = from ? structuredClone(from) : emptyDraft();
   const fieldTimes: Record<string, number> = { songCount: now };
-  draft.songs.forEach((s, i) => Object.keys(s).forEach((f) => (fieldTimes[`songs.${i}.${f}`] = now)));
+  draft.songs.forEach((s, i) =>
+    Object.keys(s).forEach((f) => (fieldTimes[`songs.${i}.${f}`] = now)),
+  );
   if (draft.buyerEmail !== undefined) fieldTimes.buyerEmail = now;
   await db.drafts.put({ formId, draft, fieldTimes, createdAt: now, updatedAt: now });
   await queueDraftPut(db, formId);
@@ -32,7 +34,12 @@ function setPath(draft: DraftDoc, path: string, value: unknown) {
  * One field changed: written to IndexedDB at once with its time, and the queued draft.put updated
  * in the same transaction, so closing the tab a moment later loses nothing.
  */
-export async function setDraftField(db: RefrainDb, formId: string, path: string, value: unknown): Promise<void> {
+export async function setDraftField(
+  db: RefrainDb,
+  formId: string,
+  path: string,
+  value: unknown,
+): Promise<void> {
   await db.transaction('rw', db.drafts, db.outbox, async () => {
     const local = await db.drafts.get(formId);
     if (!local) return;
@@ -41,7 +48,9 @@ export async function setDraftField(db: RefrainDb, formId: string, path: string,
       while (local.draft.songs.length < Number(value)) {
         const i = local.draft.songs.length;
         local.draft.songs.push(SongDraft.parse({}));
-        Object.keys(local.draft.songs[i]!).forEach((f) => (local.fieldTimes[`songs.${i}.${f}`] = Date.now()));
+        Object.keys(local.draft.songs[i]!).forEach(
+          (f) => (local.fieldTimes[`songs.${i}.${f}`] = Date.now()),
+        );
       }
     }
     local.fieldTimes[path] = Math.max(Date.now(), (local.fieldTimes[path] ?? 0) + 1);
@@ -64,9 +73,17 @@ export async function mergeServerDraft(
   await db.transaction('rw', db.drafts, async () => {
     const local = await db.drafts.get(formId);
     if (!local) {
-      const fieldTimes = Object.fromEntries(Object.entries(server.fieldTimes).map(([k, s]) => [k, s.t]));
+      const fieldTimes = Object.fromEntries(
+        Object.entries(server.fieldTimes).map(([k, s]) => [k, s.t]),
+      );
       const now = Date.now();
-      await db.drafts.put({ formId, draft: structuredClone(server.draft), fieldTimes, createdAt: now, updatedAt: now });
+      await db.drafts.put({
+        formId,
+        draft: structuredClone(server.draft),
+        fieldTimes,
+        createdAt: now,
+        updatedAt: now,
+      });
       return;
     }
     let changed = false;

@@ -8,7 +8,12 @@ import { storedSession } from './session.ts';
 const BATCH = 100;
 
 /** Queues one op; its id is made now and never changes. */
-export async function enqueue(db: RefrainDb, type: OpType, args: unknown, formId?: string): Promise<string> {
+export async function enqueue(
+  db: RefrainDb,
+  type: OpType,
+  args: unknown,
+  formId?: string,
+): Promise<string> {
   const op: OutboxOp = { id: uuidv7(), type, args, formId, createdAt: Date.now(), attempts: 0 };
   await db.outbox.add(op);
   return op.id;
@@ -30,7 +35,15 @@ export async function queueDraftPut(db: RefrainDb, formId: string): Promise<void
       .filter((op) => op.type === 'draft.put' && op.sentAt === undefined)
       .first();
     if (unsent) await db.outbox.update(unsent.id, { args });
-    else await db.outbox.add({ id: uuidv7(), type: 'draft.put', args, formId, createdAt: Date.now(), attempts: 0 });
+    else
+      await db.outbox.add({
+        id: uuidv7(),
+        type: 'draft.put',
+        args,
+        formId,
+        createdAt: Date.now(),
+        attempts: 0,
+      });
   });
 }
 
@@ -58,14 +71,19 @@ export async function drainOutbox(
     const batch = await db.outbox.orderBy('createdAt').limit(BATCH).toArray();
     if (batch.length === 0) return { kind: 'done', sent };
     const now = Date.now();
-    await db.outbox.bulkUpdate(batch.map((op) => ({ key: op.id, changes: { sentAt: op.sentAt ?? now } })));
+    await db.outbox.bulkUpdate(
+      batch.map((op) => ({ key: op.id, changes: { sentAt: op.sentAt ?? now } })),
+    );
 
     let res: Response;
     try {
       res = await doFetch(`${opts.origin ?? ''}/api/sync`, {
         method: 'POST',
         headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ clientId: opts.clientId, ops: batch.map(({ id, type, args }) => ({ id, type, args })) }),
+        body: JSON.stringify({
+          clientId: opts.clientId,
+          ops: batch.map(({ id, type, args }) => ({ id, type, args })),
+        }),
       });
     } catch (err) {
       await markAttempt(db, batch, `offline: ${String(err)}`);
@@ -96,7 +114,12 @@ async function settle(db: RefrainDb, batch: OutboxOp[], results: OpResult[]) {
       const op = byId.get(result.id);
       if (!op) continue;
       if (result.status === 'rejected') {
-        await db.rejected.put({ ...op, rejectedAt: Date.now(), code: result.code, error: result.error ?? 'rejected' });
+        await db.rejected.put({
+          ...op,
+          rejectedAt: Date.now(),
+          code: result.code,
+          error: result.error ?? 'rejected',
+        });
       }
       await db.outbox.delete(op.id);
     }

@@ -4,7 +4,11 @@ import { drainOutbox, type DrainOutcome } from './outbox.ts';
 export const OUTBOX_LOCK = 'refrain-outbox';
 export const SYNC_TAG = 'refrain-outbox';
 
-export type SyncStatus = { phase: 'idle' | 'syncing' | 'waiting'; lastError?: string; online: boolean };
+export type SyncStatus = {
+  phase: 'idle' | 'syncing' | 'waiting';
+  lastError?: string;
+  online: boolean;
+};
 
 /**
  * The page's side of syncing: drains the outbox on load, when the network comes back, when the
@@ -78,26 +82,40 @@ export class SyncEngine {
     if (outcome.kind === 'retry') {
       this.failures++;
       const base = Math.min(60_000, 1_000 * 2 ** (this.failures - 1));
-      this.set({ phase: 'waiting', lastError: outcome.error, online: outcome.error !== 'offline' && navigator.onLine });
+      this.set({
+        phase: 'waiting',
+        lastError: outcome.error,
+        online: outcome.error !== 'offline' && navigator.onLine,
+      });
       this.kick(base / 2 + Math.random() * (base / 2));
       void requestBackgroundSync();
       return;
     }
     this.failures = 0;
-    this.set({ phase: 'idle', lastError: outcome.kind === 'done' ? undefined : outcome.kind, online: navigator.onLine });
+    this.set({
+      phase: 'idle',
+      lastError: outcome.kind === 'done' ? undefined : outcome.kind,
+      online: navigator.onLine,
+    });
   }
 }
 
 async function withLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
   if (!('locks' in navigator)) return fn();
-  return navigator.locks.request(OUTBOX_LOCK, { ifAvailable: true }, async (lock) => (lock ? fn() : undefined));
+  return navigator.locks.request(OUTBOX_LOCK, { ifAvailable: true }, async (lock) =>
+    lock ? fn() : undefined,
+  );
 }
 
 /** Asks the service worker to drain when the network is back, even with no tab open. */
 export async function requestBackgroundSync(): Promise<void> {
   try {
     const registration = await navigator.serviceWorker?.ready;
-    const sync = (registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } })?.sync;
+    const sync = (
+      registration as ServiceWorkerRegistration & {
+        sync?: { register(tag: string): Promise<void> };
+      }
+    )?.sync;
     await sync?.register(SYNC_TAG);
   } catch {
     // No Background Sync here (Safari, Firefox): the page-side triggers cover it.

@@ -12,13 +12,24 @@ interface Download {
 }
 
 const money = (cents: number, currency: string) =>
-  new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
+  new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(
+    cents / 100,
+  );
 
 /**
  * Pay and download. The server prices the package and decides what is unlocked; this only asks.
  * Paying needs the network (it is a payment page), so offline the button says so instead.
  */
-export function Checkout({ form }: { form: { id: string; songCount: number; status: string; selections: readonly { songIndex: number }[] } }) {
+export function Checkout({
+  form,
+}: {
+  form: {
+    id: string;
+    songCount: number;
+    status: string;
+    selections: readonly { songIndex: number }[];
+  };
+}) {
   const { session } = useApp();
   const [orders] = useQuery(queries.formOrders({ formId: form.id }));
   const [credits] = useQuery(queries.myCredits());
@@ -40,7 +51,11 @@ export function Checkout({ form }: { form: { id: string; songCount: number; stat
       if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
       location.assign(body.url);
     } catch (err) {
-      setError(navigator.onLine ? String((err as Error).message ?? err) : 'You are offline: paying needs a connection.');
+      setError(
+        navigator.onLine
+          ? String((err as Error).message ?? err)
+          : 'You are offline: paying needs a connection.',
+      );
       setBusy(false);
     }
   };
@@ -51,17 +66,36 @@ export function Checkout({ form }: { form: { id: string; songCount: number; stat
       {paid ? (
         <Downloads formId={form.id} />
       ) : missing > 0 ? (
-        <p>Choose one variation for {missing === form.songCount ? 'each song' : `${missing} more song${missing === 1 ? '' : 's'}`} to continue.</p>
+        <p>
+          Choose one variation for{' '}
+          {missing === form.songCount
+            ? 'each song'
+            : `${missing} more song${missing === 1 ? '' : 's'}`}{' '}
+          to continue.
+        </p>
       ) : (
         <>
           <p>Every song has its variation. Pay once to download the full songs and their lyrics.</p>
           <div className="row">
-            <button type="button" className="button button--primary" disabled={busy || !session} onClick={() => void pay('card')} data-testid="pay">
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={busy || !session}
+              onClick={() => void pay('card')}
+              data-testid="pay"
+            >
               {busy ? 'Opening checkout…' : 'Pay and download'}
             </button>
             {(credits?.credits ?? 0) >= form.songCount && (
-              <button type="button" className="button" disabled={busy} onClick={() => void pay('credits')} data-testid="pay-credits">
-                Use {form.songCount} credit{form.songCount === 1 ? '' : 's'} ({credits!.credits} left)
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => void pay('credits')}
+                data-testid="pay-credits"
+              >
+                Use {form.songCount} credit{form.songCount === 1 ? '' : 's'} ({credits!.credits}{' '}
+                left)
               </button>
             )}
           </div>
@@ -74,8 +108,11 @@ export function Checkout({ form }: { form: { id: string; songCount: number; stat
           <ul>
             {orders.map((o) => (
               <li key={o.id} data-testid="order">
-                {new Date(o.createdAt).toLocaleString()} · {o.method === 'credits' ? `${o.creditsSpent} credits` : money(o.amountCents, o.currency)} ·{' '}
-                <strong>{o.status}</strong>
+                {new Date(o.createdAt).toLocaleString()} ·{' '}
+                {o.method === 'credits'
+                  ? `${o.creditsSpent} credits`
+                  : money(o.amountCents, o.currency)}{' '}
+                · <strong>{o.status}</strong>
                 {o.receiptNumber ? ` · receipt ${o.receiptNumber}` : ''}
               </li>
             ))}
@@ -93,7 +130,9 @@ function Downloads({ formId }: { formId: string }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let stop = false;
-    fetch(`/api/forms/${formId}/downloads`, { headers: { authorization: `Bearer ${session!.token}` } })
+    fetch(`/api/forms/${formId}/downloads`, {
+      headers: { authorization: `Bearer ${session!.token}` },
+    })
       .then(async (res) => {
         const body = await res.json();
         if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);

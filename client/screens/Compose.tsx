@@ -48,7 +48,10 @@ function ServerMerge({ formId }: { formId: string }) {
   const [form] = useQuery(queries.form({ formId }));
   useEffect(() => {
     if (!form?.draft || !Array.isArray((form.draft as DraftDoc).songs)) return;
-    void mergeServerDraft(db, formId, { draft: form.draft as unknown as DraftDoc, fieldTimes: form.fieldTimes as unknown as FieldStamps });
+    void mergeServerDraft(db, formId, {
+      draft: form.draft as unknown as DraftDoc,
+      fieldTimes: form.fieldTimes as unknown as FieldStamps,
+    });
   }, [db, formId, form?.draft, form?.fieldTimes]);
   if (form && form.status !== 'draft') {
     return (
@@ -72,7 +75,8 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
     const problems: string[] = [];
     draft.songs.slice(0, draft.songCount).forEach((song, i) => {
       const parsed = SongBrief.safeParse(song);
-      if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `Song ${i + 1}: ${issue.message}`));
+      if (!parsed.success)
+        problems.push(...parsed.error.issues.map((issue) => `Song ${i + 1}: ${issue.message}`));
     });
     setErrors(problems);
     if (problems.length) return;
@@ -85,7 +89,11 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
     <form onSubmit={submit} noValidate data-testid="compose-form">
       <div className="field">
         <label htmlFor="songCount">How many songs?</label>
-        <select id="songCount" value={draft.songCount} onChange={(e) => set('songCount', Number(e.target.value))}>
+        <select
+          id="songCount"
+          value={draft.songCount}
+          onChange={(e) => set('songCount', Number(e.target.value))}
+        >
           {Array.from({ length: MAX_SONGS }, (_, i) => i + 1).map((n) => (
             <option key={n} value={n}>
               {n} song{n === 1 ? '' : 's'}
@@ -103,15 +111,30 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
               <div className="field" key={field}>
                 <label htmlFor={id}>{LABELS[field]}</label>
                 {field === 'story' ? (
-                  <textarea id={id} rows={5} value={value} placeholder="What happened, the little details only you two know…" onChange={(e) => set(`songs.${i}.${field}`, e.target.value)} />
+                  <textarea
+                    id={id}
+                    rows={5}
+                    value={value}
+                    placeholder="What happened, the little details only you two know…"
+                    onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}
+                  />
                 ) : field === 'vocals' ? (
-                  <select id={id} value={value} onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}>
+                  <select
+                    id={id}
+                    value={value}
+                    onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}
+                  >
                     <option value="female">Female voice</option>
                     <option value="male">Male voice</option>
                     <option value="none">Instrumental</option>
                   </select>
                 ) : (
-                  <input id={id} value={value} placeholder={HINTS[field]} onChange={(e) => set(`songs.${i}.${field}`, e.target.value)} />
+                  <input
+                    id={id}
+                    value={value}
+                    placeholder={HINTS[field]}
+                    onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}
+                  />
                 )}
               </div>
             );
@@ -120,7 +143,13 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
       ))}
       <div className="field">
         <label htmlFor="buyerEmail">Your email (optional, for the receipt)</label>
-        <input id="buyerEmail" type="email" autoComplete="email" value={draft.buyerEmail ?? ''} onChange={(e) => set('buyerEmail', e.target.value)} />
+        <input
+          id="buyerEmail"
+          type="email"
+          autoComplete="email"
+          value={draft.buyerEmail ?? ''}
+          onChange={(e) => set('buyerEmail', e.target.value)}
+        />
       </div>
       {errors.length > 0 && (
         <ul className="errors" role="alert">
@@ -132,7 +161,9 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
       <button type="submit" className="button button--primary" data-testid="submit">
         Make my songs
       </button>
-      <p className="hint">Everything you type is saved on this device right away, and synced when you are online.</p>
+      <p className="hint">
+        Everything you type is saved on this device right away, and synced when you are online.
+      </p>
     </form>
   );
 }
@@ -152,7 +183,11 @@ function DraftHistory({ formId }: { formId: string }) {
             <button
               type="button"
               className="button button--small"
-              onClick={() => void enqueue(db, 'draft.restore', { formId, historyId: h.id }, formId).then(() => sync.kick())}
+              onClick={() =>
+                void enqueue(db, 'draft.restore', { formId, historyId: h.id }, formId).then(() =>
+                  sync.kick(),
+                )
+              }
             >
               Restore
             </button>

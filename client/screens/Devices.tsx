@@ -11,7 +11,10 @@ export function Devices() {
   const make = async () => {
     setError(null);
     try {
-      const res = await fetch('/api/resume-codes', { method: 'POST', headers: { authorization: `Bearer ${session!.token}` } });
+      const res = await fetch('/api/resume-codes', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session!.token}` },
+      });
       if (!res.ok) throw new Error(`the server answered ${res.status}`);
       setLink(await res.json());
     } catch (err) {
@@ -22,8 +25,17 @@ export function Devices() {
   return (
     <section aria-labelledby="devices-title">
       <h2 id="devices-title">Continue on another device</h2>
-      <p>Open this link on your other phone or laptop to see your drafts and songs there, live. It works once, for 15 minutes.</p>
-      <button type="button" className="button button--primary" onClick={() => void make()} disabled={!session} data-testid="make-link">
+      <p>
+        Open this link on your other phone or laptop to see your drafts and songs there, live. It
+        works once, for 15 minutes.
+      </p>
+      <button
+        type="button"
+        className="button button--primary"
+        onClick={() => void make()}
+        disabled={!session}
+        data-testid="make-link"
+      >
         Make a link
       </button>
       {error && <p role="alert">{error}</p>}
@@ -32,10 +44,19 @@ export function Devices() {
           <p>
             <a href={link.url}>{link.url}</a>
           </p>
-          <button type="button" className="button" onClick={() => void navigator.clipboard?.writeText(link.url)}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void navigator.clipboard?.writeText(link.url)}
+          >
             Copy link
           </button>
-          <div className="qr" role="img" aria-label="QR code of the link" dangerouslySetInnerHTML={{ __html: renderSVG(link.url) }} />
+          <div
+            className="qr"
+            role="img"
+            aria-label="QR code of the link"
+            dangerouslySetInnerHTML={{ __html: renderSVG(link.url) }}
+          />
           <p className="hint">Valid until {new Date(link.expiresAt).toLocaleTimeString()}.</p>
         </div>
       )}

@@ -36,7 +36,11 @@ const STATUS_TEXT: Record<string, string> = {
 export function Home() {
   const { db, hasZero, sync } = useApp();
   const drafts = useLive(() => db.drafts.orderBy('updatedAt').reverse().toArray(), [db], []);
-  const rejected = useLive(() => db.rejected.orderBy('rejectedAt').reverse().limit(5).toArray(), [db], []);
+  const rejected = useLive(
+    () => db.rejected.orderBy('rejectedAt').reverse().limit(5).toArray(),
+    [db],
+    [],
+  );
 
   const startNew = async (from?: LocalDraft['draft']) => {
     const formId = await createDraft(db, from);
@@ -48,7 +52,12 @@ export function Home() {
     <section aria-labelledby="history-title">
       <div className="row row--between">
         <h2 id="history-title">My songs</h2>
-        <button type="button" className="button button--primary" onClick={() => void startNew()} data-testid="new-song">
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => void startNew()}
+          data-testid="new-song"
+        >
           New song
         </button>
       </div>
@@ -62,12 +71,27 @@ export function Home() {
           </ul>
         </div>
       )}
-      {hasZero ? <ServerList drafts={drafts} onDuplicate={startNew} /> : <FormList rows={toRows(drafts, [])} onDuplicate={startNew} drafts={drafts} />}
+      {hasZero ? (
+        <ServerList drafts={drafts} onDuplicate={startNew} />
+      ) : (
+        <FormList rows={toRows(drafts, [])} onDuplicate={startNew} drafts={drafts} />
+      )}
     </section>
   );
 }
 
-function toRows(drafts: LocalDraft[], server: readonly { id: string; status: string; songCount: number; updatedAt: number; draft: unknown; progressReady: number; progressTotal: number }[]): Row[] {
+function toRows(
+  drafts: LocalDraft[],
+  server: readonly {
+    id: string;
+    status: string;
+    songCount: number;
+    updatedAt: number;
+    draft: unknown;
+    progressReady: number;
+    progressTotal: number;
+  }[],
+): Row[] {
   const rows = new Map<string, Row>();
   for (const f of server) {
     rows.set(f.id, {
@@ -82,17 +106,35 @@ function toRows(drafts: LocalDraft[], server: readonly { id: string; status: str
   for (const d of drafts) {
     const known = rows.get(d.formId);
     if (known) known.names = namesOf(d.draft);
-    else rows.set(d.formId, { formId: d.formId, names: namesOf(d.draft), songCount: d.draft.songCount, status: 'local', updatedAt: d.updatedAt });
+    else
+      rows.set(d.formId, {
+        formId: d.formId,
+        names: namesOf(d.draft),
+        songCount: d.draft.songCount,
+        status: 'local',
+        updatedAt: d.updatedAt,
+      });
   }
   return [...rows.values()].sort((a, b) => b.updatedAt - a.updatedAt);
 }
 
-function ServerList({ drafts, onDuplicate }: { drafts: LocalDraft[]; onDuplicate: (d?: LocalDraft['draft']) => void }) {
+function ServerList({
+  drafts,
+  onDuplicate,
+}: {
+  drafts: LocalDraft[];
+  onDuplicate: (d?: LocalDraft['draft']) => void;
+}) {
   const [forms] = useQuery(queries.myForms());
   const [orders] = useQuery(queries.myOrders());
   return (
     <>
-      <FormList rows={toRows(drafts, forms)} onDuplicate={onDuplicate} drafts={drafts} serverDrafts={forms} />
+      <FormList
+        rows={toRows(drafts, forms)}
+        onDuplicate={onDuplicate}
+        drafts={drafts}
+        serverDrafts={forms}
+      />
       {orders.length > 0 && (
         <section aria-labelledby="orders-title">
           <h2 id="orders-title">Orders and receipts</h2>
@@ -137,25 +179,37 @@ function FormList({
     );
   }
   const draftOf = (id: string) =>
-    drafts.find((d) => d.formId === id)?.draft ?? (serverDrafts.find((f) => f.id === id)?.draft as LocalDraft['draft'] | undefined);
+    drafts.find((d) => d.formId === id)?.draft ??
+    (serverDrafts.find((f) => f.id === id)?.draft as LocalDraft['draft'] | undefined);
   return (
     <ul className="cards" data-testid="form-list">
       {rows.map((row) => {
         const editable = row.status === 'draft' || row.status === 'local';
         return (
           <li key={row.formId} className="card" data-testid="form-row" data-form-id={row.formId}>
-            <a className="card__title" {...linkProps(editable ? `/compose/${row.formId}` : `/forms/${row.formId}`)}>
+            <a
+              className="card__title"
+              {...linkProps(editable ? `/compose/${row.formId}` : `/forms/${row.formId}`)}
+            >
               For {row.names}
             </a>
             <p className="card__meta">
-              {row.songCount} song{row.songCount === 1 ? '' : 's'} · <span data-testid="form-status">{STATUS_TEXT[row.status] ?? row.status}</span>
+              {row.songCount} song{row.songCount === 1 ? '' : 's'} ·{' '}
+              <span data-testid="form-status">{STATUS_TEXT[row.status] ?? row.status}</span>
               {row.progress ? ` · ${row.progress}` : ''}
             </p>
             <div className="row">
-              <a className="button" {...linkProps(editable ? `/compose/${row.formId}` : `/forms/${row.formId}`)}>
+              <a
+                className="button"
+                {...linkProps(editable ? `/compose/${row.formId}` : `/forms/${row.formId}`)}
+              >
                 Open
               </a>
-              <button type="button" className="button" onClick={() => onDuplicate(draftOf(row.formId))}>
+              <button
+                type="button"
+                className="button"
+                onClick={() => onDuplicate(draftOf(row.formId))}
+              >
                 Duplicate
               </button>
             </div>

@@ -19,7 +19,10 @@ export function Resume({ code }: { code: string }) {
         (async () => {
           // Changes made here under the old identity go out first, signed as that identity.
           await drainOutbox(db, { clientId: sync.clientId });
-          const res = await fetch('/api/resume-codes/redeem', { method: 'POST', body: JSON.stringify({ code }) });
+          const res = await fetch('/api/resume-codes/redeem', {
+            method: 'POST',
+            body: JSON.stringify({ code }),
+          });
           const body = await res.json();
           if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
           await saveSession(db, body as Session);

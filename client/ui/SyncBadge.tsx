@@ -17,7 +17,13 @@ export function SyncBadge() {
       ? `${waiting} change${waiting === 1 ? '' : 's'} waiting`
       : 'Online · all synced';
   return (
-    <p className={`sync-badge sync-badge--${!status.online ? 'offline' : waiting ? 'waiting' : 'ok'}`} role="status" aria-live="polite" data-testid="sync-badge" data-waiting={waiting}>
+    <p
+      className={`sync-badge sync-badge--${!status.online ? 'offline' : waiting ? 'waiting' : 'ok'}`}
+      role="status"
+      aria-live="polite"
+      data-testid="sync-badge"
+      data-waiting={waiting}
+    >
       {label}
     </p>
   );

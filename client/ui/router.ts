@@ -14,7 +14,8 @@ const UUID = '[0-9a-f-]{36}';
 export function parseRoute(path: string, hash = ''): Route {
   let m: RegExpExecArray | null;
   if (path === '/' || path === '') return { name: 'home' };
-  if ((m = new RegExp(`^/compose/(${UUID})$`).exec(path))) return { name: 'compose', formId: m[1]! };
+  if ((m = new RegExp(`^/compose/(${UUID})$`).exec(path)))
+    return { name: 'compose', formId: m[1]! };
   if ((m = new RegExp(`^/forms/(${UUID})$`).exec(path))) return { name: 'form', formId: m[1]! };
   if (path === '/devices') return { name: 'devices' };
   if (path === '/resume') return { name: 'resume', code: hash.replace(/^#/, '') };

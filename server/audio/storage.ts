@@ -33,7 +33,11 @@ export class AudioStorage {
   }
 
   /** Streams `url` into storage, stopping at the size cap and refusing non-audio answers. */
-  async download(url: string, relative: string, timeoutMs = 120_000): Promise<{ bytes: number; contentType: string }> {
+  async download(
+    url: string,
+    relative: string,
+    timeoutMs = 120_000,
+  ): Promise<{ bytes: number; contentType: string }> {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
     if (!res.ok || !res.body) throw new Error(`download of ${url} answered ${res.status}`);
     const contentType = res.headers.get('content-type') ?? '';
@@ -44,7 +48,9 @@ export class AudioStorage {
     const declared = Number(res.headers.get('content-length') ?? 0);
     if (declared > this.maxBytes) {
       await res.body.cancel();
-      throw new Error(`download of ${url} is ${declared} bytes, over the ${this.maxBytes} byte cap`);
+      throw new Error(
+        `download of ${url} is ${declared} bytes, over the ${this.maxBytes} byte cap`,
+      );
     }
     const full = this.resolve(relative);
     fs.mkdirSync(path.dirname(full), { recursive: true });

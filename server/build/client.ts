@@ -6,7 +6,15 @@ import { logger } from '../log.ts';
 const log = logger('build');
 
 /** Inputs of the PWA build: a change to any of them makes the build stale. */
-const SOURCES = ['client', 'sw', 'schema', 'index.html', 'vite.config.ts', 'package-lock.json', 'public'];
+const SOURCES = [
+  'client',
+  'sw',
+  'schema',
+  'index.html',
+  'vite.config.ts',
+  'package-lock.json',
+  'public',
+];
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;
@@ -39,7 +47,9 @@ export async function ensureClientBuild(root: string, distDir: string): Promise<
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (${code})`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`vite build failed (${code})`)),
+    );
   });
   log.info('built', { ms: Date.now() - started });
 }

@@ -12,12 +12,18 @@ const log = logger('postgres');
 // wal_level=logical is what zero-cache's replication needs; listening only on loopback and
 // without a unix socket keeps the cluster private and independent of /var/run permissions.
 const SERVER_FLAGS = [
-  '-c', 'wal_level=logical',
-  '-c', 'max_wal_senders=10',
-  '-c', 'max_replication_slots=10',
-  '-c', 'listen_addresses=127.0.0.1',
-  '-c', 'unix_socket_directories=',
-  '-c', 'max_connections=200',
+  '-c',
+  'wal_level=logical',
+  '-c',
+  'max_wal_senders=10',
+  '-c',
+  'max_replication_slots=10',
+  '-c',
+  'listen_addresses=127.0.0.1',
+  '-c',
+  'unix_socket_directories=',
+  '-c',
+  'max_connections=200',
 ];
 
 export interface EmbeddedCluster {
@@ -42,14 +48,20 @@ export async function startEmbeddedCluster(
   }
   await stopOrphan(dir);
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
-  const child = spawn(postgresBin, ['-D', dir, '-p', String(port), ...SERVER_FLAGS, ...extraFlags], {
-    ...owner,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LC_MESSAGES: 'C' },
-  });
+  const child = spawn(
+    postgresBin,
+    ['-D', dir, '-p', String(port), ...SERVER_FLAGS, ...extraFlags],
+    {
+      ...owner,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    },
+  );
   await waitUntilReady(child, port);
   // After start-up its log goes to a file beside the cluster, for when something needs explaining.
-  const logFile = fs.createWriteStream(path.join(path.dirname(dir), 'postgres.log'), { flags: 'a' });
+  const logFile = fs.createWriteStream(path.join(path.dirname(dir), 'postgres.log'), {
+    flags: 'a',
+  });
   child.stdout!.pipe(logFile);
   child.stderr!.pipe(logFile);
   log.info('ready', { port, pid: child.pid });
@@ -98,14 +110,18 @@ async function initialise(
   fs.copyFileSync(passwordFile, pwfile);
   if (owner) fs.chownSync(pwfile, owner.uid, owner.gid);
   try {
-    await run(initdb, [
-      `--pgdata=${dir}`,
-      '--auth=scram-sha-256',
-      '--username=postgres',
-      `--pwfile=${pwfile}`,
-      '--encoding=UTF8',
-      '--locale=C',
-    ], owner);
+    await run(
+      initdb,
+      [
+        `--pgdata=${dir}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      owner,
+    );
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
@@ -122,7 +138,8 @@ async function stopOrphan(dir: string): Promise<void> {
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
   while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`postgres ${pid} from an earlier start did not stop`);
+    if (Date.now() > deadline)
+      throw new Error(`postgres ${pid} from an earlier start did not stop`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -135,7 +152,9 @@ function run(bin: string, args: string[], owner?: { uid: number; gid: number }):
     child.stderr!.on('data', (d) => (output += d));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(bin)} failed (${code}):\n${output}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(bin)} failed (${code}):\n${output}`)),
     );
   });
 }
@@ -156,7 +175,9 @@ function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
     child.stdout!.on('data', onData);
     child.on('error', reject);
     child.on('exit', (code) =>
-      reject(new Error(`postgres exited (${code}) before it was ready on port ${port}:\n${output}`)),
+      reject(
+        new Error(`postgres exited (${code}) before it was ready on port ${port}:\n${output}`),
+      ),
     );
   });
 }

@@ -49,7 +49,10 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/forms', downloadListRoutes(deps, services.links));
   app.route('/api/download', downloadRoutes(deps, services.storage, services.links));
   app.route('/api/audio', audioRoutes(deps, services.storage, services.signer));
-  app.route('/api/webhooks/musicgpt', musicGptWebhookRoutes(deps, services.signer, services.generation));
+  app.route(
+    '/api/webhooks/musicgpt',
+    musicGptWebhookRoutes(deps, services.signer, services.generation),
+  );
   app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments.webhookSecret));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));
   app.get('/api/config', (c) =>

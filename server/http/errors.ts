@@ -7,7 +7,10 @@ import type { AppEnv } from './env.ts';
 const log = logger('http');
 
 /** A 4xx with a message a person can act on. */
-export function httpError(status: 400 | 401 | 402 | 403 | 404 | 409 | 410 | 413 | 422, message: string) {
+export function httpError(
+  status: 400 | 401 | 402 | 403 | 404 | 409 | 410 | 413 | 422,
+  message: string,
+) {
   return new HTTPException(status, { message });
 }
 

@@ -4,7 +4,17 @@ import { OpArgs, SyncRequest } from '../../schema/ops.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 const bearer = [{ bearer: [] }];
-const error = { description: 'a readable error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, requestId: { type: 'string' } } } } } };
+const error = {
+  description: 'a readable error',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: { error: { type: 'string' }, requestId: { type: 'string' } },
+      },
+    },
+  },
+};
 
 /** The HTTP API as OpenAPI 3.1; request shapes come from the same zod schemas the server checks. */
 export function openApiDocument(publicUrl: string) {
@@ -17,31 +27,64 @@ export function openApiDocument(publicUrl: string) {
       schemas: {
         DraftDoc: json(DraftDoc),
         SyncRequest: json(SyncRequest),
-        ...Object.fromEntries(Object.entries(OpArgs).map(([type, schema]) => [`op:${type}`, json(schema)])),
+        ...Object.fromEntries(
+          Object.entries(OpArgs).map(([type, schema]) => [`op:${type}`, json(schema)]),
+        ),
       },
     },
     paths: {
       '/api/session': {
-        post: { summary: 'Start a guest session', responses: { 201: { description: '{token, ownerId}' } } },
+        post: {
+          summary: 'Start a guest session',
+          responses: { 201: { description: '{token, ownerId}' } },
+        },
       },
       '/api/health': {
-        get: { summary: 'Health of every part', responses: { 200: { description: 'all up' }, 503: { description: 'a part is down (named in the body)' } } },
+        get: {
+          summary: 'Health of every part',
+          responses: {
+            200: { description: 'all up' },
+            503: { description: 'a part is down (named in the body)' },
+          },
+        },
       },
-      '/api/config': { get: { summary: 'Where to reach the sync engine; which providers are active', responses: { 200: { description: 'config' } } } },
+      '/api/config': {
+        get: {
+          summary: 'Where to reach the sync engine; which providers are active',
+          responses: { 200: { description: 'config' } },
+        },
+      },
       '/api/sync': {
         post: {
           summary: 'Apply a batch of client operations, each idempotent by its id',
           description: `Op types and their args: ${Object.keys(OpArgs).join(', ')} (see components.schemas["op:<type>"]). Each op answers applied, duplicate (replayed id, stored result) or rejected (with code and error; nothing written).`,
           security: bearer,
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SyncRequest' } } } },
-          responses: { 200: { description: '{results: [{id, status, result?, code?, error?}]}' }, 400: error, 401: error, 413: error },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/SyncRequest' } },
+            },
+          },
+          responses: {
+            200: { description: '{results: [{id, status, result?, code?, error?}]}' },
+            400: error,
+            401: error,
+            413: error,
+          },
         },
       },
       '/api/forms/{formId}': {
         get: {
           summary: "The caller's form with songs, slots (all attempts), takes and selections",
           security: bearer,
-          parameters: [{ name: 'formId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [
+            {
+              name: 'formId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', format: 'uuid' },
+            },
+          ],
           responses: { 200: { description: 'the form' }, 401: error, 404: error },
         },
       },
@@ -49,7 +92,12 @@ export function openApiDocument(publicUrl: string) {
         post: {
           summary: 'MusicGPT webhook; the URL carries an HMAC token per slot',
           parameters: [
-            { name: 'slotId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+            {
+              name: 'slotId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', format: 'uuid' },
+            },
             { name: 'token', in: 'query', required: true, schema: { type: 'string' } },
           ],
           responses: { 200: { description: 'merged, or a duplicate' }, 401: error },
@@ -59,38 +107,84 @@ export function openApiDocument(publicUrl: string) {
         get: {
           summary: 'Audio of a take, with Range support; the signature comes with the take',
           parameters: [
-            { name: 'takeId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+            {
+              name: 'takeId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', format: 'uuid' },
+            },
             { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
           ],
-          responses: { 200: { description: 'audio/mpeg' }, 206: { description: 'a range' }, 403: error, 404: error },
+          responses: {
+            200: { description: 'audio/mpeg' },
+            206: { description: 'a range' },
+            403: error,
+            404: error,
+          },
         },
       },
       '/api/resume-codes': {
-        post: { summary: 'Make a one-time link (15 minutes) to continue on another device', security: bearer, responses: { 201: { description: '{code, expiresAt, url}' }, 401: error } },
+        post: {
+          summary: 'Make a one-time link (15 minutes) to continue on another device',
+          security: bearer,
+          responses: { 201: { description: '{code, expiresAt, url}' }, 401: error },
+        },
       },
       '/api/resume-codes/redeem': {
-        post: { summary: 'Redeem a resume code once: a session for the same owner', responses: { 200: { description: '{token, ownerId}' }, 400: error, 410: error } },
+        post: {
+          summary: 'Redeem a resume code once: a session for the same owner',
+          responses: { 200: { description: '{token, ownerId}' }, 400: error, 410: error },
+        },
       },
       '/api/forms/{formId}/checkout': {
         post: {
           summary: 'Start paying for the chosen takes; the server sets the price',
-          description: 'Body {"method": "card" | "credits"}; anything else (a price) is ignored. Answers {orderId, status, method, url, amountCents, currency, creditsSpent}.',
+          description:
+            'Body {"method": "card" | "credits"}; anything else (a price) is ignored. Answers {orderId, status, method, url, amountCents, currency, creditsSpent}.',
           security: bearer,
-          parameters: [{ name: 'formId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-          responses: { 200: { description: 'the order and where to pay' }, 402: error, 404: error, 409: error, 502: error },
+          parameters: [
+            {
+              name: 'formId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', format: 'uuid' },
+            },
+          ],
+          responses: {
+            200: { description: 'the order and where to pay' },
+            402: error,
+            404: error,
+            409: error,
+            502: error,
+          },
         },
       },
       '/api/forms/{formId}/downloads': {
         get: {
           summary: 'Short-lived links to the full songs of a paid form',
           security: bearer,
-          parameters: [{ name: 'formId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-          responses: { 200: { description: '{formId, expiresAt, songs: [{songIndex, title, mp3Url, wavUrl?, lyricsUrl}]}' }, 402: error, 404: error },
+          parameters: [
+            {
+              name: 'formId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', format: 'uuid' },
+            },
+          ],
+          responses: {
+            200: {
+              description:
+                '{formId, expiresAt, songs: [{songIndex, title, mp3Url, wavUrl?, lyricsUrl}]}',
+            },
+            402: error,
+            404: error,
+          },
         },
       },
       '/api/download/{file}': {
         get: {
-          summary: 'A full MP3, WAV or lyrics file through a signed 15-minute link; only after payment',
+          summary:
+            'A full MP3, WAV or lyrics file through a signed 15-minute link; only after payment',
           parameters: [
             { name: 'file', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'exp', in: 'query', required: true, schema: { type: 'integer' } },
@@ -100,10 +194,25 @@ export function openApiDocument(publicUrl: string) {
         },
       },
       '/api/webhooks/stripe': {
-        post: { summary: 'Stripe events, verified on the raw body (Stripe-Signature)', responses: { 200: { description: 'received (or a duplicate)' }, 400: error } },
+        post: {
+          summary: 'Stripe events, verified on the raw body (Stripe-Signature)',
+          responses: { 200: { description: 'received (or a duplicate)' }, 400: error },
+        },
       },
-      '/api/zero/query': { post: { summary: 'Named-query resolver called by zero-cache (owner-only reads)', security: bearer, responses: { 200: { description: 'ASTs' }, 401: error } } },
-      '/api/zero/mutate': { post: { summary: 'Called by zero-cache; Zero mutators are not used', security: bearer, responses: { 200: { description: 'results' }, 401: error } } },
+      '/api/zero/query': {
+        post: {
+          summary: 'Named-query resolver called by zero-cache (owner-only reads)',
+          security: bearer,
+          responses: { 200: { description: 'ASTs' }, 401: error },
+        },
+      },
+      '/api/zero/mutate': {
+        post: {
+          summary: 'Called by zero-cache; Zero mutators are not used',
+          security: bearer,
+          responses: { 200: { description: 'results' }, 401: error },
+        },
+      },
     },
   };
 }

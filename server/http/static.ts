@@ -13,25 +13,27 @@ import type { AppEnv } from './env.ts';
 export function pwaRoutes(distDir: string) {
   const root = path.relative(process.cwd(), distDir) || '.';
   const shell = () => fs.readFileSync(path.join(distDir, 'index.html'), 'utf8');
-  return new Hono<AppEnv>()
-    // Phones on slow networks pay for every byte of the bundle; gzip cuts it to about a third.
-    .use('*', compress())
-    .use(
-      '/assets/*',
-      serveStatic({
-        root,
-        onFound: (_path, c) => c.header('cache-control', 'public, max-age=31536000, immutable'),
-      }),
-    )
-    .use(
-      '*',
-      serveStatic({
-        root,
-        onFound: (_path, c) => c.header('cache-control', 'no-cache'),
-      }),
-    )
-    .get('*', (c) => {
-      c.header('cache-control', 'no-cache');
-      return c.html(shell());
-    });
+  return (
+    new Hono<AppEnv>()
+      // Phones on slow networks pay for every byte of the bundle; gzip cuts it to about a third.
+      .use('*', compress())
+      .use(
+        '/assets/*',
+        serveStatic({
+          root,
+          onFound: (_path, c) => c.header('cache-control', 'public, max-age=31536000, immutable'),
+        }),
+      )
+      .use(
+        '*',
+        serveStatic({
+          root,
+          onFound: (_path, c) => c.header('cache-control', 'no-cache'),
+        }),
+      )
+      .get('*', (c) => {
+        c.header('cache-control', 'no-cache');
+        return c.html(shell());
+      })
+  );
 }

@@ -21,10 +21,19 @@ export function resumeRoutes(deps: AppDeps) {
       await deps.sql`
         insert into resume_codes (code_hash, owner_id, expires_at)
         values (${hash(code)}, ${c.get('ownerId')}, ${expiresAt})`;
-      return c.json({ code, expiresAt: expiresAt.toISOString(), url: `${deps.config.publicUrl}/resume#${code}` }, 201);
+      return c.json(
+        {
+          code,
+          expiresAt: expiresAt.toISOString(),
+          url: `${deps.config.publicUrl}/resume#${code}`,
+        },
+        201,
+      );
     })
     .post('/redeem', async (c) => {
-      const body = z.object({ code: z.string().min(10).max(100) }).safeParse(await c.req.json().catch(() => null));
+      const body = z
+        .object({ code: z.string().min(10).max(100) })
+        .safeParse(await c.req.json().catch(() => null));
       if (!body.success) throw httpError(400, 'send {"code": "<the code from the link>"}');
       const [row] = await deps.sql<{ owner_id: string }[]>`
         update resume_codes set used_at = now()

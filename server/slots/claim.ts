@@ -21,11 +21,17 @@ export interface FormRow {
 }
 
 /** Locks the form for this transaction; every op on a form goes through here first, in one order. */
-export async function lockForm(tx: TransactionSql, formId: string, ownerId: string): Promise<FormRow> {
+export async function lockForm(
+  tx: TransactionSql,
+  formId: string,
+  ownerId: string,
+): Promise<FormRow> {
   const [form] = await tx<FormRow[]>`
     select id, owner_id, status, song_count, draft from forms where id = ${formId} for update`;
-  if (!form) throw new OpRejection('not_found', `form ${formId} does not exist yet; sync its draft first`);
-  if (form.owner_id !== ownerId) throw new OpRejection('forbidden', `form ${formId} belongs to someone else`);
+  if (!form)
+    throw new OpRejection('not_found', `form ${formId} does not exist yet; sync its draft first`);
+  if (form.owner_id !== ownerId)
+    throw new OpRejection('forbidden', `form ${formId} belongs to someone else`);
   return form;
 }
 
@@ -33,12 +39,19 @@ export async function lockForm(tx: TransactionSql, formId: string, ownerId: stri
  * Freezes a song's brief from the draft the first time anything asks for it. Later calls keep
  * the first freeze: songs already generating never change under a person's feet.
  */
-export async function freezeSong(tx: TransactionSql, form: FormRow, songIndex: number): Promise<SongBrief> {
+export async function freezeSong(
+  tx: TransactionSql,
+  form: FormRow,
+  songIndex: number,
+): Promise<SongBrief> {
   const [frozen] = await tx<{ brief: SongBrief }[]>`
     select brief from songs where form_id = ${form.id} and song_index = ${songIndex}`;
   if (frozen) return frozen.brief;
   if (songIndex >= form.song_count) {
-    throw new OpRejection('invalid', `song ${songIndex + 1} is beyond this form's ${form.song_count} song(s)`);
+    throw new OpRejection(
+      'invalid',
+      `song ${songIndex + 1} is beyond this form's ${form.song_count} song(s)`,
+    );
   }
   const parsed = SongBrief.safeParse(form.draft.songs?.[songIndex] ?? {});
   if (!parsed.success) {
@@ -88,7 +101,10 @@ export async function claimSlot(
  * lock first, as ops do, so locks are always taken in one order (form, then its rows) and two
  * writers of one form can never deadlock.
  */
-export async function lockFormOfSlot(tx: TransactionSql, slotId: string): Promise<string | undefined> {
+export async function lockFormOfSlot(
+  tx: TransactionSql,
+  slotId: string,
+): Promise<string | undefined> {
   const [row] = await tx<{ id: string }[]>`
     select f.id from forms f join slots s on s.form_id = f.id where s.id = ${slotId} for update of f`;
   return row?.id;

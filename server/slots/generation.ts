@@ -11,7 +11,13 @@ import { presetsFor, type Writer } from '../writer/index.ts';
 import type { SongBrief } from '../../schema/draft.ts';
 import { lockFormOfSlot, refreshProgress } from './claim.ts';
 import { recordEvent } from './events.ts';
-import { failSlot, recordTakes, storeTakeAudio, type TakeUpdate, type TaskInfo } from './outcome.ts';
+import {
+  failSlot,
+  recordTakes,
+  storeTakeAudio,
+  type TakeUpdate,
+  type TaskInfo,
+} from './outcome.ts';
 import type { UrlSigner } from './tokens.ts';
 import { writeSlotText } from './text.ts';
 
@@ -71,7 +77,9 @@ export class Generation {
       if (this.running.has(id)) continue;
       this.running.add(id);
       void this.submit(id, kind)
-        .catch((err) => log.error('slot job failed', { slotId: id, error: String(err?.stack ?? err) }))
+        .catch((err) =>
+          log.error('slot job failed', { slotId: id, error: String(err?.stack ?? err) }),
+        )
         .finally(() => this.running.delete(id));
     }
   }
@@ -124,7 +132,11 @@ export class Generation {
    * and the insert one step across every server process. Answers the call id, 'busy' (wait and
    * ask again) or undefined (the slot is no longer ours).
    */
-  private async openCall(slotId: string, kind: 'submit' | 'resubmit', requestHash: string): Promise<number | 'busy' | undefined> {
+  private async openCall(
+    slotId: string,
+    kind: 'submit' | 'resubmit',
+    requestHash: string,
+  ): Promise<number | 'busy' | undefined> {
     const { sql, config } = this.deps;
     const providerId = this.deps.providerId;
     return sql.begin(async (tx) => {
@@ -134,7 +146,8 @@ export class Generation {
              + (select count(*) from provider_calls where provider = ${providerId} and state = 'sending'
                   and kind in ('submit', 'resubmit')) as open`) as unknown as [{ open: number }];
       // The built-in engine queues its own renders and costs nothing: no cap there.
-      if (this.deps.provider.name !== 'local' && Number(open) >= config.providerMaxTasks) return 'busy' as const;
+      if (this.deps.provider.name !== 'local' && Number(open) >= config.providerMaxTasks)
+        return 'busy' as const;
       const [call] = await tx<{ id: number }[]>`
         with held as (
           update slots set lease_expires_at = now() + ${config.timing.slotLeaseMs} * interval '1 millisecond'
@@ -217,8 +230,14 @@ export class Generation {
             update takes set take_index = case conversion_id
               when ${result.conversionIds[0]} then 1 when ${result.conversionIds[1]} then 2 else take_index end
             where slot_id = ${slotId}`;
-          await recordEvent(tx, slotId, slot!.form_id, kind === 'submit' ? 'submitted' : 'resubmitted',
-            { taskId: result.taskId, attempt }, Date.now() - started);
+          await recordEvent(
+            tx,
+            slotId,
+            slot!.form_id,
+            kind === 'submit' ? 'submitted' : 'resubmitted',
+            { taskId: result.taskId, attempt },
+            Date.now() - started,
+          );
           await refreshProgress(tx, slot!.form_id);
         });
         return;
@@ -242,12 +261,20 @@ export class Generation {
       }
       const backoff = Math.min(60_000, 500 * 2 ** (attempt - 1));
       const delay = result.retryAfterMs ?? backoff * (0.5 + Math.random() / 2);
-      log.warn('provider busy; retrying', { slotId, status: result.status, inMs: Math.round(delay) });
+      log.warn('provider busy; retrying', {
+        slotId,
+        status: result.status,
+        inMs: Math.round(delay),
+      });
       if (!(await this.extendLease(slotId))) return;
       await sleep(delay);
     }
     if (!this.stopped) {
-      await failSlot(sql, slotId, `the music provider stayed busy after ${config.providerMaxAttempts} attempts; try again`);
+      await failSlot(
+        sql,
+        slotId,
+        `the music provider stayed busy after ${config.providerMaxAttempts} attempts; try again`,
+      );
     }
   }
 
@@ -273,14 +300,25 @@ export class Generation {
             // The built-in engine writes straight into storage, its preview beside the take.
             const audioFile = take.remote_audio_url.slice(6);
             const previewFile = await ensurePreview(storage, audioFile);
-            await storeTakeAudio(sql, take.id, { audioFile, previewFile, previewUrl: this.audioUrl(take.id) });
+            await storeTakeAudio(sql, take.id, {
+              audioFile,
+              previewFile,
+              previewUrl: this.audioUrl(take.id),
+            });
             return;
           }
           await storage.download(take.remote_audio_url, relative);
           const previewFile = await ensurePreview(storage, relative);
-          await storeTakeAudio(sql, take.id, { audioFile: relative, previewFile, previewUrl: this.audioUrl(take.id) });
+          await storeTakeAudio(sql, take.id, {
+            audioFile: relative,
+            previewFile,
+            previewUrl: this.audioUrl(take.id),
+          });
         } catch (err) {
-          log.warn('audio download failed; reconciliation retries it', { takeId: take.id, error: String(err) });
+          log.warn('audio download failed; reconciliation retries it', {
+            takeId: take.id,
+            error: String(err),
+          });
         } finally {
           this.downloading.delete(take.id);
         }

@@ -32,7 +32,12 @@ export interface TaskInfo {
  */
 export type TakeUpdate = TakeResult & { lyricsOnly?: boolean };
 
-export function recordTakes(sql: Sql, slotId: string, takes: TakeUpdate[], info: TaskInfo = {}): Promise<boolean> {
+export function recordTakes(
+  sql: Sql,
+  slotId: string,
+  takes: TakeUpdate[],
+  info: TaskInfo = {},
+): Promise<boolean> {
   return sql.begin((tx) => recordTakesIn(tx, slotId, takes, info));
 }
 
@@ -45,7 +50,9 @@ export async function recordTakesIn(
 ): Promise<boolean> {
   {
     if (!(await lockFormOfSlot(tx, slotId))) return false;
-    const [slot] = await tx<{ form_id: string; owner_id: string; conversion_ids: string[] | null }[]>`
+    const [slot] = await tx<
+      { form_id: string; owner_id: string; conversion_ids: string[] | null }[]
+    >`
       select form_id, owner_id, conversion_ids from slots where id = ${slotId} for update`;
     if (!slot) return false;
     if (info.taskId) {
@@ -66,7 +73,8 @@ export async function recordTakesIn(
         const used = await tx<{ take_index: number; conversion_id: string }[]>`
           select take_index, conversion_id from takes where slot_id = ${slotId} and take_index is not null`;
         const mine = used.find((u) => u.conversion_id === take.conversionId);
-        index = mine?.take_index ?? ([1, 2].find((i) => !used.some((u) => u.take_index === i)) ?? null);
+        index =
+          mine?.take_index ?? [1, 2].find((i) => !used.some((u) => u.take_index === i)) ?? null;
       }
       const lyricsOnly = take.lyricsOnly === true;
       await tx`

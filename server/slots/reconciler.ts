@@ -39,7 +39,8 @@ export class Reconciler {
       this.running = this.pass()
         .catch((err) => log.error('pass failed', { error: String(err?.stack ?? err) }))
         .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(tick, this.config.timing.reconcileIntervalMs);
+          if (this.timer !== undefined)
+            this.timer = setTimeout(tick, this.config.timing.reconcileIntervalMs);
         });
     };
     this.timer = setTimeout(tick, 0);
@@ -125,9 +126,16 @@ export class Reconciler {
           where id = ${call!.id}`;
         await recordEvent(this.sql, slot.id, slot.form_id, 'polled', { result: result.kind });
         if (result.kind === 'completed') {
-          await this.generation.acceptTakes(slot.id, result.takes, { taskId: slot.task_id, coverUrl: result.coverUrl });
+          await this.generation.acceptTakes(slot.id, result.takes, {
+            taskId: slot.task_id,
+            coverUrl: result.coverUrl,
+          });
         } else if (result.kind === 'failed') {
-          await failSlot(this.sql, slot.id, `the music provider could not make this one: ${result.reason}`);
+          await failSlot(
+            this.sql,
+            slot.id,
+            `the music provider could not make this one: ${result.reason}`,
+          );
         }
       }),
     );
@@ -149,8 +157,11 @@ export class Reconciler {
         and created_at < now() - ${this.config.timing.generationTimeoutMs} * interval '1 millisecond'
       limit ${BATCH}`;
     for (const slot of expired) {
-      await failSlot(this.sql, slot.id, `this take did not finish within ${minutes} minute(s); you can try it again`);
+      await failSlot(
+        this.sql,
+        slot.id,
+        `this take did not finish within ${minutes} minute(s); you can try it again`,
+      );
     }
   }
-
 }

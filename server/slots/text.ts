@@ -1,6 +1,12 @@
 import type { Sql } from 'postgres';
 import type { SongBrief } from '../../schema/draft.ts';
-import { presetsFor, writerCacheKey, type Writer, type WriterInput, type WriterOutput } from '../writer/index.ts';
+import {
+  presetsFor,
+  writerCacheKey,
+  type Writer,
+  type WriterInput,
+  type WriterOutput,
+} from '../writer/index.ts';
 import { recordEvent } from './events.ts';
 
 interface SlotForText {
@@ -17,7 +23,11 @@ interface SlotForText {
  * written before (any device, any resubmit), else from the writer. A fallback from Groq to the
  * built-in writer is recorded and not cached, so the next time Groq is asked again.
  */
-export async function writeSlotText(sql: Sql, writer: Writer, slot: SlotForText): Promise<WriterOutput> {
+export async function writeSlotText(
+  sql: Sql,
+  writer: Writer,
+  slot: SlotForText,
+): Promise<WriterOutput> {
   const input: WriterInput = {
     song: slot.brief,
     form: { songCount: slot.song_count },
@@ -35,14 +45,24 @@ export async function writeSlotText(sql: Sql, writer: Writer, slot: SlotForText)
     const result = await writer.write(input);
     output = result.output;
     if (result.fellBack) {
-      await recordEvent(sql, slot.id, slot.form_id, 'fallback', { from: writer.name, reason: result.fellBack.reason });
+      await recordEvent(sql, slot.id, slot.form_id, 'fallback', {
+        from: writer.name,
+        reason: result.fellBack.reason,
+      });
     } else {
       await sql`
         insert into writer_cache (key, writer, model, output)
         values (${key}, ${result.writer}, ${writer.model}, ${sql.json(output as never)})
         on conflict (key) do nothing`;
     }
-    await recordEvent(sql, slot.id, slot.form_id, 'written', { cached: false, writer: result.writer }, result.ms);
+    await recordEvent(
+      sql,
+      slot.id,
+      slot.form_id,
+      'written',
+      { cached: false, writer: result.writer },
+      result.ms,
+    );
   }
   await sql`
     update slots set title = ${output.title}, music_prompt = ${output.musicPrompt},

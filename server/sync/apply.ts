@@ -20,7 +20,9 @@ const HANDLERS: { [T in OpType]: OpHandler<any> } = {
 
 /** A stable hash of what an op asks for; the same id with another hash is a client bug. */
 export function opBodyHash(op: SyncOp): string {
-  return createHash('sha256').update(canonicalJson({ type: op.type, args: op.args })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ type: op.type, args: op.args }))
+    .digest('hex');
 }
 
 function canonicalJson(value: unknown): string {
@@ -43,7 +45,12 @@ interface StoredOp {
 
 function replayAnswer(op: SyncOp, hash: string, stored: StoredOp, ownerId: string): OpResult {
   if (stored.owner_id !== ownerId) {
-    return { id: op.id, status: 'rejected', code: 'conflict', error: 'this op id was already used by someone else' };
+    return {
+      id: op.id,
+      status: 'rejected',
+      code: 'conflict',
+      error: 'this op id was already used by someone else',
+    };
   }
   if (stored.body_hash !== hash) {
     return {
@@ -88,7 +95,12 @@ export async function applyOps(
     }
     const result = await applyOne(sql, op, hash, ctx, afterCommit);
     if (result.status === 'applied') {
-      known.set(op.id, { id: op.id, owner_id: ctx.ownerId, body_hash: hash, result: result.result });
+      known.set(op.id, {
+        id: op.id,
+        owner_id: ctx.ownerId,
+        body_hash: hash,
+        result: result.result,
+      });
     }
     results.push(result);
   }
@@ -103,12 +115,19 @@ async function applyOne(
   afterCommit: (claimed: string[]) => void,
 ): Promise<OpResult> {
   if (!(op.type in OpArgs)) {
-    return { id: op.id, status: 'rejected', code: 'unknown_type', error: `unknown op type ${JSON.stringify(op.type)}` };
+    return {
+      id: op.id,
+      status: 'rejected',
+      code: 'unknown_type',
+      error: `unknown op type ${JSON.stringify(op.type)}`,
+    };
   }
   const type = op.type as OpType;
   const args = OpArgs[type].safeParse(op.args);
   if (!args.success) {
-    const error = args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ');
+    const error = args.error.issues
+      .map((i) => `${i.path.join('.') || 'args'}: ${i.message}`)
+      .join('; ');
     return { id: op.id, status: 'rejected', code: 'invalid', error };
   }
   try {
@@ -124,7 +143,8 @@ async function applyOne(
     if (outcome.claimed?.length) afterCommit(outcome.claimed);
     return { id: op.id, status: 'applied', result: outcome.result };
   } catch (err) {
-    if (err instanceof OpRejection) return { id: op.id, status: 'rejected', code: err.code, error: err.message };
+    if (err instanceof OpRejection)
+      return { id: op.id, status: 'rejected', code: err.code, error: err.message };
     if (err instanceof AlreadyApplied) {
       const [stored] = await sql<StoredOp[]>`
         select id, owner_id, body_hash, result from sync_ops where id = ${op.id}`;

@@ -18,7 +18,10 @@ export function syncRoutes(deps: AppDeps, generation: Generation) {
       onError: (c) => {
         c.header('connection', 'close');
         return c.json(
-          { error: `a sync batch may be at most ${MAX_SYNC_BODY_BYTES} bytes; send fewer ops per batch`, requestId: c.get('requestId') },
+          {
+            error: `a sync batch may be at most ${MAX_SYNC_BODY_BYTES} bytes; send fewer ops per batch`,
+            requestId: c.get('requestId'),
+          },
           413,
         );
       },
@@ -29,7 +32,9 @@ export function syncRoutes(deps: AppDeps, generation: Generation) {
       });
       const parsed = SyncRequest.safeParse(body);
       if (!parsed.success) {
-        const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+        const detail = parsed.error.issues
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ');
         throw httpError(400, `invalid sync request: ${detail}`);
       }
       const results = await applyOps(

@@ -82,7 +82,8 @@ export function startZeroCache(config: Config, upstreamUrl: string, apiUrl: stri
 
 function adminPassword(dir: string): string {
   const file = path.join(dir, 'admin-password');
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
   return fs.readFileSync(file, 'utf8').trim();
 }
 

@@ -12,20 +12,29 @@ function toTakes(event: MusicGptWebhook): { takes: TakeUpdate[]; info: TaskInfo 
   switch (event.kind) {
     case 'music':
       return {
-        takes: [{
-          conversionId: event.conversionId,
-          audioUrl: event.audioUrl,
-          wavUrl: event.wavUrl,
-          durationSec: event.durationSec,
-          title: event.title,
-          lyrics: event.lyrics,
-        }],
+        takes: [
+          {
+            conversionId: event.conversionId,
+            audioUrl: event.audioUrl,
+            wavUrl: event.wavUrl,
+            durationSec: event.durationSec,
+            title: event.title,
+            lyrics: event.lyrics,
+          },
+        ],
         info: { taskId: event.taskId },
       };
     case 'lyrics':
       return {
         takes: event.conversionId
-          ? [{ conversionId: event.conversionId, lyrics: event.lyrics, lyricsTimestamped: event.lyricsTimestamped, lyricsOnly: true }]
+          ? [
+              {
+                conversionId: event.conversionId,
+                lyrics: event.lyrics,
+                lyricsTimestamped: event.lyricsTimestamped,
+                lyricsOnly: true,
+              },
+            ]
           : [],
         info: { taskId: event.taskId },
       };
@@ -64,7 +73,8 @@ export function musicGptWebhookRoutes(deps: AppDeps, signer: UrlSigner, generati
         values ('musicgpt', ${key}, ${slotId}, ${tx.json(body as never)})
         on conflict do nothing returning key`;
       if (!inserted) return false;
-      if (!(await recordTakesIn(tx, slotId, takes, info))) throw httpError(404, `no slot ${slotId}`);
+      if (!(await recordTakesIn(tx, slotId, takes, info)))
+        throw httpError(404, `no slot ${slotId}`);
       faultPoint('during-webhook');
       return true;
     });

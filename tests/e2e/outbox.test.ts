@@ -20,18 +20,27 @@ it('a 5xx keeps every op until the server answers for good; a refused op is kept
   await context.route('**/api/sync', async (route) => {
     if (refused < 2) {
       refused++;
-      await route.fulfill({ status: 503, body: '{"error":"down"}', contentType: 'application/json' });
+      await route.fulfill({
+        status: 503,
+        body: '{"error":"down"}',
+        contentType: 'application/json',
+      });
     } else {
       await route.continue();
     }
   });
   await page.getByTestId('new-song').click();
-  await fillSong(page, 0, { recipient: 'Hana', occasion: 'birthday', story: 'She sang in the car every summer.' });
+  await fillSong(page, 0, {
+    recipient: 'Hana',
+    occasion: 'birthday',
+    story: 'She sang in the car every summer.',
+  });
   const formId = page.url().split('/').pop()!;
   await expect.poll(() => refused, { timeout: 20_000 }).toBe(2);
   expect(await outboxSize(page)).toBeGreaterThan(0);
   await waitOutboxEmpty(page, 60_000);
-  const [form] = await sql`select draft->'songs'->0->>'story' as story from forms where id = ${formId}`;
+  const [form] =
+    await sql`select draft->'songs'->0->>'story' as story from forms where id = ${formId}`;
   expect(form!.story).toBe('She sang in the car every summer.');
   await context.unroute('**/api/sync');
 
@@ -54,7 +63,10 @@ it('a 5xx keeps every op until the server answers for good; a refused op is kept
   }, '00000000-0000-4000-8000-000000000000');
   await page.goto(`${fx.server.baseUrl}/`);
   await waitOutboxEmpty(page);
-  await page.getByRole('alert').getByText(/slot 00000000-0000-4000-8000-000000000000 does not exist/).waitFor({ timeout: 20_000 });
+  await page
+    .getByRole('alert')
+    .getByText(/slot 00000000-0000-4000-8000-000000000000 does not exist/)
+    .waitFor({ timeout: 20_000 });
 
   // Duplicate: a new draft with the same words, its own id.
   const row = page.locator(`[data-form-id="${formId}"]`);

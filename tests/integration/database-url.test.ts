@@ -16,13 +16,23 @@ afterAll(async () => {
 
 it('a DATABASE_URL whose server is not wal_level=logical stops the start, saying so', async () => {
   // A later -c wins: this server runs with the default replica level.
-  cluster = await startEmbeddedCluster(path.join(dir, 'pg'), await freePort(), ['-c', 'wal_level=replica']);
+  cluster = await startEmbeddedCluster(path.join(dir, 'pg'), await freePort(), [
+    '-c',
+    'wal_level=replica',
+  ]);
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: cluster.url('postgres'), DATA_DIR: path.join(dir, 'data'), PORT: String(await freePort()) },
+    env: {
+      ...process.env,
+      DATABASE_URL: cluster.url('postgres'),
+      DATA_DIR: path.join(dir, 'data'),
+      PORT: String(await freePort()),
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
   expect(run.status).toBe(1);
-  expect(run.stderr).toMatch(/DATABASE_URL: the server runs with wal_level=replica; live sync needs wal_level=logical/);
+  expect(run.stderr).toMatch(
+    /DATABASE_URL: the server runs with wal_level=replica; live sync needs wal_level=logical/,
+  );
 });

@@ -9,17 +9,37 @@ const OP_B = '01900000-0000-7000-8000-00000000000b';
 
 describe('per-field last-writer-wins', () => {
   it('takes the later write of a field and keeps the earlier value as lost', () => {
-    const first = mergeDraft(undefined, { draft: doc('we met in Lisbon'), fieldTimes: { 'songs.0.story': 100 }, opId: OP_A });
-    const second = mergeDraft(first, { draft: doc('we met in Porto'), fieldTimes: { 'songs.0.story': 200 }, opId: OP_B });
+    const first = mergeDraft(undefined, {
+      draft: doc('we met in Lisbon'),
+      fieldTimes: { 'songs.0.story': 100 },
+      opId: OP_A,
+    });
+    const second = mergeDraft(first, {
+      draft: doc('we met in Porto'),
+      fieldTimes: { 'songs.0.story': 200 },
+      opId: OP_B,
+    });
     expect(second.draft.songs[0]!.story).toBe('we met in Porto');
-    expect(second.lost).toEqual([{ field: 'songs.0.story', value: 'we met in Lisbon', t: 100, op: OP_A, lostTo: OP_B }]);
+    expect(second.lost).toEqual([
+      { field: 'songs.0.story', value: 'we met in Lisbon', t: 100, op: OP_A, lostTo: OP_B },
+    ]);
   });
 
   it('an older write arriving late loses, and its value is kept as lost', () => {
-    const newer = mergeDraft(undefined, { draft: doc('newer'), fieldTimes: { 'songs.0.story': 200 }, opId: OP_A });
-    const late = mergeDraft(newer, { draft: doc('older'), fieldTimes: { 'songs.0.story': 100 }, opId: OP_B });
+    const newer = mergeDraft(undefined, {
+      draft: doc('newer'),
+      fieldTimes: { 'songs.0.story': 200 },
+      opId: OP_A,
+    });
+    const late = mergeDraft(newer, {
+      draft: doc('older'),
+      fieldTimes: { 'songs.0.story': 100 },
+      opId: OP_B,
+    });
     expect(late.draft.songs[0]!.story).toBe('newer');
-    expect(late.lost).toEqual([{ field: 'songs.0.story', value: 'older', t: 100, op: OP_B, lostTo: OP_A }]);
+    expect(late.lost).toEqual([
+      { field: 'songs.0.story', value: 'older', t: 100, op: OP_B, lostTo: OP_A },
+    ]);
   });
 
   it('breaks a tie of times by the greater op id, whatever the arrival order', () => {
@@ -33,8 +53,16 @@ describe('per-field last-writer-wins', () => {
     const base = mergeDraft(undefined, { draft: doc('story'), fieldTimes: {}, opId: OP_A });
     const phone = { ...doc('phone story'), songs: [{ ...song('phone story'), mood: 'calm' }] };
     const laptop = { ...doc('story'), songs: [{ ...song('story'), genre: 'jazz' }] };
-    const one = mergeDraft(base, { draft: phone, fieldTimes: { 'songs.0.story': 300, 'songs.0.mood': 300 }, opId: OP_A });
-    const two = mergeDraft(one, { draft: laptop, fieldTimes: { 'songs.0.genre': 310 }, opId: OP_B });
+    const one = mergeDraft(base, {
+      draft: phone,
+      fieldTimes: { 'songs.0.story': 300, 'songs.0.mood': 300 },
+      opId: OP_A,
+    });
+    const two = mergeDraft(one, {
+      draft: laptop,
+      fieldTimes: { 'songs.0.genre': 310 },
+      opId: OP_B,
+    });
     expect(two.draft.songs[0]).toMatchObject({ story: 'phone story', mood: 'calm', genre: 'jazz' });
   });
 

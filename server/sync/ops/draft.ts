@@ -1,5 +1,10 @@
 import type { OpArgsOf } from '../../../schema/ops.ts';
-import { mergeDraft, getField, type FieldStamps, type LostValue } from '../../../schema/draft-merge.ts';
+import {
+  mergeDraft,
+  getField,
+  type FieldStamps,
+  type LostValue,
+} from '../../../schema/draft-merge.ts';
 import type { DraftDoc } from '../../../schema/draft.ts';
 import type { TransactionSql } from 'postgres';
 import { OpRejection } from '../rejection.ts';
@@ -12,7 +17,11 @@ interface StoredDraft {
   field_times: FieldStamps;
 }
 
-async function lockDraft(tx: TransactionSql, formId: string, ctx: OpContext): Promise<StoredDraft | undefined> {
+async function lockDraft(
+  tx: TransactionSql,
+  formId: string,
+  ctx: OpContext,
+): Promise<StoredDraft | undefined> {
   const [row] = await tx<StoredDraft[]>`
     select owner_id, status, draft, field_times from forms where id = ${formId} for update`;
   if (row && row.owner_id !== ctx.ownerId) {
@@ -65,7 +74,8 @@ export const restoreDraft: OpHandler<OpArgsOf<'draft.restore'>> = async (tx, arg
   if (!stored) throw new OpRejection('not_found', `form ${args.formId} does not exist`);
   const [entry] = await tx<{ field: string; value: unknown }[]>`
     select field, value from draft_history where id = ${args.historyId} and form_id = ${args.formId}`;
-  if (!entry) throw new OpRejection('not_found', `no history entry ${args.historyId} for this form`);
+  if (!entry)
+    throw new OpRejection('not_found', `no history entry ${args.historyId} for this form`);
   const draft = structuredClone(stored.draft);
   const [head, index, field] = entry.field.split('.');
   if (head === 'songs') {
@@ -76,11 +86,14 @@ export const restoreDraft: OpHandler<OpArgsOf<'draft.restore'>> = async (tx, arg
     (draft as Record<string, unknown>)[head!] = entry.value;
   }
   const newest = Math.max(Date.now(), (stored.field_times[entry.field]?.t ?? 0) + 1);
-  const merged = mergeDraft({ draft: stored.draft, stamps: stored.field_times }, {
-    draft,
-    fieldTimes: { [entry.field]: newest },
-    opId: ctx.opId,
-  });
+  const merged = mergeDraft(
+    { draft: stored.draft, stamps: stored.field_times },
+    {
+      draft,
+      fieldTimes: { [entry.field]: newest },
+      opId: ctx.opId,
+    },
+  );
   await saveDraft(tx, args.formId, ctx, merged);
   return { result: { field: entry.field, value: getField(merged.draft, entry.field) } };
 };

@@ -29,7 +29,11 @@ export const submitForm: OpHandler<OpArgsOf<'form.submit'>> = async (tx, args, c
 };
 
 /** generation.request: an idempotent intent for one slot, from any device, before or after submit. */
-export const requestGeneration: OpHandler<OpArgsOf<'generation.request'>> = async (tx, args, ctx) => {
+export const requestGeneration: OpHandler<OpArgsOf<'generation.request'>> = async (
+  tx,
+  args,
+  ctx,
+) => {
   const form = await lockForm(tx, args.formId, ctx.ownerId);
   const brief = await freezeSong(tx, form, args.songIndex);
   const slot = await claimSlot(tx, form, brief, args.songIndex, args.variationIndex, ctx);
@@ -40,16 +44,26 @@ export const requestGeneration: OpHandler<OpArgsOf<'generation.request'>> = asyn
 /** slot.retry: only a failed current attempt; makes attempt + 1, which makes one new call. */
 export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx) => {
   const [slot] = await tx<
-    { form_id: string; owner_id: string; song_index: number; variation_index: number; attempt: number; status: string; is_current: boolean }[]
+    {
+      form_id: string;
+      owner_id: string;
+      song_index: number;
+      variation_index: number;
+      attempt: number;
+      status: string;
+      is_current: boolean;
+    }[]
   >`select form_id, owner_id, song_index, variation_index, attempt, status, is_current from slots where id = ${args.slotId}`;
   if (!slot) throw new OpRejection('not_found', `slot ${args.slotId} does not exist`);
-  if (slot.owner_id !== ctx.ownerId) throw new OpRejection('forbidden', `slot ${args.slotId} belongs to someone else`);
+  if (slot.owner_id !== ctx.ownerId)
+    throw new OpRejection('forbidden', `slot ${args.slotId} belongs to someone else`);
   const form = await lockForm(tx, slot.form_id, ctx.ownerId);
   // Re-read under the form lock: a concurrent retry may have just replaced this attempt.
   const [now] = await tx<{ status: string; is_current: boolean }[]>`
     select status, is_current from slots where id = ${args.slotId}`;
   if (!now!.is_current) throw new OpRejection('state', 'this attempt was already retried');
-  if (now!.status !== 'failed') throw new OpRejection('state', `only a failed slot can be retried (it is ${now!.status})`);
+  if (now!.status !== 'failed')
+    throw new OpRejection('state', `only a failed slot can be retried (it is ${now!.status})`);
   const [song] = await tx<{ brief: { occasion: string } }[]>`
     select brief from songs where form_id = ${form.id} and song_index = ${slot.song_index}`;
   const preset = presetsFor(song!.brief.occasion)[slot.variation_index]!;
@@ -61,7 +75,10 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
             ${ctx.ownerId}, ${preset.id}, ${ctx.provider}, ${ctx.workerId},
             now() + ${ctx.leaseMs} * interval '1 millisecond')
     returning id`;
-  await recordEvent(tx, next!.id, form.id, 'retried', { previous: args.slotId, attempt: slot.attempt + 1 });
+  await recordEvent(tx, next!.id, form.id, 'retried', {
+    previous: args.slotId,
+    attempt: slot.attempt + 1,
+  });
   await refreshProgress(tx, form.id);
   return { result: { slotId: next!.id, attempt: slot.attempt + 1 }, claimed: [next!.id] };
 };
@@ -71,17 +88,31 @@ export const setSelection: OpHandler<OpArgsOf<'selection.set'>> = async (tx, arg
   await lockForm(tx, args.formId, ctx.ownerId);
   const [slot] = await tx<{ status: string; song_index: number }[]>`
     select status, song_index from slots where id = ${args.slotId} and form_id = ${args.formId}`;
-  if (!slot) throw new OpRejection('not_found', `slot ${args.slotId} is not part of form ${args.formId}`);
+  if (!slot)
+    throw new OpRejection('not_found', `slot ${args.slotId} is not part of form ${args.formId}`);
   if (slot.song_index !== args.songIndex) {
-    throw new OpRejection('invalid', `slot ${args.slotId} belongs to song ${slot.song_index + 1}, not ${args.songIndex + 1}`);
+    throw new OpRejection(
+      'invalid',
+      `slot ${args.slotId} belongs to song ${slot.song_index + 1}, not ${args.songIndex + 1}`,
+    );
   }
-  if (slot.status !== 'ready') throw new OpRejection('state', 'only a ready variation can be chosen');
-  const [take] = await tx`select 1 from takes where slot_id = ${args.slotId} and take_index = ${args.take}`;
-  if (!take) throw new OpRejection('not_found', `take ${args.take} of slot ${args.slotId} does not exist`);
+  if (slot.status !== 'ready')
+    throw new OpRejection('state', 'only a ready variation can be chosen');
+  const [take] =
+    await tx`select 1 from takes where slot_id = ${args.slotId} and take_index = ${args.take}`;
+  if (!take)
+    throw new OpRejection('not_found', `take ${args.take} of slot ${args.slotId} does not exist`);
   await tx`
     insert into selections (form_id, song_index, owner_id, slot_id, take_index)
     values (${args.formId}, ${args.songIndex}, ${ctx.ownerId}, ${args.slotId}, ${args.take})
     on conflict (form_id, song_index) do update
       set slot_id = excluded.slot_id, take_index = excluded.take_index, updated_at = now()`;
-  return { result: { formId: args.formId, songIndex: args.songIndex, slotId: args.slotId, take: args.take } };
+  return {
+    result: {
+      formId: args.formId,
+      songIndex: args.songIndex,
+      slotId: args.slotId,
+      take: args.take,
+    },
+  };
 };
