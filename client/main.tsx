@@ -7,6 +7,7 @@ import type { AuthContext } from '../schema/queries.ts';
 import { schema } from '../schema/zero.ts';
 import { App } from './App.tsx';
 import { db } from './data/db.ts';
+import { replayJournal } from './data/journal.ts';
 import { ensureSession, storedSession, type Session } from './data/session.ts';
 import { SyncEngine } from './data/sync.ts';
 import { App as AppCtx } from './ui/context.ts';
@@ -109,6 +110,8 @@ function Root(props: { session?: Session; cacheURL?: string }) {
 }
 
 async function boot() {
+  // Edits whose IndexedDB write the last close cut short are applied before anything reads drafts.
+  await replayJournal(database).catch((err) => console.error('journal replay failed', err));
   const [session, url] = await Promise.all([
     storedSession(database).catch(() => undefined),
     database.kv.get('syncUrl').then(

@@ -39,6 +39,7 @@ export async function setDraftField(
   formId: string,
   path: string,
   value: unknown,
+  at = Date.now(),
 ): Promise<void> {
   await db.transaction('rw', db.drafts, db.outbox, async () => {
     const local = await db.drafts.get(formId);
@@ -53,7 +54,7 @@ export async function setDraftField(
         );
       }
     }
-    local.fieldTimes[path] = Math.max(Date.now(), (local.fieldTimes[path] ?? 0) + 1);
+    local.fieldTimes[path] = Math.max(at, (local.fieldTimes[path] ?? 0) + 1);
     local.updatedAt = Date.now();
     await db.drafts.put(local);
     await queueDraftPut(db, formId);

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { MAX_SONGS, SONG_FIELDS, SongBrief, type DraftDoc } from '../../schema/draft.ts';
 import type { FieldStamps } from '../../schema/draft-merge.ts';
 import { queries } from '../../schema/queries.ts';
-import { mergeServerDraft, setDraftField, submitDraft } from '../data/drafts.ts';
+import { mergeServerDraft, submitDraft } from '../data/drafts.ts';
+import { editDraft } from '../data/journal.ts';
 import { enqueue } from '../data/outbox.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
@@ -67,7 +68,7 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
   const { db, sync } = useApp();
   const [errors, setErrors] = useState<string[]>([]);
   const set = (path: string, value: unknown) => {
-    void setDraftField(db, formId, path, value).then(() => sync.kick(300));
+    void editDraft(db, formId, path, value).then(() => sync.kick(300));
   };
 
   const submit = async (e: React.FormEvent) => {

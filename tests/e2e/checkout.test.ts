@@ -1,7 +1,14 @@
 import { expect, it } from 'vitest';
 import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
 import { waitForSlots } from '../helpers/generation.ts';
-import { fillSong, openApp, PHONE, screenshot, waitOutboxEmpty } from '../helpers/pages.ts';
+import {
+  fillSong,
+  openApp,
+  PHONE,
+  screenshot,
+  sessionOf,
+  waitOutboxEmpty,
+} from '../helpers/pages.ts';
 
 const fx = musicGptFixture();
 const web = browserFixture();
@@ -27,14 +34,7 @@ it('compose → variations → choose → demo checkout → download of the full
     .nth(2)
     .waitFor({ timeout: 30_000 });
 
-  const token = await page.evaluate(async () => {
-    const req = indexedDB.open('refrain');
-    const idb: IDBDatabase = await new Promise((r) => (req.onsuccess = () => r(req.result)));
-    return new Promise<string>((resolve) => {
-      const get = idb.transaction('kv').objectStore('kv').get('session');
-      get.onsuccess = () => resolve(get.result.value.token);
-    });
-  });
+  const { token } = await sessionOf(page);
   const before = await page.request.get(`${fx.server.baseUrl}/api/forms/${formId}/downloads`, {
     headers: { authorization: `Bearer ${token}` },
   });

@@ -74,5 +74,20 @@ it('offline compose and submit, page closed; back online the ops replay, 6 slots
     });
   expect(played.duration).toBeGreaterThan(1);
   expect(played.time).toBeGreaterThan(0);
+
+  // What was played stays playable offline, seeking included (Range from the cached copy).
+  const src = await page.locator('[data-testid="player"]').first().getAttribute('src');
+  await context.setOffline(true);
+  const offline = await page.evaluate(async (url) => {
+    const res = await fetch(url!, { headers: { range: 'bytes=100-199' } });
+    return {
+      status: res.status,
+      bytes: (await res.arrayBuffer()).byteLength,
+      range: res.headers.get('content-range'),
+    };
+  }, src);
+  expect(offline).toMatchObject({ status: 206, bytes: 100 });
+  expect(offline.range).toMatch(/^bytes 100-199\/\d+$/);
+  await context.setOffline(false);
   await context.close();
 });

@@ -1,6 +1,13 @@
 import { expect, it } from 'vitest';
 import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
-import { fillSong, openApp, PHONE, screenshot, waitOutboxEmpty } from '../helpers/pages.ts';
+import {
+  fillSong,
+  openApp,
+  PHONE,
+  screenshot,
+  waitOutboxEmpty,
+  sessionOf,
+} from '../helpers/pages.ts';
 
 const fx = musicGptFixture();
 const web = browserFixture();
@@ -32,19 +39,7 @@ it('two devices of one owner through the resume link: edits show live; conflicti
   );
   await laptop.waitForURL(`${fx.server.baseUrl}/`);
   await laptop.locator(`[data-form-id="${formId}"]`).waitFor({ timeout: 20_000 });
-  const owners = await Promise.all(
-    [phone, laptop].map((p) =>
-      p.evaluate(async () => {
-        const req = indexedDB.open('refrain');
-        const idb: IDBDatabase = await new Promise((r) => (req.onsuccess = () => r(req.result)));
-        const row = await new Promise<{ value: { ownerId: string } }>((r) => {
-          const get = idb.transaction('kv').objectStore('kv').get('session');
-          get.onsuccess = () => r(get.result);
-        });
-        return row.value.ownerId;
-      }),
-    ),
-  );
+  const owners = await Promise.all([phone, laptop].map(async (p) => (await sessionOf(p)).ownerId));
   expect(owners[0]).toBe(owners[1]);
 
   // A live edit on the phone shows on the laptop's open compose screen.

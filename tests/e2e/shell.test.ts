@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
+import { sessionOf } from '../helpers/pages.ts';
 
 const { baseUrl } = inject('stack');
 let browser: Browser;
@@ -25,14 +26,7 @@ it('the PWA shell renders, starts a guest session and syncs through Zero', async
     .getByText('Online · all synced')
     .waitFor({ timeout: 30_000 });
   // The session lives in IndexedDB, beside the drafts and the outbox.
-  const ownerId = await page.evaluate(async () => {
-    const req = indexedDB.open('refrain');
-    const idb: IDBDatabase = await new Promise((r) => (req.onsuccess = () => r(req.result)));
-    return new Promise<string>((resolve) => {
-      const get = idb.transaction('kv').objectStore('kv').get('session');
-      get.onsuccess = () => resolve(get.result.value.ownerId);
-    });
-  });
+  const { ownerId } = await sessionOf(page);
   expect(ownerId).toMatch(/^[0-9a-f-]{36}$/);
   const manifest = await page.evaluate(async () => {
     const link = document.querySelector('link[rel="manifest"]')?.getAttribute('href');

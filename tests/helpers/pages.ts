@@ -51,3 +51,32 @@ export async function fillSong(page: Page, i: number, values: Record<string, str
     else await el.fill(value);
   }
 }
+
+/** This page's session from IndexedDB, once the app has one (it is created in the background). */
+export async function sessionOf(page: Page): Promise<{ token: string; ownerId: string }> {
+  const read = () =>
+    page.evaluate(async () => {
+      const req = indexedDB.open('refrain');
+      const idb: IDBDatabase = await new Promise((resolve, reject) => {
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      try {
+        if (!idb.objectStoreNames.contains('kv')) return null;
+        return await new Promise<{ token: string; ownerId: string } | null>((resolve, reject) => {
+          const get = idb.transaction('kv').objectStore('kv').get('session');
+          get.onsuccess = () => resolve(get.result?.value ?? null);
+          get.onerror = () => reject(get.error);
+        });
+      } finally {
+        idb.close();
+      }
+    });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const session = await read();
+    if (session) return session;
+    if (Date.now() > deadline) throw new Error('the app made no session within 30 s');
+    await page.waitForTimeout(100);
+  }
+}

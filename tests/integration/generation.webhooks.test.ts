@@ -76,9 +76,10 @@ describe('MusicGPT webhooks', () => {
     const headers = { 'content-type': 'application/json' };
     expect((await fetch(url, { method: 'POST', headers, body })).status).toBe(401);
     expect((await fetch(`${url}?token=wrong`, { method: 'POST', headers, body })).status).toBe(401);
-    const otherSlotToken = new URL(
-      fx.musicgpt.tasks.get(run.tasks[1]!)!.body.webhook_url as string,
-    ).searchParams.get('token');
+    const otherTask = [...fx.musicgpt.tasks.values()].find(
+      (t) => run.tasks.includes(t.taskId) && !String(t.body.webhook_url).includes(slot!.id),
+    )!;
+    const otherSlotToken = new URL(String(otherTask.body.webhook_url)).searchParams.get('token');
     expect(
       (await fetch(`${url}?token=${otherSlotToken}`, { method: 'POST', headers, body })).status,
     ).toBe(401);
