@@ -414,6 +414,9 @@ export async function run() {
         MUSICGPT_API_URL: standIn.url,
         PUBLIC_URL: baseUrl,
         LOG_LEVEL: 'error',
+        // The stand-in never finishes tasks here (no webhook traffic during the storm), so
+        // MusicGPT's 10-unfinished-tasks cap would hold every later claim: lift it for the bench.
+        PROVIDER_MAX_TASKS: '1000',
       },
     });
     sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });
