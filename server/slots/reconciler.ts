@@ -13,8 +13,9 @@ const MAX_RESUBMITS = 1;
 const BATCH = 20;
 
 /**
- * The loop that makes sure nothing waits forever. A process only takes over or polls slots of
- * its own provider: a slot claimed for MusicGPT is never re-sent to another engine. Each pass, in any number of server processes at
+ * The loop that makes sure nothing waits forever. A process only takes over, polls or times out
+ * slots of its own provider account: a slot claimed for MusicGPT is never re-sent to another
+ * engine, and every process of one account shares the same timeouts. Each pass, in any number of server processes at
  * once (rows are taken with FOR UPDATE SKIP LOCKED and leased):
  * 1. a queued slot whose claimer died (lease expired) is taken over: sent if its call never
  *    started; if the call's outcome is unknown, re-sent once, but only after WEBHOOK_GRACE_MS
@@ -153,7 +154,7 @@ export class Reconciler {
     const minutes = Math.max(1, Math.round(this.config.timing.generationTimeoutMs / 60_000));
     const expired = await this.sql<{ id: string }[]>`
       select id from slots
-      where status in ('queued', 'generating')
+      where status in ('queued', 'generating') and provider = ${this.generation.providerId}
         and created_at < now() - ${this.config.timing.generationTimeoutMs} * interval '1 millisecond'
       limit ${BATCH}`;
     for (const slot of expired) {

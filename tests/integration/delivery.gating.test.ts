@@ -9,9 +9,8 @@ import { createForm, ops, sync } from '../helpers/ops.ts';
 import { waitFor, type RunningStack } from '../helpers/stack.ts';
 import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-// Every API process reconciles every slot in the shared database with its own provider and
-// timeouts. These tests get results by webhook, so this server's reconciler is kept out of the
-// way of other tests' slots for longer than any test runs.
+// These tests get their results by webhook and drive time themselves: this server's reconciler
+// stays idle for longer than any test runs.
 const QUIET_RECONCILER = {
   SLOT_LEASE_MS: '60000',
   RECONCILE_AFTER_MS: '600000',

@@ -1,36 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { musicGptFixture } from '../helpers/fixtures.ts';
 import { readyForm as readyFormIn } from '../helpers/generation.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
-import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
-import { createForm, ops, sync } from '../helpers/ops.ts';
-import type { RunningStack } from '../helpers/stack.ts';
-import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-// Every API process reconciles every slot in the shared database with its own provider and
-// timeouts. These tests get results by webhook, so this server's reconciler is kept out of the
-// way of other tests' slots for longer than any test runs.
-const QUIET_RECONCILER = {
-  SLOT_LEASE_MS: '60000',
-  RECONCILE_AFTER_MS: '600000',
-  RECONCILE_INTERVAL_MS: '600000',
-  GENERATION_TIMEOUT_MS: '600000',
-};
-
-const sql = testSql();
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-
-beforeAll(async () => {
-  ({ server, musicgpt } = await startMusicGptServer({
-    ...QUIET_RECONCILER,
-    CREDITS_PER_SONG: '1',
-  }));
-});
-afterAll(async () => {
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
+const fx = musicGptFixture({ CREDITS_PER_SONG: '1' });
+const { sql } = fx;
 
 const readyForm = (guest: Guest, songs: number) => readyFormIn(sql, guest, songs, 1);
 
@@ -52,7 +26,7 @@ async function balance(guest: Guest): Promise<number> {
 
 describe('paying with credits', () => {
   it('two purchases racing for one credit: exactly one succeeds and the balance never goes negative', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const forms = await Promise.all([readyForm(guest, 1), readyForm(guest, 1)]);
     await grant(guest, 1);
     const answers = await Promise.all(forms.map((f) => payWithCredits(guest, f)));
@@ -74,7 +48,7 @@ describe('paying with credits', () => {
   });
 
   it('many purchases racing for two credits: exactly two succeed', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const forms = await Promise.all([1, 2, 3, 4].map(() => readyForm(guest, 1)));
     await grant(guest, 2);
     const answers = await Promise.all(forms.map((f) => payWithCredits(guest, f)));
@@ -89,7 +63,7 @@ describe('paying with credits', () => {
   });
 
   it('a double click spends once, one credit per song', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await readyForm(guest, 2);
     await grant(guest, 5);
     const answers = await Promise.all([1, 2, 3].map(() => payWithCredits(guest, formId)));
@@ -102,14 +76,14 @@ describe('paying with credits', () => {
   });
 
   it('too few credits answers 402 and writes nothing; previews cost nothing', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await readyForm(guest, 2);
     await grant(guest, 1);
     const form = (await (await guest.fetch(`/api/forms/${formId}`)).json()) as {
       takes: { audioUrl: string }[];
     };
     for (const take of form.takes)
-      expect((await fetch(`${server.baseUrl}${take.audioUrl}`)).status).toBe(200);
+      expect((await fetch(`${fx.server.baseUrl}${take.audioUrl}`)).status).toBe(200);
     expect(await balance(guest)).toBe(1);
 
     const refused = await payWithCredits(guest, formId);
@@ -122,7 +96,7 @@ describe('paying with credits', () => {
   });
 
   it('a balance below zero is refused by the database itself', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     await expect(sql`update owners set credits = -1 where id = ${guest.ownerId}`).rejects.toThrow(
       /check/,
     );

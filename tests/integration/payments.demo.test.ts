@@ -1,38 +1,16 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { musicGptFixture } from '../helpers/fixtures.ts';
 import { readyForm as readyFormIn } from '../helpers/generation.ts';
 import { queries } from '../../schema/queries.ts';
 import { demoWebhookSecret } from '../../server/payments/webhook.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
-import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
-import { createForm, ops, sync } from '../helpers/ops.ts';
-import { waitFor, type RunningStack } from '../helpers/stack.ts';
+import { ops, sync } from '../helpers/ops.ts';
+import { waitFor } from '../helpers/stack.ts';
 import { connectZero } from '../helpers/zero.ts';
-import type { MusicGptStandIn } from '../standins/musicgpt.ts';
 
-// Every API process reconciles every slot in the shared database with its own provider and
-// timeouts. These tests get results by webhook, so this server's reconciler is kept out of the
-// way of other tests' slots for longer than any test runs.
-const QUIET_RECONCILER = {
-  SLOT_LEASE_MS: '60000',
-  RECONCILE_AFTER_MS: '600000',
-  RECONCILE_INTERVAL_MS: '600000',
-  GENERATION_TIMEOUT_MS: '600000',
-};
-
-const sql = testSql();
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-
-beforeAll(async () => {
-  // No STRIPE_SECRET_KEY: the server runs the demo checkout.
-  ({ server, musicgpt } = await startMusicGptServer(QUIET_RECONCILER));
-});
-afterAll(async () => {
-  await server?.stop();
-  await musicgpt?.close();
-  await sql.end();
-});
+const fx = musicGptFixture();
+const { sql } = fx;
 
 const readyForm = (guest: Guest, songs: number) => readyFormIn(sql, guest, songs, 2);
 
@@ -48,7 +26,7 @@ const pay = (url: string) => fetch(`${url}/pay`, { method: 'POST', redirect: 'ma
 
 describe('the demo checkout', () => {
   it('opens a page that charges nothing and shows the songs and the price; a double click opens it once', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await readyForm(guest, 2);
     const [a, b] = await Promise.all([
       checkout(guest, formId, { price: 1 }),
@@ -62,7 +40,7 @@ describe('the demo checkout', () => {
       currency: 'usd',
     });
     expect(a.body.url).toMatch(
-      new RegExp(`^${server.baseUrl}/demo-checkout/cs_demo_[0-9a-f]{32}$`),
+      new RegExp(`^${fx.server.baseUrl}/demo-checkout/cs_demo_[0-9a-f]{32}$`),
     );
     expect(b.body).toMatchObject({ orderId: a.body.orderId, url: a.body.url });
     expect(await sql`select id from orders where form_id = ${formId}`).toHaveLength(1);
@@ -83,13 +61,13 @@ describe('the demo checkout', () => {
       where sel.form_id = ${formId}`;
     for (const { title } of titles) expect(html).toContain(title);
 
-    expect((await fetch(`${server.baseUrl}/demo-checkout/cs_demo_${'0'.repeat(32)}`)).status).toBe(
-      404,
-    );
+    expect(
+      (await fetch(`${fx.server.baseUrl}/demo-checkout/cs_demo_${'0'.repeat(32)}`)).status,
+    ).toBe(404);
   });
 
   it('"Pay" pressed twice fulfils once through the webhook and returns to the form', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await readyForm(guest, 1);
     const { body } = await checkout(guest, formId);
     const sessionId = String(body.url).split('/').pop();
@@ -124,13 +102,13 @@ describe('the demo checkout', () => {
     expect(again.body).toMatchObject({
       orderId: body.orderId,
       status: 'paid',
-      url: `${server.baseUrl}/forms/${formId}?paid=1`,
+      url: `${fx.server.baseUrl}/forms/${formId}?paid=1`,
     });
     expect(await sql`select id from orders where form_id = ${formId}`).toHaveLength(1);
   });
 
   it('the webhook endpoint verifies demo events with the secret derived from the auth secret', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await readyForm(guest, 1);
     const { body } = await checkout(guest, formId);
     const sessionId = String(body.url).split('/').pop()!;
@@ -153,7 +131,7 @@ describe('the demo checkout', () => {
       },
     });
     const post = (secret: string) =>
-      fetch(`${server.baseUrl}/api/webhooks/stripe`, {
+      fetch(`${fx.server.baseUrl}/api/webhooks/stripe`, {
         method: 'POST',
         headers: {
           'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }),
@@ -164,7 +142,7 @@ describe('the demo checkout', () => {
     expect((await sql`select status from orders where id = ${body.orderId}`)[0]!.status).toBe(
       'pending',
     );
-    const secret = demoWebhookSecret(new TextEncoder().encode(server.env.AUTH_SECRET!));
+    const secret = demoWebhookSecret(new TextEncoder().encode(fx.server.env.AUTH_SECRET!));
     expect((await post(secret)).status).toBe(200);
     expect((await sql`select status from orders where id = ${body.orderId}`)[0]!.status).toBe(
       'paid',
@@ -172,7 +150,7 @@ describe('the demo checkout', () => {
   });
 
   it('a paid form refuses a checkout for another choice of takes', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await readyForm(guest, 1);
     const { body } = await checkout(guest, formId);
     await pay(body.url);
@@ -190,8 +168,8 @@ describe('orders and credits in the sync engine', () => {
   it('an owner sees its orders and credits live, and never another owner’s', async () => {
     const { zeroUrl } = inject('stack');
     const [owner, stranger] = await Promise.all([
-      makeGuest(server.baseUrl),
-      makeGuest(server.baseUrl),
+      makeGuest(fx.server.baseUrl),
+      makeGuest(fx.server.baseUrl),
     ]);
     const formId = await readyForm(owner, 1);
     const zero = connectZero(zeroUrl, owner);
