@@ -22,7 +22,6 @@ export const OpArgs = {
 } as const;
 
 export type OpType = keyof typeof OpArgs;
-export const OP_TYPES = Object.keys(OpArgs) as OpType[];
 export type OpArgsOf<T extends OpType> = z.infer<(typeof OpArgs)[T]>;
 
 /** An op as it travels: args are checked per type by the server, after the envelope. */

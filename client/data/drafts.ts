@@ -108,6 +108,3 @@ export async function submitDraft(db: RefrainDb, formId: string): Promise<void> 
   await queueDraftPut(db, formId);
   await enqueue(db, 'form.submit', { formId }, formId);
 }
-
-export const fieldValue = (draft: LocalDraft | undefined, path: string) =>
-  draft ? getField(draft.draft, path) : undefined;

@@ -16,6 +16,17 @@ const error = {
   },
 };
 
+const param = (where: 'path' | 'query', name: string, type: string) => ({
+  name,
+  in: where,
+  required: true,
+  schema: { type },
+});
+const uuidIn = (where: 'path' | 'query', name: string) => ({
+  ...param(where, name, 'string'),
+  schema: { type: 'string', format: 'uuid' },
+});
+
 /** The HTTP API as OpenAPI 3.1; request shapes come from the same zod schemas the server checks. */
 export function openApiDocument(publicUrl: string) {
   return {
@@ -77,44 +88,21 @@ export function openApiDocument(publicUrl: string) {
         get: {
           summary: "The caller's form with songs, slots (all attempts), takes and selections",
           security: bearer,
-          parameters: [
-            {
-              name: 'formId',
-              in: 'path',
-              required: true,
-              schema: { type: 'string', format: 'uuid' },
-            },
-          ],
+          parameters: [uuidIn('path', 'formId')],
           responses: { 200: { description: 'the form' }, 401: error, 404: error },
         },
       },
       '/api/webhooks/musicgpt/{slotId}': {
         post: {
           summary: 'MusicGPT webhook; the URL carries an HMAC token per slot',
-          parameters: [
-            {
-              name: 'slotId',
-              in: 'path',
-              required: true,
-              schema: { type: 'string', format: 'uuid' },
-            },
-            { name: 'token', in: 'query', required: true, schema: { type: 'string' } },
-          ],
+          parameters: [uuidIn('path', 'slotId'), param('query', 'token', 'string')],
           responses: { 200: { description: 'merged, or a duplicate' }, 401: error },
         },
       },
       '/api/audio/{takeId}.mp3': {
         get: {
           summary: 'Audio of a take, with Range support; the signature comes with the take',
-          parameters: [
-            {
-              name: 'takeId',
-              in: 'path',
-              required: true,
-              schema: { type: 'string', format: 'uuid' },
-            },
-            { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
-          ],
+          parameters: [uuidIn('path', 'takeId'), param('query', 'sig', 'string')],
           responses: {
             200: { description: 'audio/mpeg' },
             206: { description: 'a range' },
@@ -142,14 +130,7 @@ export function openApiDocument(publicUrl: string) {
           description:
             'Body {"method": "card" | "credits"}; anything else (a price) is ignored. Answers {orderId, status, method, url, amountCents, currency, creditsSpent}.',
           security: bearer,
-          parameters: [
-            {
-              name: 'formId',
-              in: 'path',
-              required: true,
-              schema: { type: 'string', format: 'uuid' },
-            },
-          ],
+          parameters: [uuidIn('path', 'formId')],
           responses: {
             200: { description: 'the order and where to pay' },
             402: error,
@@ -163,14 +144,7 @@ export function openApiDocument(publicUrl: string) {
         get: {
           summary: 'Short-lived links to the full songs of a paid form',
           security: bearer,
-          parameters: [
-            {
-              name: 'formId',
-              in: 'path',
-              required: true,
-              schema: { type: 'string', format: 'uuid' },
-            },
-          ],
+          parameters: [uuidIn('path', 'formId')],
           responses: {
             200: {
               description:
@@ -186,9 +160,9 @@ export function openApiDocument(publicUrl: string) {
           summary:
             'A full MP3, WAV or lyrics file through a signed 15-minute link; only after payment',
           parameters: [
-            { name: 'file', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'exp', in: 'query', required: true, schema: { type: 'integer' } },
-            { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
+            param('path', 'file', 'string'),
+            param('query', 'exp', 'integer'),
+            param('query', 'sig', 'string'),
           ],
           responses: { 200: { description: 'the file' }, 403: error },
         },

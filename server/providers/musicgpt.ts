@@ -141,6 +141,18 @@ function providerMessage(body: unknown, text: string, status: number): string {
   return snippet ? `MusicGPT answered ${status}: ${snippet}` : `MusicGPT answered ${status}`;
 }
 
+/** A 408/429/5xx (or, for polls, any non-2xx) answer: try again, after Retry-After if given. */
+function retryable(status: number, body: unknown, text: string, headers: Headers) {
+  const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+  return {
+    kind: 'retryable' as const,
+    reason: providerMessage(body, text, status),
+    status,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    raw: body ?? text,
+  };
+}
+
 export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
   const apiUrl = opts.apiUrl.replace(/\/+$/, '');
   const maxInFlight = opts.maxInFlight ?? 10;
@@ -221,14 +233,7 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
     }
     const { status, body, text, headers } = out;
     if (status === 429 || status === 408 || status >= 500) {
-      const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-      return {
-        kind: 'retryable',
-        reason: providerMessage(body, text, status),
-        status,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        raw: body ?? text,
-      };
+      return retryable(status, body, text, headers);
     }
     if (status === 402)
       return { kind: 'fatal', reason: OUT_OF_FUNDS_REASON, status, raw: body ?? text };
@@ -301,14 +306,7 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
     if (status < 200 || status >= 300) {
       // A task that was paid for is never written off over an HTTP answer: only MusicGPT's own
       // FAILED/ERROR status ends it. The caller bounds how long it keeps asking.
-      const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-      return {
-        kind: 'retryable',
-        reason: providerMessage(body, text, status),
-        status,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        raw: body ?? text,
-      };
+      return retryable(status, body, text, headers);
     }
     const b = record(body);
     const conversion = record(b?.conversion);

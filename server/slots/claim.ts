@@ -77,18 +77,22 @@ export async function claimSlot(
   variationIndex: number,
   ctx: ClaimContext,
 ): Promise<{ slotId: string; claimed: boolean }> {
-  const preset = presetsFor(brief.occasion)[variationIndex]!;
-  const id = randomUUID();
-  const [inserted] = await tx<{ id: string }[]>`
-    insert into slots (id, form_id, song_index, variation_index, attempt, owner_id, preset, provider,
-                       lease_owner, lease_expires_at)
-    values (${id}, ${form.id}, ${songIndex}, ${variationIndex}, 1, ${ctx.ownerId}, ${preset.id},
-            ${ctx.provider}, ${ctx.workerId}, now() + ${ctx.leaseMs} * interval '1 millisecond')
-    on conflict do nothing
-    returning id`;
+  const inserted = await insertAttempt(
+    tx,
+    form.id,
+    songIndex,
+    variationIndex,
+    1,
+    brief.occasion,
+    ctx,
+  );
   if (inserted) {
-    await recordEvent(tx, id, form.id, 'claimed', { songIndex, variationIndex, preset: preset.id });
-    return { slotId: id, claimed: true };
+    await recordEvent(tx, inserted.id, form.id, 'claimed', {
+      songIndex,
+      variationIndex,
+      preset: inserted.preset,
+    });
+    return { slotId: inserted.id, claimed: true };
   }
   const [current] = await tx<{ id: string }[]>`
     select id from slots
@@ -108,6 +112,30 @@ export async function lockFormOfSlot(
   const [row] = await tx<{ id: string }[]>`
     select f.id from forms f join slots s on s.form_id = f.id where s.id = ${slotId} for update of f`;
   return row?.id;
+}
+
+/**
+ * Inserts one attempt of a slot, leased to this process, with the occasion's preset for its
+ * variation. Answers nothing when the unique keys say that attempt exists already.
+ */
+export async function insertAttempt(
+  tx: TransactionSql,
+  formId: string,
+  songIndex: number,
+  variationIndex: number,
+  attempt: number,
+  occasion: string,
+  ctx: ClaimContext,
+): Promise<{ id: string; preset: string } | undefined> {
+  const preset = presetsFor(occasion)[variationIndex]!.id;
+  const [row] = await tx<{ id: string }[]>`
+    insert into slots (id, form_id, song_index, variation_index, attempt, owner_id, preset, provider,
+                       lease_owner, lease_expires_at)
+    values (${randomUUID()}, ${formId}, ${songIndex}, ${variationIndex}, ${attempt}, ${ctx.ownerId},
+            ${preset}, ${ctx.provider}, ${ctx.workerId}, now() + ${ctx.leaseMs} * interval '1 millisecond')
+    on conflict do nothing
+    returning id`;
+  return row && { id: row.id, preset };
 }
 
 /** Recomputes the form's progress and status from its current slots (SQL in 0002). */

@@ -1,7 +1,12 @@
 import type { OpArgsOf } from '../../../schema/ops.ts';
-import { claimSlot, freezeSong, lockForm, refreshProgress } from '../../slots/claim.ts';
+import {
+  claimSlot,
+  freezeSong,
+  insertAttempt,
+  lockForm,
+  refreshProgress,
+} from '../../slots/claim.ts';
 import { recordEvent } from '../../slots/events.ts';
-import { presetsFor } from '../../writer/index.ts';
 import { OpRejection } from '../rejection.ts';
 import type { OpHandler } from './types.ts';
 
@@ -66,21 +71,24 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
     throw new OpRejection('state', `only a failed slot can be retried (it is ${now!.status})`);
   const [song] = await tx<{ brief: { occasion: string } }[]>`
     select brief from songs where form_id = ${form.id} and song_index = ${slot.song_index}`;
-  const preset = presetsFor(song!.brief.occasion)[slot.variation_index]!;
   await tx`update slots set is_current = false, updated_at = now() where id = ${args.slotId}`;
-  const [next] = await tx<{ id: string }[]>`
-    insert into slots (id, form_id, song_index, variation_index, attempt, owner_id, preset, provider,
-                       lease_owner, lease_expires_at)
-    values (gen_random_uuid(), ${form.id}, ${slot.song_index}, ${slot.variation_index}, ${slot.attempt + 1},
-            ${ctx.ownerId}, ${preset.id}, ${ctx.provider}, ${ctx.workerId},
-            now() + ${ctx.leaseMs} * interval '1 millisecond')
-    returning id`;
-  await recordEvent(tx, next!.id, form.id, 'retried', {
+  // The form lock serialises retries, so attempt + 1 is always free here.
+  const next = await insertAttempt(
+    tx,
+    form.id,
+    slot.song_index,
+    slot.variation_index,
+    slot.attempt + 1,
+    song!.brief.occasion,
+    ctx,
+  );
+  if (!next) throw new Error(`attempt ${slot.attempt + 1} of slot ${args.slotId} exists already`);
+  await recordEvent(tx, next.id, form.id, 'retried', {
     previous: args.slotId,
     attempt: slot.attempt + 1,
   });
   await refreshProgress(tx, form.id);
-  return { result: { slotId: next!.id, attempt: slot.attempt + 1 }, claimed: [next!.id] };
+  return { result: { slotId: next.id, attempt: slot.attempt + 1 }, claimed: [next.id] };
 };
 
 /** selection.set: the take a person chose for one song; only a ready slot's take. */
