@@ -417,6 +417,8 @@ export async function run() {
         // The stand-in never finishes tasks here (no webhook traffic during the storm), so
         // MusicGPT's 10-unfinished-tasks cap would hold every later claim: lift it for the bench.
         PROVIDER_MAX_TASKS: '1000',
+        // Its files are plain http on loopback, which only trusted hosts may be.
+        MEDIA_TRUSTED_HOSTS: new URL(standIn.origin).host,
       },
     });
     sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });

@@ -5,6 +5,7 @@ import { Home } from './screens/Home.tsx';
 import { Resume } from './screens/Resume.tsx';
 import { Variations } from './screens/Variations.tsx';
 import { linkProps, useRoute } from './ui/router.ts';
+import { SignedOutNotice } from './ui/SignedOut.tsx';
 import { SyncBadge } from './ui/SyncBadge.tsx';
 import { UpdatePrompt } from './ui/UpdatePrompt.tsx';
 
@@ -29,6 +30,7 @@ export function App({ wb }: { wb?: Workbox }) {
         <SyncBadge />
       </header>
       <main id="main">
+        <SignedOutNotice />
         {route.name === 'home' && <Home />}
         {route.name === 'compose' && <Compose formId={route.formId} />}
         {route.name === 'form' && <Variations formId={route.formId} />}

@@ -1,3 +1,4 @@
+import './data/no-eval.ts';
 import { Zero } from '@rocicorp/zero';
 import { ZeroProvider } from '@rocicorp/zero/react';
 import { StrictMode, useEffect, useMemo, useState } from 'react';
@@ -21,13 +22,18 @@ sync.start();
 const wb = 'serviceWorker' in navigator ? new Workbox('/sw.js') : undefined;
 if (wb) window.addEventListener('load', () => void wb.register());
 
+// 'syncUrl' held zero-cache's own port, which is no longer reachable from outside the server;
+// a new key means that stale value is never used again, not even offline.
+const SYNC_URL_KEY = 'zeroUrl';
+const STALE_SYNC_URL_KEY = 'syncUrl';
+
 async function syncUrl(): Promise<string> {
-  const cached = (await database.kv.get('syncUrl'))?.value as string | undefined;
+  const cached = (await database.kv.get(SYNC_URL_KEY))?.value as string | undefined;
   try {
     const res = await fetch('/api/config');
-    const config = (await res.json()) as { syncUrl: string | null; zeroPort: number };
-    const url = config.syncUrl ?? `${location.protocol}//${location.hostname}:${config.zeroPort}`;
-    await database.kv.put({ key: 'syncUrl', value: url });
+    const config = (await res.json()) as { syncUrl: string | null };
+    const url = config.syncUrl ?? `${location.origin}/zero`;
+    await database.kv.put({ key: SYNC_URL_KEY, value: url });
     return url;
   } catch (err) {
     if (cached) return cached;
@@ -112,9 +118,10 @@ function Root(props: { session?: Session; cacheURL?: string }) {
 async function boot() {
   // Edits whose IndexedDB write the last close cut short are applied before anything reads drafts.
   await replayJournal(database).catch((err) => console.error('journal replay failed', err));
+  void database.kv.delete(STALE_SYNC_URL_KEY).catch(() => undefined);
   const [session, url] = await Promise.all([
     storedSession(database).catch(() => undefined),
-    database.kv.get('syncUrl').then(
+    database.kv.get(SYNC_URL_KEY).then(
       (row) => row?.value as string | undefined,
       () => undefined,
     ),

@@ -41,18 +41,30 @@ export const SyncRequest = z.object({
 });
 export type SyncRequest = z.infer<typeof SyncRequest>;
 
-export type OpStatus = 'applied' | 'duplicate' | 'rejected';
+export type OpStatus = 'applied' | 'duplicate' | 'rejected' | 'limited';
 
-/** The answer for one op. `rejected` is final: the client drops the op and shows the error. */
+/**
+ * The answer for one op. `rejected` is final: the client drops the op and shows the error.
+ * `limited` is not: nothing of the op was applied, and the client keeps it and sends it again
+ * after `retryAfterMs`; `error` is a sentence for the person.
+ */
 export interface OpResult {
   id: string;
   status: OpStatus;
   result?: unknown;
   error?: string;
-  /** Why a rejection happened, for code: invalid, forbidden, not_found, conflict, state. */
-  code?: 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'state' | 'unknown_type';
+  /** Why a rejection happened, for code: invalid, forbidden, not_found, conflict, state, limit. */
+  code?: 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'state' | 'unknown_type' | 'limit';
+  /** With `limited`: wait at least this long before sending the op again. */
+  retryAfterMs?: number;
 }
 
+/**
+ * 200 when no op was limited. 429 (with Retry-After) when one was: every op still has its
+ * answer in `results`, and `error` is the sentence to show, `retryAfterMs` the shortest wait.
+ */
 export interface SyncResponse {
   results: OpResult[];
+  error?: string;
+  retryAfterMs?: number;
 }

@@ -117,6 +117,10 @@ const orders = table('orders')
     createdAt: number().from('created_at'),
     paidAt: number().optional().from('paid_at'),
     endedAt: number().optional().from('ended_at'),
+    // 'already_paid': closed, or refunded, because another order paid for these songs first.
+    endReason: string().optional().from('end_reason'),
+    refundRequestedAt: number().optional().from('refund_requested_at'),
+    refundedAt: number().optional().from('refunded_at'),
   })
   .primaryKey('id');
 

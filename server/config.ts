@@ -13,6 +13,38 @@ const SECRET = /SECRET|KEY|PASSWORD|DATABASE_URL/;
 const port = z.coerce.number().int().min(1).max(65535);
 const millis = z.coerce.number().int().min(0);
 
+const WINDOW_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+// A rate as `count/window`, e.g. `30/10m`: at most `count` in each window of that length.
+const rate = z.string().transform((text, ctx) => {
+  const m = /^(\d+)\s*\/\s*(\d+)?\s*([smhd])$/.exec(text.trim());
+  if (!m || Number(m[1]) < 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not count/window like 30/10m (count at least 1; window in s, m, h or d)`,
+    });
+    return z.NEVER;
+  }
+  const unit = WINDOW_UNITS[m[3] as keyof typeof WINDOW_UNITS];
+  return { points: Number(m[1]), windowMs: Number(m[2] ?? 1) * unit };
+});
+export type Rate = z.output<typeof rate>;
+
+// `host` or `host:port` items; hosts are compared lowercased.
+const hostList = z.string().transform((text, ctx) => {
+  const hosts = text
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of hosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host)) {
+      ctx.addIssue({ code: 'custom', message: `"${host}" is not a host or host:port` });
+      return z.NEVER;
+    }
+  }
+  return hosts;
+});
+
 // `songs:cents` pairs, e.g. `1:2900,2:4900`; every package size a form can have needs a price.
 const pricesCents = z.string().transform((text, ctx) => {
   const prices: Record<number, number> = {};
@@ -48,6 +80,8 @@ const Env = z
     PG_PORT: withDefault(port, 54329),
     ZERO_PORT: withDefault(port, 4848),
     ZERO_PUBLIC_URL: optional(z.url()),
+    ZERO_CACHE_URL: optional(z.url({ protocol: /^https?$/ })),
+    TRUST_PROXY_HOPS: withDefault(z.coerce.number().int().min(0).max(10), 0),
     MUSIC_PROVIDER: withDefault(z.enum(['local', 'musicgpt']), 'local'),
     MUSICGPT_API_KEY: optional(z.string()),
     MUSICGPT_API_URL: withDefault(z.url(), 'https://api.musicgpt.com/api/public/v1'),
@@ -75,6 +109,12 @@ const Env = z
     PROVIDER_MAX_TASKS: withDefault(z.coerce.number().int().min(1).max(1000), 10),
     PROVIDER_BUSY_WAIT_MS: withDefault(z.coerce.number().int().min(10), 5_000),
     MAX_AUDIO_BYTES: withDefault(z.coerce.number().int().min(1024), 50 * 1024 * 1024),
+    MEDIA_TRUSTED_HOSTS: withDefault(hostList, ''),
+    RATE_SESSIONS_PER_IP: withDefault(rate, '30/10m'),
+    RATE_RESUME_REDEEMS_PER_IP: withDefault(rate, '10/10m'),
+    RATE_FORMS_PER_OWNER: withDefault(rate, '10/1h'),
+    RATE_SLOTS_PER_OWNER: withDefault(rate, '60/1h'),
+    MAX_GENERATING_SLOTS_PER_OWNER: withDefault(z.coerce.number().int().min(1).max(1000), 30),
     LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   })
   .superRefine((env, ctx) => {
@@ -112,6 +152,9 @@ function toConfig(env: z.output<typeof Env>) {
     pgPort: env.PG_PORT,
     zeroPort: env.ZERO_PORT,
     zeroPublicUrl: env.ZERO_PUBLIC_URL,
+    /** Where this process reaches zero-cache: loopback, or a private network address. */
+    zeroCacheUrl: (env.ZERO_CACHE_URL ?? `http://127.0.0.1:${env.ZERO_PORT}`).replace(/\/$/, ''),
+    trustProxyHops: env.TRUST_PROXY_HOPS,
     provider: env.MUSIC_PROVIDER,
     musicgpt: { apiKey: env.MUSICGPT_API_KEY, apiUrl: env.MUSICGPT_API_URL.replace(/\/$/, '') },
     writer: env.GROQ_API_KEY ? ('groq' as const) : ('local' as const),
@@ -141,6 +184,15 @@ function toConfig(env: z.output<typeof Env>) {
     providerMaxTasks: env.PROVIDER_MAX_TASKS,
     providerMaxAttempts: env.PROVIDER_MAX_ATTEMPTS,
     maxAudioBytes: env.MAX_AUDIO_BYTES,
+    /** Media hosts fetched even over http or on a private address (tests' stand-ins). */
+    mediaTrustedHosts: env.MEDIA_TRUSTED_HOSTS,
+    limits: {
+      sessionsPerIp: env.RATE_SESSIONS_PER_IP,
+      resumeRedeemsPerIp: env.RATE_RESUME_REDEEMS_PER_IP,
+      formsPerOwner: env.RATE_FORMS_PER_OWNER,
+      slotsPerOwner: env.RATE_SLOTS_PER_OWNER,
+      generatingSlotsPerOwner: env.MAX_GENERATING_SLOTS_PER_OWNER,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

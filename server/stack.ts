@@ -20,6 +20,8 @@ import { urlSigner } from './slots/tokens.ts';
 import { createWriter } from './writer/index.ts';
 import { logger } from './log.ts';
 import { isZeroCacheUp, startZeroCache, type ZeroCache } from './sync/zero-cache.ts';
+import { zeroProxy, type ZeroProxy } from './sync/zero-proxy.ts';
+import { SIGNED_OUT_CHANNEL } from './session/sign-out.ts';
 
 const log = logger('refrain');
 
@@ -55,7 +57,11 @@ export async function startStack(config: Config): Promise<Stack> {
 
     const secret = loadAuthSecret(config.dataDir, config.authSecret);
     const signer = urlSigner(secret);
-    const storage = new AudioStorage(path.join(config.dataDir, 'audio'), config.maxAudioBytes);
+    const storage = new AudioStorage(
+      path.join(config.dataDir, 'audio'),
+      config.maxAudioBytes,
+      config.mediaTrustedHosts,
+    );
     const provider = createProvider(config, storage);
     const writer = createWriter({
       groqApiKey: config.groq.apiKey,
@@ -72,30 +78,40 @@ export async function startStack(config: Config): Promise<Stack> {
       storage,
     });
     provider.onComplete = (slotId, takes, taskId) =>
-      generation.acceptTakes(slotId, takes, { taskId });
+      generation.acceptEngineTakes(slotId, takes, taskId);
     const reconciler = new Reconciler(db.sql, config, provider, generation);
     const payments = createPayments(db.sql, config, secret);
     stops.push(async () => {
       generation.stop();
       await reconciler.stop();
+      await payments.settlement.stop();
       await provider.close?.();
     });
 
     let zeroCache: ZeroCache | undefined;
-    const zeroUrl = `http://127.0.0.1:${config.zeroPort}`;
+    const tokens = tokenSigner(secret, db.sql);
+    const proxy = zeroProxy({ target: config.zeroCacheUrl, verify: (t) => tokens.verify(t) });
+    // "Sign out everywhere" in any API process ends the owner's live sync in every one of them.
+    const signedOut = await db.sql.listen(SIGNED_OUT_CHANNEL, (ownerId) => {
+      const closed = proxy.closeOwner(ownerId);
+      if (closed) log.info('signed out everywhere: live sync closed', { ownerId, closed });
+    });
+    stops.push(() => signedOut.unlisten());
     const app = createApp(
       {
         config,
         sql: db.sql,
-        tokens: tokenSigner(secret),
-        isSyncUp: () => (zeroCache ? zeroCache.isUp() : isZeroCacheUp(zeroUrl)),
+        tokens,
+        // A zero-cache stopped for listening beyond loopback stays down even if its port answers.
+        isSyncUp: async () => !zeroCache?.exposure && isZeroCacheUp(config.zeroCacheUrl),
         distDir: DIST_DIR,
       },
       { generation, signer, storage, payments, links: downloadLinks(secret) },
     );
-    const server = await listen(app.fetch, config.port);
-    stops.push(() => closeServer(server));
+    const server = await listen(app.fetch, config.port, proxy);
+    stops.push(() => closeServer(server, proxy));
     reconciler.start();
+    payments.settlement.start();
 
     // With RUN_ZERO_CACHE=false this process is one more API server for a zero-cache run elsewhere.
     if (config.runZeroCache) {
@@ -111,17 +127,24 @@ export async function startStack(config: Config): Promise<Stack> {
   }
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number): Promise<Server> {
+/** PORT, the one public port: the app, and Zero's socket through the proxy. */
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  port: number,
+  proxy: ZeroProxy,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server as Server));
+    server.on('upgrade', proxy.handleUpgrade);
     server.once('error', reject);
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server, proxy: ZeroProxy): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
-    // Open keep-alive and WebSocket connections would hold close() forever.
+    // Open keep-alive and proxied WebSocket connections would hold close() forever.
     server.closeAllConnections();
+    proxy.closeAll();
   });
 }

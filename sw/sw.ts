@@ -40,14 +40,15 @@ self.addEventListener('message', (event) => {
 });
 
 // Background Sync: drains the outbox after the tab is gone. Throwing tells the browser to try
-// again later; ops leave the outbox only when the server answered them for good.
+// again later; ops leave the outbox only when the server answered them for good, and ops the
+// server limited (429) are not sent again before the time it named, whoever drains.
 self.addEventListener('sync', (event: Event) => {
   const e = event as Event & { tag: string; waitUntil(p: Promise<unknown>): void };
   if (e.tag !== SYNC_TAG) return;
   e.waitUntil(
     navigator.locks.request(OUTBOX_LOCK, async () => {
       const outcome = await drainOutbox(db(), { clientId: 'service-worker' });
-      if (outcome.kind === 'retry') throw new Error(outcome.error);
+      if (outcome.kind === 'retry' || outcome.kind === 'limited') throw new Error(outcome.error);
     }),
   );
 });

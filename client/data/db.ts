@@ -23,6 +23,8 @@ export interface OutboxOp {
   lastError?: string;
   /** Set once the op left in a request: from then on its body must never change. */
   sentAt?: number;
+  /** The server limited it (`lastError` says why): not sent again before this time (epoch ms). */
+  heldUntil?: number;
 }
 
 /** An op the server refused for good, kept so nothing typed silently disappears. */

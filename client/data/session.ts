@@ -7,6 +7,18 @@ export interface Session {
 }
 
 const KEY = 'session';
+const REFUSAL_KEY = 'session-refusal';
+
+/** Why the server would not start a guest here just now (429), for the app to show. */
+export interface SessionRefusal {
+  message: string;
+  /** Epoch ms after which asking again may work. */
+  until: number;
+}
+
+export async function sessionRefusal(db: RefrainDb): Promise<SessionRefusal | undefined> {
+  return (await db.kv.get(REFUSAL_KEY))?.value as SessionRefusal | undefined;
+}
 
 export async function storedSession(db: RefrainDb): Promise<Session | undefined> {
   return (await db.kv.get(KEY))?.value as Session | undefined;
@@ -21,8 +33,18 @@ export async function ensureSession(db: RefrainDb, origin = ''): Promise<Session
   const stored = await storedSession(db);
   if (stored) return stored;
   const res = await fetch(`${origin}/api/session`, { method: 'POST' });
+  if (res.status === 429) {
+    const body = (await res.json().catch(() => ({}))) as { error?: string; retryAfterMs?: number };
+    const refusal = {
+      message: body.error ?? 'Too many new visitors right now; try again in a few minutes.',
+      until: Date.now() + (body.retryAfterMs ?? Number(res.headers.get('retry-after')) * 1000),
+    };
+    await db.kv.put({ key: REFUSAL_KEY, value: refusal });
+    throw new Error(refusal.message);
+  }
   if (!res.ok) throw new Error(`could not start a session (${res.status})`);
   const session = (await res.json()) as Session;
+  await db.kv.delete(REFUSAL_KEY);
   // Two tabs may race here; the first stored session wins so both end as the same guest.
   return db.transaction('rw', db.kv, async () => {
     const again = await storedSession(db);

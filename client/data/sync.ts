@@ -15,7 +15,8 @@ export type SyncStatus = {
  * tab becomes visible, on a timer while ops wait, and right after a change. One drainer at a time
  * across tabs and the service worker (Web Locks). After a failure it backs off with jitter. It
  * also asks the service worker for a Background Sync, which goes on after the tab is closed
- * where the browser has it; these triggers cover browsers without it.
+ * where the browser has it; these triggers cover browsers without it. Ops the server limited
+ * (429) wait on the device until the time it named.
  */
 export class SyncEngine {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -79,6 +80,14 @@ export class SyncEngine {
   }
 
   private after(outcome: DrainOutcome) {
+    if (outcome.kind === 'limited') {
+      // Not a failure: the server said when. The held ops are not sent before then (drainOutbox
+      // skips them), whatever kicks a drain earlier; this kick is the one that sends them.
+      this.failures = 0;
+      this.set({ phase: 'waiting', lastError: outcome.error, online: navigator.onLine });
+      this.kick(outcome.retryAfterMs + 250 + Math.random() * 1_000);
+      return;
+    }
     if (outcome.kind === 'retry') {
       this.failures++;
       const base = Math.min(60_000, 1_000 * 2 ** (this.failures - 1));

@@ -2,6 +2,7 @@ import { useQuery } from '@rocicorp/zero/react';
 import { useEffect, useState } from 'react';
 import { queries } from '../../schema/queries.ts';
 import { useApp } from '../ui/context.ts';
+import { credits as creditCount, money, orderOutcome } from './orders.ts';
 
 interface Download {
   songIndex: number;
@@ -10,11 +11,6 @@ interface Download {
   wavUrl?: string;
   lyricsUrl: string;
 }
-
-const money = (cents: number, currency: string) =>
-  new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(
-    cents / 100,
-  );
 
 /**
  * Pay and download. The server prices the package and decides what is unlocked; this only asks.
@@ -107,13 +103,14 @@ export function Checkout({
           <summary>Orders and receipts</summary>
           <ul>
             {orders.map((o) => (
-              <li key={o.id} data-testid="order">
+              <li key={o.id} data-testid="order" data-status={o.status}>
                 {new Date(o.createdAt).toLocaleString()} ·{' '}
                 {o.method === 'credits'
-                  ? `${o.creditsSpent} credits`
-                  : money(o.amountCents, o.currency)}{' '}
-                · <strong>{o.status}</strong>
+                  ? creditCount(o.creditsSpent)
+                  : money(o.amountCents, o.currency)}
                 {o.receiptNumber ? ` · receipt ${o.receiptNumber}` : ''}
+                <br />
+                <strong>{orderOutcome(o)}</strong>
               </li>
             ))}
           </ul>

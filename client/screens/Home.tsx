@@ -5,6 +5,7 @@ import type { LocalDraft } from '../data/db.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps, navigate } from '../ui/router.ts';
+import { credits, money, orderOutcome } from './orders.ts';
 
 interface Row {
   formId: string;
@@ -140,15 +141,18 @@ function ServerList({
           <h2 id="orders-title">Orders and receipts</h2>
           <ul className="cards" data-testid="orders">
             {orders.map((o) => (
-              <li key={o.id} className="card">
+              <li key={o.id} className="card" data-testid="order" data-status={o.status}>
                 <a {...linkProps(`/forms/${o.formId}`)}>
-                  {o.songCount} song{o.songCount === 1 ? '' : 's'} · {o.status}
+                  {o.songCount} song{o.songCount === 1 ? '' : 's'}
                 </a>
+                <p>
+                  <strong>{orderOutcome(o)}</strong>
+                </p>
                 <p className="card__meta">
                   {new Date(o.createdAt).toLocaleDateString()}
                   {o.method === 'credits'
-                    ? ` · ${o.creditsSpent} credits`
-                    : ` · ${(o.amountCents / 100).toFixed(2)} ${o.currency.toUpperCase()}`}
+                    ? ` · ${credits(o.creditsSpent)}`
+                    : ` · ${money(o.amountCents, o.currency)}`}
                   {o.receiptNumber ? ` · receipt ${o.receiptNumber}` : ''}
                 </p>
               </li>

@@ -52,7 +52,8 @@ function header(buf: Uint8Array, pos: number): Header | undefined {
   return { version, sampleRate, length, isProtected: (b1 & 1) === 0 };
 }
 
-function id3v2Length(buf: Uint8Array): number {
+/** Bytes of the ID3v2 tag at the start of `buf` (footer included), 0 when there is none. */
+export function id3v2Length(buf: Uint8Array): number {
   if (buf.length < 10 || buf[0] !== 0x49 || buf[1] !== 0x44 || buf[2] !== 0x33) return 0;
   const size =
     ((buf[6]! & 0x7f) << 21) |

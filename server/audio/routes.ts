@@ -12,7 +12,7 @@ import type { AudioStorage } from './storage.ts';
  * makes the URL unguessable.
  */
 export function audioRoutes(deps: AppDeps, storage: AudioStorage, signer: UrlSigner) {
-  return new Hono<AppEnv>().get('/:file{[0-9a-f-]{36}\\.mp3}', async (c) => {
+  return coverRoutes(deps, storage, signer).get('/:file{[0-9a-f-]{36}\\.mp3}', async (c) => {
     const takeId = c.req.param('file').slice(0, 36);
     if (!signer.verify('audio', takeId, c.req.query('sig')))
       throw httpError(403, 'this audio link is not valid');
@@ -28,6 +28,25 @@ export function audioRoutes(deps: AppDeps, storage: AudioStorage, signer: UrlSig
     }
     return sendFile(c, storage.resolve(previewFile), {
       contentType: 'audio/mpeg',
+      cacheControl: 'private, max-age=31536000, immutable',
+    });
+  });
+}
+
+/**
+ * GET /api/audio/covers/:slotId?sig=… — a slot's album cover, from our own storage: the provider's
+ * link is never handed to a browser. Only covers whose bytes parsed as JPEG or PNG are stored.
+ */
+function coverRoutes(deps: AppDeps, storage: AudioStorage, signer: UrlSigner) {
+  return new Hono<AppEnv>().get('/covers/:slotId{[0-9a-f-]{36}}', async (c) => {
+    const slotId = c.req.param('slotId');
+    if (!signer.verify('cover', slotId, c.req.query('sig')))
+      throw httpError(403, 'this cover link is not valid');
+    const [cover] = await deps.sql<{ file: string; content_type: string }[]>`
+      select file, content_type from slot_covers where slot_id = ${slotId} and file is not null`;
+    if (!cover) throw httpError(404, 'this song has no cover yet');
+    return sendFile(c, storage.resolve(cover.file), {
+      contentType: cover.content_type,
       cacheControl: 'private, max-age=31536000, immutable',
     });
   });

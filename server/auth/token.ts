@@ -1,19 +1,32 @@
 import { jwtVerify, SignJWT } from 'jose';
+import type { Sql } from 'postgres';
 
 const ISSUER = 'refrain';
-// A guest's token is their only key to their drafts, so it lives as long as a phone keeps it.
+// A guest's token is their only key to their drafts, so it lives as long as a phone keeps it;
+// "sign out everywhere" (a new token version) is what ends it early.
 const LIFETIME = '365d';
+// Tokens made before versions existed carry none; they were all issued under the first.
+const FIRST_VERSION = 1;
 
 export interface TokenSigner {
+  /** A token for the owner under their current token version. */
   sign(ownerId: string): Promise<string>;
-  /** The owner id the token was issued to, or null when it is forged, expired or malformed. */
+  /**
+   * The owner id the token was issued to, or null when it is forged, malformed, without an
+   * expiry, expired, or issued before the owner's last "sign out everywhere".
+   */
   verify(token: string): Promise<string | null>;
 }
 
-export function tokenSigner(secret: Uint8Array): TokenSigner {
+export function tokenSigner(secret: Uint8Array, sql: Sql): TokenSigner {
+  const currentVersion = async (ownerId: string) => {
+    const [owner] = await sql<{ token_version: number }[]>`
+      select token_version from owners where id = ${ownerId}`;
+    return owner?.token_version;
+  };
   return {
-    sign: (ownerId) =>
-      new SignJWT({})
+    sign: async (ownerId) =>
+      new SignJWT({ ver: (await currentVersion(ownerId)) ?? FIRST_VERSION })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(ownerId)
         .setIssuer(ISSUER)
@@ -21,15 +34,24 @@ export function tokenSigner(secret: Uint8Array): TokenSigner {
         .setExpirationTime(LIFETIME)
         .sign(secret),
     verify: async (token) => {
+      let payload;
       try {
-        const { payload } = await jwtVerify(token, secret, {
+        ({ payload } = await jwtVerify(token, secret, {
           issuer: ISSUER,
           algorithms: ['HS256'],
-        });
-        return typeof payload.sub === 'string' ? payload.sub : null;
+          // A token without an expiry would be a key that works forever if it ever leaked.
+          requiredClaims: ['exp', 'sub'],
+        }));
       } catch {
         return null;
       }
+      const ownerId = payload.sub;
+      const version = payload.ver ?? FIRST_VERSION;
+      if (typeof ownerId !== 'string' || !Number.isInteger(version)) return null;
+      // A malformed subject is a bad token, not a database error.
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ownerId))
+        return null;
+      return (await currentVersion(ownerId)) === version ? ownerId : null;
     },
   };
 }

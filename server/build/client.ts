@@ -35,9 +35,45 @@ export function isBuildStale(root: string, distDir: string): boolean {
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
-/** Builds the PWA with Vite when stale; a no-op otherwise. */
+const LOCK_STALE_MS = 5 * 60_000;
+
+/**
+ * Holds `<dist>.lock` (a directory: mkdir is atomic) while `fn` runs. Several servers started at
+ * once (tests, a second API process) would otherwise build into one dist/ together and leave a
+ * service worker whose precache list names files the other build deleted.
+ */
+async function withBuildLock<T>(distDir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${distDir}.lock`;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A builder killed mid-build leaves its lock behind; no build takes this long.
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (age > LOCK_STALE_MS) fs.rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Builds the PWA with Vite when stale; a no-op otherwise. One build at a time per checkout. */
 export async function ensureClientBuild(root: string, distDir: string): Promise<void> {
   if (!isBuildStale(root, distDir)) return;
+  await withBuildLock(distDir, async () => {
+    // Another process may have built it while this one waited.
+    if (!isBuildStale(root, distDir)) return;
+    await build(root);
+  });
+}
+
+async function build(root: string): Promise<void> {
   log.info('building the app (sources changed or no build yet)');
   const started = Date.now();
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');

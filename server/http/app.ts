@@ -17,9 +17,12 @@ import { syncRoutes } from '../sync/routes.ts';
 import { musicGptWebhookRoutes } from '../webhooks/musicgpt.ts';
 import { openApiDocument } from './openapi.ts';
 import { sessionRoutes } from '../session/routes.ts';
+import { signOutRoutes } from '../session/sign-out.ts';
 import { zeroRoutes } from '../sync/zero-endpoints.ts';
+import { ZERO_PATH } from '../sync/zero-proxy.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { httpError, onError } from './errors.ts';
+import { securityHeaders } from './security-headers.ts';
 import { pwaRoutes } from './static.ts';
 
 export interface AppServices {
@@ -37,10 +40,12 @@ export function createApp(deps: AppDeps, services: AppServices) {
     c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
     await next();
   });
+  app.use('*', securityHeaders(deps.config));
   app.onError(onError);
 
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/session', sessionRoutes(deps));
+  app.route('/api/session', signOutRoutes(deps));
   app.route('/api/resume-codes', resumeRoutes(deps));
   app.route('/api/zero', zeroRoutes(deps));
   app.route('/api/sync', syncRoutes(deps, services.generation));
@@ -53,22 +58,25 @@ export function createApp(deps: AppDeps, services: AppServices) {
     '/api/webhooks/musicgpt',
     musicGptWebhookRoutes(deps, services.signer, services.generation),
   );
-  app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments.webhookSecret));
+  app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));
   app.get('/api/config', (c) =>
     c.json({
-      // Null means "the page's own host on zeroPort": phones on a LAN reach the same machine.
+      // Null means "this origin's /zero": Zero's socket comes through the app's own port.
       syncUrl: deps.config.zeroPublicUrl ?? null,
-      zeroPort: deps.config.zeroPort,
       provider: deps.config.provider,
       payments: deps.config.payments,
     }),
   );
+  // Only the WebSocket upgrade of /zero/sync/... is served (server/sync/zero-proxy.ts).
+  app.all(`${ZERO_PATH}/*`, () => {
+    throw httpError(404, `no such endpoint: live sync connects by WebSocket under ${ZERO_PATH}`);
+  });
   app.all('/api/*', (c) => {
     throw httpError(404, `no such endpoint: ${c.req.method} ${c.req.path}`);
   });
   if (deps.config.payments === 'demo') {
-    app.route('/demo-checkout', demoCheckoutRoutes(deps.sql, services.payments.webhookSecret));
+    app.route('/demo-checkout', demoCheckoutRoutes(deps.sql, services.payments));
   }
   if (deps.distDir) app.route('/', pwaRoutes(deps.distDir));
   return app;

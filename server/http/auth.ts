@@ -11,7 +11,10 @@ export function requireOwner(deps: AppDeps) {
       throw httpError(401, 'missing Authorization: Bearer <token>; get one from POST /api/session');
     const ownerId = await deps.tokens.verify(token);
     if (!ownerId)
-      throw httpError(401, 'invalid or expired token; get a new one from POST /api/session');
+      throw httpError(
+        401,
+        'this device is no longer signed in (the sign-in expired, or someone chose "sign out everywhere"); continue with a link from a signed-in device, or start again',
+      );
     c.set('ownerId', ownerId);
     await next();
   });

@@ -18,5 +18,7 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     ownerId: string;
+    /** CSP hashes of inline <style> blocks a server-rendered page carries. */
+    styleHashes?: string[];
   };
 };

@@ -16,6 +16,24 @@ const error = {
   },
 };
 
+// Every limit answers 429 with Retry-After (seconds) and a sentence the app shows as it is.
+const limited = {
+  description: 'a limit was reached: Retry-After (seconds) says when to try again',
+  headers: { 'Retry-After': { schema: { type: 'integer' } } },
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          error: { type: 'string' },
+          retryAfterMs: { type: 'integer' },
+          requestId: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
 const param = (where: 'path' | 'query', name: string, type: string) => ({
   name,
   in: where,
@@ -46,8 +64,23 @@ export function openApiDocument(publicUrl: string) {
     paths: {
       '/api/session': {
         post: {
-          summary: 'Start a guest session',
-          responses: { 201: { description: '{token, ownerId}' } },
+          summary: 'Start a guest session (limited per client address: RATE_SESSIONS_PER_IP)',
+          responses: { 201: { description: '{token, ownerId}' }, 429: limited },
+        },
+        get: {
+          summary: 'Whose token this is; 401 once it no longer works (expired or signed out)',
+          security: bearer,
+          responses: { 200: { description: '{ownerId}' }, 401: error },
+        },
+      },
+      '/api/session/sign-out-everywhere': {
+        post: {
+          summary:
+            'End every token of this owner and every open resume link; this device gets a new token',
+          description:
+            'Other devices get 401 at their next request, and their live sync connections are closed at once.',
+          security: bearer,
+          responses: { 200: { description: '{token, ownerId}' }, 401: error },
         },
       },
       '/api/health': {
@@ -61,14 +94,15 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/config': {
         get: {
-          summary: 'Where to reach the sync engine; which providers are active',
+          summary:
+            "Which providers are active; syncUrl is null unless live sync is elsewhere than this origin's /zero",
           responses: { 200: { description: 'config' } },
         },
       },
       '/api/sync': {
         post: {
           summary: 'Apply a batch of client operations, each idempotent by its id',
-          description: `Op types and their args: ${Object.keys(OpArgs).join(', ')} (see components.schemas["op:<type>"]). Each op answers applied, duplicate (replayed id, stored result) or rejected (with code and error; nothing written).`,
+          description: `Op types and their args: ${Object.keys(OpArgs).join(', ')} (see components.schemas["op:<type>"]). Each op answers applied, duplicate (replayed id, stored result), rejected (with code and error; nothing written) or limited (a per-owner limit: nothing written; send it again after retryAfterMs). A batch with a limited op answers 429 with Retry-After and the results of every op.`,
           security: bearer,
           requestBody: {
             required: true,
@@ -81,6 +115,7 @@ export function openApiDocument(publicUrl: string) {
             400: error,
             401: error,
             413: error,
+            429: { ...limited, description: `${limited.description}; body also has results` },
           },
         },
       },
@@ -95,8 +130,15 @@ export function openApiDocument(publicUrl: string) {
       '/api/webhooks/musicgpt/{slotId}': {
         post: {
           summary: 'MusicGPT webhook; the URL carries an HMAC token per slot',
+          description:
+            'Links must be https to a public address (MEDIA_TRUSTED_HOSTS excepted); a delivery for a ready or paid slot changes nothing anyone heard or read.',
           parameters: [uuidIn('path', 'slotId'), param('query', 'token', 'string')],
-          responses: { 200: { description: 'merged, or a duplicate' }, 401: error },
+          responses: {
+            200: { description: 'merged, or a duplicate' },
+            401: error,
+            409: { ...error, description: 'the slot is made by the built-in engine' },
+            422: { ...error, description: 'a link that is not allowed; nothing was applied' },
+          },
         },
       },
       '/api/audio/{takeId}.mp3': {
@@ -111,6 +153,13 @@ export function openApiDocument(publicUrl: string) {
           },
         },
       },
+      '/api/audio/covers/{slotId}': {
+        get: {
+          summary: "A slot's album cover, stored and checked by this server",
+          parameters: [uuidIn('path', 'slotId'), param('query', 'sig', 'string')],
+          responses: { 200: { description: 'image/jpeg or image/png' }, 403: error, 404: error },
+        },
+      },
       '/api/resume-codes': {
         post: {
           summary: 'Make a one-time link (15 minutes) to continue on another device',
@@ -120,8 +169,14 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/resume-codes/redeem': {
         post: {
-          summary: 'Redeem a resume code once: a session for the same owner',
-          responses: { 200: { description: '{token, ownerId}' }, 400: error, 410: error },
+          summary:
+            'Redeem a resume code once: a session for the same owner (tries limited per address)',
+          responses: {
+            200: { description: '{token, ownerId}' },
+            400: error,
+            410: error,
+            429: limited,
+          },
         },
       },
       '/api/forms/{formId}/checkout': {
@@ -170,7 +225,24 @@ export function openApiDocument(publicUrl: string) {
       '/api/webhooks/stripe': {
         post: {
           summary: 'Stripe events, verified on the raw body (Stripe-Signature)',
+          description:
+            'A timestamp more than 300 s old or ahead is refused. A payment for songs already paid another way is refunded automatically, once (outcome "refunded").',
           responses: { 200: { description: 'received (or a duplicate)' }, 400: error },
+        },
+      },
+      '/zero/sync/v{version}/connect': {
+        get: {
+          summary: "Zero's live sync WebSocket (upgrade only), carried to zero-cache on loopback",
+          description:
+            "The token travels inside Sec-WebSocket-Protocol, as Zero's client encodes it. Nothing else under /zero reaches zero-cache.",
+          parameters: [param('path', 'version', 'integer')],
+          responses: {
+            101: { description: 'switching to the WebSocket' },
+            401: { description: 'missing or invalid token' },
+            403: { description: 'the token belongs to another owner than userID' },
+            404: { description: 'anything but the sync socket' },
+            503: { description: 'live sync is not running right now' },
+          },
         },
       },
       '/api/zero/query': {

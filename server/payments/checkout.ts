@@ -7,9 +7,11 @@ import { httpError } from '../http/errors.ts';
 import { creditBalance, notEnoughCredits, spendCredits } from './credits.ts';
 import { formUrl, type CheckoutGateway } from './gateway.ts';
 import {
+  closeOpenOrders,
   expireStaleOrders,
   findPaidOrder,
   insertOrder,
+  lockFormRow,
   lockPendingOrder,
   markPaid,
   type Order,
@@ -18,6 +20,7 @@ import {
 } from './orders.ts';
 import { priceFor } from './price.ts';
 import { selectedItems, selectionHash } from './selection.ts';
+import type { Settlement } from './settlement.ts';
 
 export interface CheckoutAnswer {
   orderId: string;
@@ -52,6 +55,7 @@ export class Checkout {
     private readonly sql: Sql,
     private readonly config: Config,
     private readonly gateway: CheckoutGateway,
+    private readonly settlement: Settlement,
   ) {}
 
   async start(
@@ -71,21 +75,27 @@ export class Checkout {
     const hash = selectionHash(form.id, items);
     const price = priceFor(config.pricing, form.song_count);
     for (let look = 0; look < MAX_LOOKS; look++) {
-      const paid = await this.paidAlready(sql, form.id, hash);
-      if (paid) return paid;
-      await expireStaleOrders(sql, form.id);
-      await insertOrder(sql, {
-        id: randomUUID(),
-        ownerId,
-        formId: form.id,
-        method: gateway.method,
-        items,
-        selectionHash: hash,
-        songCount: form.song_count,
-        amountCents: price.amountCents,
-        currency: price.currency,
-        buyerEmail: form.draft.buyerEmail || null,
+      // Under the form's lock, like paying with credits: either that payment sees this order
+      // and closes it, or this sees that payment and opens nothing.
+      const paid = await sql.begin(async (tx) => {
+        await lockFormRow(tx, form.id);
+        const paid = await this.paidAlready(tx, form.id, hash);
+        if (paid) return paid;
+        await expireStaleOrders(tx, form.id);
+        await insertOrder(tx, {
+          id: randomUUID(),
+          ownerId,
+          formId: form.id,
+          method: gateway.method,
+          items,
+          selectionHash: hash,
+          songCount: form.song_count,
+          amountCents: price.amountCents,
+          currency: price.currency,
+          buyerEmail: form.draft.buyerEmail || null,
+        });
       });
+      if (paid) return paid;
       const outcome = await sql.begin(async (tx) => {
         const order = await lockPendingOrder(tx, form.id, hash, gateway.method);
         if (!order) return undefined;
@@ -117,16 +127,18 @@ export class Checkout {
 
   /**
    * Pays from the owner's credits in one transaction: the order, the spend (a conditional update
-   * that never goes below zero) and the unlock commit together or not at all. The form's row lock
-   * makes a double click wait and then find the paid order instead of spending twice.
+   * that never goes below zero), the unlock and the end of the form's open card orders commit
+   * together or not at all. The form's row lock makes a double click wait and then find the paid
+   * order instead of spending twice. Their checkouts are closed after the commit.
    */
   private async payWithCredits(ownerId: string, formId: string): Promise<CheckoutAnswer> {
-    return this.sql.begin(async (tx) => {
+    const { answer, close } = await this.sql.begin(async (tx) => {
       const form = await loadForm(tx, formId, ownerId, true);
       const items = await selectedItems(tx, form.id, form.song_count);
       const hash = selectionHash(form.id, items);
       const paid = await this.paidAlready(tx, form.id, hash);
-      if (paid) return { ...paid, credits: await creditBalance(tx, ownerId) };
+      if (paid)
+        return { answer: { ...paid, credits: await creditBalance(tx, ownerId) }, close: [] };
       const { credits: needed, currency } = priceFor(this.config.pricing, form.song_count);
       const id = randomUUID();
       const inserted = await insertOrder(tx, {
@@ -147,9 +159,12 @@ export class Checkout {
       const balance = await spendCredits(tx, ownerId, needed);
       if (balance === undefined) throw notEnoughCredits(needed, await creditBalance(tx, ownerId));
       await markPaid(tx, id);
+      const close = await closeOpenOrders(tx, form.id, id);
       const [order] = await tx<Order[]>`select * from orders where id = ${id}`;
-      return { ...this.answer(order!), credits: balance };
+      return { answer: { ...this.answer(order!), credits: balance }, close };
     });
+    await this.settlement.followUp({ close, refund: [] });
+    return answer;
   }
 
   /** A paid order for this exact choice answers the request again; one for another choice refuses it. */

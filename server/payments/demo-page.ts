@@ -1,4 +1,5 @@
-import type { Order } from './orders.ts';
+import { styleHash } from '../http/security-headers.ts';
+import type { Order, OrderMethod } from './orders.ts';
 import { formatMoney } from './price.ts';
 
 const escape = (s: string) =>
@@ -24,6 +25,9 @@ const STYLE = `
   button:focus-visible, a:focus-visible { outline: 3px solid var(--fg); outline-offset: 3px; }
   a { color: var(--accent); display: inline-block; margin-top: 1rem; padding: .5rem 0; }
 `;
+
+/** What the page's Content-Security-Policy allows its one inline style by. */
+export const DEMO_STYLE_HASH = styleHash(STYLE);
 
 function page(title: string, body: string): string {
   return `<!doctype html>
@@ -64,6 +68,25 @@ This server has no Stripe key, so paying here only unlocks the songs.</p>
 <ol>${songs}</ol>
 <p class="total"><span>Total</span><strong>${escape(price)}</strong></p>
 ${action}`,
+  );
+}
+
+/** A checkout that takes no payment any more, and why, in words for the person holding the page. */
+export function demoClosedPage(order: Order, paidBy: OrderMethod | null): string {
+  const back = `/forms/${order.form_id}`;
+  const why =
+    order.end_reason === 'already_paid'
+      ? `These songs were already paid for${paidBy === 'credits' ? ' with credits' : ''}, so this checkout was closed. Nothing was charged.`
+      : 'This checkout has ended. Nothing was charged.';
+  const next =
+    order.end_reason === 'already_paid'
+      ? `<a href="${back}?paid=1">Go to your songs</a>`
+      : `<a href="${back}">Back to your songs</a>`;
+  return page(
+    'Checkout closed — Refrain',
+    `<h1>This checkout is closed</h1>
+<p role="status">${escape(why)}</p>
+${next}`,
   );
 }
 

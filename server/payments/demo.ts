@@ -5,9 +5,14 @@ import Stripe from 'stripe';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { sessionMetadata } from './gateway.ts';
-import { demoCheckoutPage, demoNotFoundPage } from './demo-page.ts';
-import type { Order } from './orders.ts';
-import { receiveStripeEvent } from './webhook.ts';
+import {
+  DEMO_STYLE_HASH,
+  demoCheckoutPage,
+  demoClosedPage,
+  demoNotFoundPage,
+} from './demo-page.ts';
+import type { Order, OrderMethod } from './orders.ts';
+import { receiveAndSettle, type EventReceiver } from './webhook.ts';
 
 const SessionId = z.string().regex(/^cs_demo_[0-9a-f]{32}$/);
 
@@ -49,21 +54,26 @@ export function demoCompletedEvent(order: Order, sessionId: string) {
   };
 }
 
-async function demoOrder(sql: Sql, sessionId: string): Promise<Order | undefined> {
-  const [order] = await sql<
-    Order[]
-  >`select * from orders where session_id = ${sessionId} and method = 'demo'`;
+type DemoOrder = Order & { paid_by_method: OrderMethod | null };
+
+async function demoOrder(sql: Sql, sessionId: string): Promise<DemoOrder | undefined> {
+  const [order] = await sql<DemoOrder[]>`
+    select o.*, p.method as paid_by_method
+    from orders o left join orders p on p.id = o.paid_by_order
+    where o.session_id = ${sessionId} and o.method = 'demo'`;
   return order;
 }
 
 /**
  * GET /demo-checkout/:sessionId and POST …/pay — the keyless stand-in for Stripe's payment page.
  * Paying signs a Stripe-shaped event with the demo webhook secret and hands it to the same
- * receiver as POST /api/webhooks/stripe, so the demo exercises the real fulfilment path.
+ * receiver as POST /api/webhooks/stripe, so the demo exercises the real fulfilment path. A
+ * checkout that ended (its songs were paid another way) takes no payment: it says why instead.
  */
-export function demoCheckoutRoutes(sql: Sql, webhookSecret: string) {
+export function demoCheckoutRoutes(sql: Sql, payments: EventReceiver) {
   return new Hono<AppEnv>()
     .use('*', async (c, next) => {
+      c.set('styleHashes', [DEMO_STYLE_HASH]);
       await next();
       c.header('cache-control', 'no-store');
     })
@@ -71,18 +81,28 @@ export function demoCheckoutRoutes(sql: Sql, webhookSecret: string) {
       const sessionId = SessionId.safeParse(c.req.param('sessionId'));
       const order = sessionId.success ? await demoOrder(sql, sessionId.data) : undefined;
       if (!order) return c.html(demoNotFoundPage(), 404);
+      if (isClosed(order)) return c.html(demoClosedPage(order, order.paid_by_method), 409);
       return c.html(demoCheckoutPage(order, order.session_id!));
     })
     .post('/:sessionId/pay', async (c) => {
       const sessionId = SessionId.safeParse(c.req.param('sessionId'));
       const order = sessionId.success ? await demoOrder(sql, sessionId.data) : undefined;
       if (!order) return c.html(demoNotFoundPage(), 404);
+      if (isClosed(order)) return c.html(demoClosedPage(order, order.paid_by_method), 409);
       const payload = JSON.stringify(demoCompletedEvent(order, order.session_id!));
       const signature = Stripe.webhooks.generateTestHeaderString({
         payload,
-        secret: webhookSecret,
+        secret: payments.webhookSecret,
       });
-      await receiveStripeEvent(sql, webhookSecret, payload, signature);
+      const receipt = await receiveAndSettle(sql, payments, payload, signature);
+      if (receipt.outcome === 'refunded') {
+        // Paid another way while this page was being paid: what it took went straight back.
+        const ended = (await demoOrder(sql, order.session_id!))!;
+        return c.html(demoClosedPage(ended, ended.paid_by_method), 409);
+      }
       return c.redirect(`/forms/${order.form_id}?paid=1`, 303);
     });
 }
+
+/** An order that can no longer be paid here; a paid one still shows its own page. */
+const isClosed = (order: Order) => order.status !== 'pending' && order.status !== 'paid';

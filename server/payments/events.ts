@@ -2,8 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { z } from 'zod';
 import { logger } from '../log.ts';
-import { endOrder, insertOrder, lockOrderOfSession, markPaid, type Order } from './orders.ts';
+import {
+  closeOpenOrders,
+  endOrder,
+  insertOrder,
+  lockFormRow,
+  lockOrderOfSession,
+  markPaid,
+  markRefundDue,
+  otherPaidOrder,
+  type Order,
+  type PaymentFacts,
+} from './orders.ts';
 import { itemsOfSession, selectionHash } from './selection.ts';
+import { noFollowUp, type FollowUp } from './settlement.ts';
 
 const log = logger('payments');
 
@@ -57,46 +69,95 @@ const SessionMetadata = z.object({
     ),
 });
 
-export type EventOutcome = 'paid' | 'pending' | 'failed' | 'expired' | 'unchanged' | 'no-order';
+export type EventOutcome =
+  'paid' | 'refunded' | 'pending' | 'failed' | 'expired' | 'unchanged' | 'no-order';
+
+export interface Applied {
+  outcome: EventOutcome;
+  /** What the gateway must do once this transaction has committed. */
+  followUp: FollowUp;
+}
 
 const uuidOrUndefined = (v: string | null | undefined) =>
   v && z.uuid().safeParse(v).success ? v : undefined;
 
 /**
  * Applies one Checkout Session event to its order, in whatever order events arrive: paid wins
- * over every other state and is never undone; failed and expired only end an open order.
+ * over every other state and is never undone; failed and expired only end an open order. A
+ * payment for a form another order paid for first is owed back instead of unlocking anything.
  */
-export async function applySessionEvent(
-  tx: TransactionSql,
-  event: SessionEvent,
-): Promise<EventOutcome> {
+export async function applySessionEvent(tx: TransactionSql, event: SessionEvent): Promise<Applied> {
   const session = event.data.object;
+  // The form's lock first, then the order's: the same order as a credit payment takes them.
+  const formId = await formOfSession(tx, session);
+  if (formId) await lockFormRow(tx, formId);
   const order = (await findOrder(tx, session)) ?? (await rebuildOrder(tx, session));
   if (!order) {
     log.warn('a Checkout Session event names no order this server knows or can rebuild', {
       eventId: event.id,
       sessionId: session.id,
     });
-    return 'no-order';
+    return { outcome: 'no-order', followUp: noFollowUp() };
   }
+  if (order.form_id !== formId) await lockFormRow(tx, order.form_id);
   if (!order.session_id) {
     await tx`update orders set session_id = ${session.id}, updated_at = now() where id = ${order.id} and session_id is null`;
   }
+  const outcome = (o: EventOutcome): Applied => ({ outcome: o, followUp: noFollowUp() });
   switch (event.type) {
     case 'checkout.session.completed':
       // Delayed payment methods complete the session unpaid; async_payment_succeeded follows.
-      if (session.payment_status !== 'paid') return 'pending';
-      return (await markPaid(tx, order.id, factsOf(session))) ? 'paid' : 'unchanged';
+      if (session.payment_status !== 'paid') return outcome('pending');
+      return settlePayment(tx, order, factsOf(session));
     case 'checkout.session.async_payment_succeeded':
-      return (await markPaid(tx, order.id, factsOf(session))) ? 'paid' : 'unchanged';
+      return settlePayment(tx, order, factsOf(session));
     case 'checkout.session.async_payment_failed':
-      return (await endOrder(tx, order.id, 'failed')) ? 'failed' : 'unchanged';
+      return outcome((await endOrder(tx, order.id, 'failed')) ? 'failed' : 'unchanged');
     case 'checkout.session.expired':
-      return (await endOrder(tx, order.id, 'expired')) ? 'expired' : 'unchanged';
+      return outcome((await endOrder(tx, order.id, 'expired')) ? 'expired' : 'unchanged');
   }
 }
 
-function factsOf(session: CheckoutSession) {
+/** Money came in for this order: it pays for the songs, or, when they are paid already, goes back. */
+async function settlePayment(
+  tx: TransactionSql,
+  order: Order,
+  facts: PaymentFacts,
+): Promise<Applied> {
+  const unchanged: Applied = { outcome: 'unchanged', followUp: noFollowUp() };
+  if (order.status === 'paid' || order.status === 'refunded') return unchanged;
+  const paidBy = await otherPaidOrder(tx, order.form_id, order.id);
+  if (paidBy) {
+    if (!(await markRefundDue(tx, order.id, paidBy.id, facts))) return unchanged;
+    log.warn('a payment came in for songs paid already; refunding it', {
+      orderId: order.id,
+      paidBy: paidBy.id,
+    });
+    return { outcome: 'refunded', followUp: { close: [], refund: [order.id] } };
+  }
+  if (!(await markPaid(tx, order.id, facts))) return unchanged;
+  return {
+    outcome: 'paid',
+    followUp: { close: await closeOpenOrders(tx, order.form_id, order.id), refund: [] },
+  };
+}
+
+/** The form an event's session belongs to, read without locking anything yet. */
+async function formOfSession(
+  tx: TransactionSql,
+  session: CheckoutSession,
+): Promise<string | undefined> {
+  const [known] = await tx<{ form_id: string }[]>`
+    select form_id from orders
+    where session_id = ${session.id} or id = ${uuidOrUndefined(session.client_reference_id) ?? null}::uuid
+    order by (session_id = ${session.id}) desc nulls last
+    limit 1`;
+  if (known) return known.form_id;
+  const meta = SessionMetadata.safeParse(session.metadata ?? {});
+  return meta.success ? meta.data.formId : undefined;
+}
+
+function factsOf(session: CheckoutSession): PaymentFacts {
   const intent = session.payment_intent;
   return {
     sessionId: session.id,

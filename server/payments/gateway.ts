@@ -10,11 +10,21 @@ export type OpenResult =
   | { kind: 'opened'; sessionId: string; url: string; expiresAt?: Date }
   | { kind: 'failed'; reason: string; status?: number };
 
+export type CloseResult = { kind: 'closed' } | { kind: 'failed'; reason: string };
+
+/** `refundId` is null when the payment had been refunded some other way already. */
+export type RefundResult =
+  { kind: 'refunded'; refundId: string | null } | { kind: 'failed'; reason: string };
+
 /** Where a person pays: Stripe Checkout, or the local demo page when no key is set. */
 export interface CheckoutGateway {
   readonly method: 'stripe' | 'demo';
   /** Opens the one Checkout Session of an order. Never throws for provider trouble. */
   open(order: Order): Promise<OpenResult>;
+  /** Makes an order's checkout refuse payment; `closed` also when it is no longer open anyway. */
+  close(order: Order): Promise<CloseResult>;
+  /** Gives back all an order's payment took. Safe to repeat: a repeat refunds nothing more. */
+  refund(order: Order): Promise<RefundResult>;
 }
 
 /**
@@ -41,6 +51,9 @@ export function idempotencyKey(order: Order): string {
     .digest('hex');
   return `refrain-checkout-${hash}`;
 }
+
+/** One refund per order, however often it is asked for (a retry, a crash before the answer). */
+export const refundIdempotencyKey = (order: Order) => `refrain-refund-${order.id}`;
 
 export function formUrl(config: Config, formId: string): string {
   return `${config.publicUrl}/forms/${formId}`;
@@ -116,8 +129,64 @@ export function stripeGateway(config: Config, stripe: Stripe): CheckoutGateway {
         return { kind: 'failed', reason: err instanceof Error ? err.message : String(err), status };
       }
     },
+
+    async close(order) {
+      if (!order.session_id) return { kind: 'closed' };
+      try {
+        await stripe.checkout.sessions.expire(order.session_id);
+        return { kind: 'closed' };
+      } catch (err) {
+        // Only an open session can be expired (https://docs.stripe.com/api/checkout/sessions/expire).
+        // One that completed meanwhile is refunded when its event arrives; one that expired is closed.
+        const status = await stripe.checkout.sessions
+          .retrieve(order.session_id)
+          .then((s) => s.status)
+          .catch(() => undefined);
+        if (status && status !== 'open') return { kind: 'closed' };
+        log.warn('Stripe did not close a Checkout Session', {
+          orderId: order.id,
+          error: String(err),
+        });
+        return { kind: 'failed', reason: err instanceof Error ? err.message : String(err) };
+      }
+    },
+
+    async refund(order) {
+      try {
+        const intent =
+          order.payment_intent ??
+          (order.session_id
+            ? paymentIntentId(
+                (await stripe.checkout.sessions.retrieve(order.session_id)).payment_intent,
+              )
+            : undefined);
+        if (!intent) return { kind: 'failed', reason: 'Stripe reports no payment for this order' };
+        const refund = await stripe.refunds.create(
+          {
+            payment_intent: intent,
+            reason: 'duplicate',
+            metadata: { orderId: order.id, formId: order.form_id },
+          },
+          { idempotencyKey: refundIdempotencyKey(order) },
+        );
+        return { kind: 'refunded', refundId: refund.id };
+      } catch (err) {
+        if (err instanceof Stripe.errors.StripeError && err.code === 'charge_already_refunded') {
+          return { kind: 'refunded', refundId: null };
+        }
+        log.warn('Stripe did not make a refund', { orderId: order.id, error: String(err) });
+        return { kind: 'failed', reason: err instanceof Error ? err.message : String(err) };
+      }
+    },
   };
 }
+
+function paymentIntentId(intent: string | { id: string } | null): string | undefined {
+  return (typeof intent === 'string' ? intent : intent?.id) ?? undefined;
+}
+
+const demoRefundId = (order: Order) =>
+  `re_demo_${createHash('sha256').update(refundIdempotencyKey(order)).digest('hex').slice(0, 24)}`;
 
 /** Sessions of the demo checkout: named after the order, so a repeat names the same session. */
 export function demoGateway(config: Config): CheckoutGateway {
@@ -126,6 +195,14 @@ export function demoGateway(config: Config): CheckoutGateway {
     async open(order) {
       const sessionId = `cs_demo_${createHash('sha256').update(order.id).digest('hex').slice(0, 32)}`;
       return { kind: 'opened', sessionId, url: `${config.publicUrl}/demo-checkout/${sessionId}` };
+    },
+    // The demo page reads the order's status, so a closed order is a closed page.
+    async close() {
+      return { kind: 'closed' };
+    },
+    // Nothing was charged: the refund is only recorded, under an id that follows from the order.
+    async refund(order) {
+      return { kind: 'refunded', refundId: demoRefundId(order) };
     },
   };
 }

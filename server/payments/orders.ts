@@ -2,7 +2,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { OrderItem } from './selection.ts';
 
 export type OrderMethod = 'stripe' | 'demo' | 'credits';
-export type OrderStatus = 'pending' | 'paid' | 'failed' | 'expired';
+export type OrderStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
 
 export interface Order {
   id: string;
@@ -21,7 +21,15 @@ export interface Order {
   session_expires_at: Date | null;
   buyer_email: string | null;
   receipt_number: string | null;
+  payment_intent: string | null;
   paid_at: Date | null;
+  end_reason: 'already_paid' | null;
+  paid_by_order: string | null;
+  session_closed_at: Date | null;
+  refund_requested_at: Date | null;
+  refund_id: string | null;
+  refunded_at: Date | null;
+  refund_attempts: number;
 }
 
 export interface NewOrder {
@@ -107,10 +115,22 @@ export async function lockOrderOfSession(
   return order;
 }
 
+/** What the payment reported, kept on the order as its receipt; what Stripe says wins. */
+function receiptOf(tx: TransactionSql, facts: PaymentFacts) {
+  return tx`
+    receipt_number = 'RF-' || lpad(nextval('receipt_numbers')::text, 6, '0'),
+    session_id = coalesce(session_id, ${facts.sessionId ?? null}),
+    amount_cents = coalesce(${facts.amountCents ?? null}::int, amount_cents),
+    currency = coalesce(${facts.currency ?? null}, currency),
+    payment_intent = coalesce(${facts.paymentIntent ?? null}, payment_intent),
+    buyer_email = coalesce(buyer_email, ${facts.email ?? null})`;
+}
+
 /**
  * Marks an order paid and unlocks its takes, once: the conditional update is the guard, the
- * unlock rows are keyed by take, and the form becomes paid. Returns false when it was paid already.
- * Any earlier state may become paid (money taken is never ignored); paid never goes back.
+ * unlock rows are keyed by take, and the form becomes paid. Returns false when it was paid (or
+ * refunded) already. Any open or ended state may become paid (money taken is never ignored); paid
+ * never goes back. The caller holds the form's lock and has made sure no other order paid for it.
  */
 export async function markPaid(
   tx: TransactionSql,
@@ -120,13 +140,8 @@ export async function markPaid(
   const [order] = await tx<{ owner_id: string; form_id: string }[]>`
     update orders set
       status = 'paid', paid_at = now(), ended_at = null, updated_at = now(),
-      receipt_number = 'RF-' || lpad(nextval('receipt_numbers')::text, 6, '0'),
-      session_id = coalesce(session_id, ${facts.sessionId ?? null}),
-      amount_cents = coalesce(${facts.amountCents ?? null}::int, amount_cents),
-      currency = coalesce(${facts.currency ?? null}, currency),
-      payment_intent = coalesce(${facts.paymentIntent ?? null}, payment_intent),
-      buyer_email = coalesce(buyer_email, ${facts.email ?? null})
-    where id = ${orderId} and status <> 'paid'
+      end_reason = null, paid_by_order = null, ${receiptOf(tx, facts)}
+    where id = ${orderId} and status not in ('paid', 'refunded')
     returning owner_id, form_id`;
   if (!order) return false;
   await tx`
@@ -137,6 +152,65 @@ export async function markPaid(
     on conflict (take_id) do nothing`;
   await tx`update forms set status = 'paid', updated_at = now() where id = ${order.form_id}`;
   return true;
+}
+
+/**
+ * A payment for songs another order paid for first: recorded with what it took, unlocking
+ * nothing, and owed back. The refund itself is made after this transaction commits (and retried
+ * by the sweep), so recording it here is what makes it happen exactly once.
+ */
+export async function markRefundDue(
+  tx: TransactionSql,
+  orderId: string,
+  paidBy: string,
+  facts: PaymentFacts = {},
+): Promise<boolean> {
+  const rows = await tx`
+    update orders set
+      status = 'refunded', paid_at = now(), ended_at = now(), updated_at = now(),
+      end_reason = 'already_paid', paid_by_order = ${paidBy},
+      refund_requested_at = now(), refund_next_at = now(), ${receiptOf(tx, facts)}
+    where id = ${orderId} and status not in ('paid', 'refunded')
+    returning id`;
+  return rows.length > 0;
+}
+
+/**
+ * Locks the form's row. Whether a form is paid changes only under this lock, taken before any of
+ * its orders' locks, so a credit payment, a card payment and a new checkout of one form queue up.
+ */
+export async function lockFormRow(tx: TransactionSql, formId: string): Promise<boolean> {
+  const rows = await tx`select id from forms where id = ${formId} for update`;
+  return rows.length > 0;
+}
+
+/** A paid order of the form other than `orderId`: the one that paid for its songs. */
+export async function otherPaidOrder(
+  tx: TransactionSql,
+  formId: string,
+  orderId: string,
+): Promise<{ id: string; method: OrderMethod } | undefined> {
+  const [order] = await tx<{ id: string; method: OrderMethod }[]>`
+    select id, method from orders where form_id = ${formId} and status = 'paid' and id <> ${orderId}
+    order by paid_at limit 1`;
+  return order;
+}
+
+/**
+ * Once `paidBy` has paid for the form, its other open orders (any method, any choice of takes)
+ * end here, and the ids whose checkout the gateway must still close are returned for after commit.
+ */
+export async function closeOpenOrders(
+  tx: TransactionSql,
+  formId: string,
+  paidBy: string,
+): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    update orders set status = 'expired', ended_at = now(), updated_at = now(),
+      end_reason = 'already_paid', paid_by_order = ${paidBy}
+    where form_id = ${formId} and status = 'pending' and id <> ${paidBy}
+    returning id`;
+  return rows.map((r) => r.id);
 }
 
 /** Ends an open order unpaid; a paid or already ended order is left as it is. */

@@ -4,14 +4,20 @@ import type { Sql } from 'postgres';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import { faultPoint } from '../faults.ts';
 import type { AppEnv } from '../http/env.ts';
 import { httpError } from '../http/errors.ts';
 import { logger } from '../log.ts';
 import { applySessionEvent, SESSION_EVENTS, SessionEvent, type EventOutcome } from './events.ts';
+import { noFollowUp, type FollowUp, type Settlement } from './settlement.ts';
 
 const log = logger('payments');
 
 const AnyEvent = z.object({ id: z.string().min(1), type: z.string() });
+
+// Stripe's default tolerance (https://docs.stripe.com/webhooks#replay-attacks). stripe-node only
+// refuses timestamps older than this; a signed header from further in the future is refused too.
+const TOLERANCE_SEC = 300;
 
 /**
  * The secret Stripe signs webhooks with: STRIPE_WEBHOOK_SECRET, or for the demo checkout one
@@ -31,12 +37,25 @@ export interface Receipt {
   eventId: string;
   duplicate: boolean;
   outcome: EventOutcome | 'ignored' | 'duplicate';
+  /** For the gateway once the event's transaction has committed; empty for a duplicate. */
+  followUp: FollowUp;
+}
+
+/** The latest `t=` of a Stripe-Signature header, in seconds. */
+function signedAt(signature: string): number | undefined {
+  const times = signature
+    .split(',')
+    .map((part) => /^\s*t=(\d+)\s*$/.exec(part)?.[1])
+    .filter((t): t is string => t !== undefined)
+    .map(Number);
+  return times.length ? Math.max(...times) : undefined;
 }
 
 /**
  * Verifies one delivery on its raw body, records its event id and applies it, in one
  * transaction: a replay finds the id and does nothing, and a failure leaves no trace, so Stripe's
- * redelivery finishes the job. A bad signature is a 400 and changes nothing.
+ * redelivery finishes the job. A bad signature, or one dated ahead of the tolerance, is a 400
+ * and changes nothing.
  */
 export async function receiveStripeEvent(
   sql: Sql,
@@ -46,11 +65,23 @@ export async function receiveStripeEvent(
 ): Promise<Receipt> {
   let event: unknown;
   try {
-    event = await Stripe.webhooks.constructEventAsync(rawBody, signature ?? '', secret);
+    event = await Stripe.webhooks.constructEventAsync(
+      rawBody,
+      signature ?? '',
+      secret,
+      TOLERANCE_SEC,
+    );
   } catch (err) {
     throw httpError(
       400,
       `the Stripe-Signature header does not match this body (${err instanceof Error ? err.message : err})`,
+    );
+  }
+  const ahead = (signedAt(signature ?? '') ?? 0) - Math.floor(Date.now() / 1000);
+  if (ahead > TOLERANCE_SEC) {
+    throw httpError(
+      400,
+      `the Stripe-Signature timestamp is ${ahead} s in the future, more than the ${TOLERANCE_SEC} s allowed`,
     );
   }
   const known = AnyEvent.safeParse(event);
@@ -70,21 +101,51 @@ export async function receiveStripeEvent(
       values ('stripe', ${known.data.id}, ${tx.json(event as never)})
       on conflict do nothing
       returning key`;
-    if (!fresh) return { eventId: known.data.id, duplicate: true, outcome: 'duplicate' as const };
-    const outcome = session?.success
+    if (!fresh) {
+      return {
+        eventId: known.data.id,
+        duplicate: true,
+        outcome: 'duplicate' as const,
+        followUp: noFollowUp(),
+      };
+    }
+    const applied = session?.success
       ? await applySessionEvent(tx, session.data)
-      : ('ignored' as const);
-    log.info('stripe event', { eventId: known.data.id, type: known.data.type, outcome });
-    return { eventId: known.data.id, duplicate: false, outcome };
+      : { outcome: 'ignored' as const, followUp: noFollowUp() };
+    log.info('stripe event', {
+      eventId: known.data.id,
+      type: known.data.type,
+      outcome: applied.outcome,
+    });
+    return { eventId: known.data.id, duplicate: false, ...applied };
   });
 }
 
+/** What receiving a Stripe event needs: the secret it is signed with, and who settles after. */
+export interface EventReceiver {
+  webhookSecret: string;
+  settlement: Settlement;
+}
+
+/** Receives an event, then makes the gateway calls it left (refunds, closing checkouts). */
+export async function receiveAndSettle(
+  sql: Sql,
+  payments: EventReceiver,
+  rawBody: string,
+  signature: string | undefined,
+): Promise<Receipt> {
+  const receipt = await receiveStripeEvent(sql, payments.webhookSecret, rawBody, signature);
+  if (receipt.followUp.refund.length > 0) faultPoint('after-refund-recorded');
+  await payments.settlement.followUp(receipt.followUp);
+  return receipt;
+}
+
 /** POST /api/webhooks/stripe — Stripe's (or the demo checkout's) signed events. */
-export function stripeWebhookRoutes(sql: Sql, secret: string) {
+export function stripeWebhookRoutes(sql: Sql, payments: EventReceiver) {
   return new Hono<AppEnv>().post('/', async (c) => {
-    const receipt = await receiveStripeEvent(
+    const { followUp: _, ...receipt } = await receiveAndSettle(
       sql,
-      secret,
+      payments,
       await c.req.text(),
       c.req.header('stripe-signature'),
     );

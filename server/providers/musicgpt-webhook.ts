@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isHttpLink } from '../media/address.ts';
 
 // MusicGPT sends several unsigned webhooks per MusicAI task, in no promised order: one "music" per
 // take, one "lyrics" per take (not for instrumentals) and one album cover. The payload shapes
@@ -25,6 +26,8 @@ export type MusicGptWebhook =
       lyricsTimestamped?: unknown;
     }
   | { kind: 'cover'; taskId?: string; imageUrl: string }
+  /** A delivery naming a link that is not http(s) (a file path, `local:`, `data:`…): never applied. */
+  | { kind: 'refused'; reason: string }
   | { kind: 'unknown' };
 
 const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
@@ -106,6 +109,17 @@ export function parseMusicGptWebhook(body: unknown): MusicGptWebhook {
 
   const subtype = p.subtype?.toLowerCase();
   const audioUrl = p.conversion_path ?? p.audio_url;
+
+  const links = {
+    [p.conversion_path !== undefined ? 'conversion_path' : 'audio_url']: audioUrl,
+    conversion_path_wav: p.conversion_path_wav,
+    image_path: p.image_path,
+  };
+  for (const [field, link] of Object.entries(links)) {
+    if (link !== undefined && !isHttpLink(link)) {
+      return { kind: 'refused', reason: `${field} must be an http(s) link` };
+    }
+  }
 
   if (
     subtype === 'album_cover_generation' ||

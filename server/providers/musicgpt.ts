@@ -1,3 +1,4 @@
+import { isHttpLink } from '../media/address.ts';
 import { decodeMaybeJson } from './musicgpt-webhook.ts';
 import type {
   MusicProvider,
@@ -116,6 +117,12 @@ function str(value: unknown): string | undefined {
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
+}
+
+/** A link only when it is http(s): byId answers are data, and a file path is never followed. */
+function link(value: unknown): string | undefined {
+  const s = str(value);
+  return s !== undefined && isHttpLink(s) ? s : undefined;
 }
 
 function num(value: unknown): number | undefined {
@@ -283,8 +290,8 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
 
   function take(c: Record<string, unknown>, taskId: string, n: 1 | 2): TakeResult {
     const result: TakeResult = { conversionId: str(c[`conversion_id_${n}`]) ?? `${taskId}:${n}` };
-    const audioUrl = str(c[`conversion_path_${n}`]);
-    const wavUrl = str(c[`conversion_path_wav_${n}`]);
+    const audioUrl = link(c[`conversion_path_${n}`]);
+    const wavUrl = link(c[`conversion_path_wav_${n}`]);
     const durationSec = num(c[`conversion_duration_${n}`]);
     const title = str(c[`title_${n}`]);
     const lyrics = typeof c[`lyrics_${n}`] === 'string' ? (c[`lyrics_${n}`] as string) : undefined;
@@ -322,7 +329,7 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
     }
     const state = (str(conversion.status) ?? '').toUpperCase();
     if (state === 'COMPLETED') {
-      const coverUrl = str(conversion.album_cover_path);
+      const coverUrl = link(conversion.album_cover_path);
       return {
         kind: 'completed',
         takes: [take(conversion, taskId, 1), take(conversion, taskId, 2)],

@@ -1,6 +1,7 @@
 export type Vocals = 'female' | 'male' | 'none';
 export interface SubmitRequest {
   slotId: string;
+  ownerId?: string; // never sent to a provider; the built-in engine queues renders fairly by it
   seed: string; // stable per slot attempt; the local engine seeds from it
   title: string;
   prompt: string; // <= 280 chars

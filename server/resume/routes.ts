@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { httpError } from '../http/errors.ts';
+import { resumeRedeemLimit } from '../limits/per-address.ts';
 
 const LIFETIME_MS = 15 * 60 * 1000;
 const hash = (code: string) => createHash('sha256').update(code).digest('hex');
@@ -30,7 +31,7 @@ export function resumeRoutes(deps: AppDeps) {
         201,
       );
     })
-    .post('/redeem', async (c) => {
+    .post('/redeem', resumeRedeemLimit(deps), async (c) => {
       const body = z
         .object({ code: z.string().min(10).max(100) })
         .safeParse(await c.req.json().catch(() => null));

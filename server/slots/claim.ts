@@ -138,6 +138,12 @@ export async function insertAttempt(
   return row && { id: row.id, preset };
 }
 
+/** Whether any slot of the form was ever claimed (by form.submit or generation.request). */
+export async function hasSlots(tx: TransactionSql, formId: string): Promise<boolean> {
+  const [row] = await tx`select 1 from slots where form_id = ${formId} limit 1`;
+  return !!row;
+}
+
 /** Recomputes the form's progress and status from its current slots (SQL in 0002). */
 export async function refreshProgress(tx: TransactionSql, formId: string): Promise<void> {
   await tx`select refresh_form_progress(${formId})`;

@@ -5,19 +5,14 @@ import type { Config } from '../config.ts';
 import { faultPoint } from '../faults.ts';
 import { logger } from '../log.ts';
 import type { MusicProvider, SubmitRequest } from '../providers/types.ts';
-import { ensurePreview } from '../audio/preview.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import { presetsFor, type Writer } from '../writer/index.ts';
 import type { SongBrief } from '../../schema/draft.ts';
+import { leaveTaskLine, mayTakeTaskPlace } from './admission.ts';
 import { lockFormOfSlot, refreshProgress } from './claim.ts';
 import { recordEvent } from './events.ts';
-import {
-  failSlot,
-  recordTakes,
-  storeTakeAudio,
-  type TakeUpdate,
-  type TaskInfo,
-} from './outcome.ts';
+import { Intake } from './intake.ts';
+import { failSlot, recordTakes, type TakeUpdate, type TaskInfo } from './outcome.ts';
 import type { UrlSigner } from './tokens.ts';
 import { writeSlotText } from './text.ts';
 
@@ -37,6 +32,7 @@ export interface GenerationDeps {
 interface SlotRow {
   id: string;
   form_id: string;
+  owner_id: string;
   song_index: number;
   variation_index: number;
   attempt: number;
@@ -62,10 +58,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Generation {
   readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly running = new Set<string>();
-  private readonly downloading = new Set<string>();
+  private readonly intake: Intake;
   private stopped = false;
 
-  constructor(private readonly deps: GenerationDeps) {}
+  constructor(private readonly deps: GenerationDeps) {
+    this.intake = new Intake({ ...deps, trustedHosts: deps.config.mediaTrustedHosts });
+  }
 
   get providerId(): string {
     return this.deps.providerId;
@@ -95,7 +93,7 @@ export class Generation {
 
   private async loadSlot(slotId: string): Promise<SlotRow | undefined> {
     const [slot] = await this.deps.sql<SlotRow[]>`
-      select s.id, s.form_id, s.song_index, s.variation_index, s.attempt, s.status, s.preset, s.title,
+      select s.id, s.form_id, s.owner_id, s.song_index, s.variation_index, s.attempt, s.status, s.preset, s.title,
              s.music_prompt, s.music_style, s.lyrics, s.lease_owner, s.resubmits, g.brief, f.song_count
       from slots s
       join songs g on g.form_id = s.form_id and g.song_index = s.song_index
@@ -126,11 +124,12 @@ export class Generation {
 
   /**
    * Opens the ledger row of a call, but only while this process still holds the slot (lease check
-   * and insert in one transaction), and only while the provider account has fewer than
-   * PROVIDER_MAX_TASKS unfinished tasks: MusicGPT runs at most 10 per key, and a task stays
-   * unfinished for minutes after its call returned. The account's advisory lock makes the count
-   * and the insert one step across every server process. Answers the call id, 'busy' (wait and
-   * ask again) or undefined (the slot is no longer ours).
+   * and insert in one transaction), and only while the provider account has a free task place:
+   * MusicGPT runs at most PROVIDER_MAX_TASKS (10) per key, and a task stays unfinished for minutes
+   * after its call returned. Places go to waiting slots fairly across owners (admission.ts). The
+   * account's advisory lock makes the count, the choice and the insert one step across every
+   * server process. Answers the call id, 'busy' (wait and ask again) or undefined (the slot is no
+   * longer ours).
    */
   private async openCall(
     slotId: string,
@@ -141,13 +140,12 @@ export class Generation {
     const providerId = this.deps.providerId;
     return sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(hashtext(${`provider:${providerId}`}))`;
-      const [{ open }] = (await tx`
-        select (select count(*) from slots where provider = ${providerId} and status = 'generating')
-             + (select count(*) from provider_calls where provider = ${providerId} and state = 'sending'
-                  and kind in ('submit', 'resubmit')) as open`) as unknown as [{ open: number }];
-      // The built-in engine queues its own renders and costs nothing: no cap there.
-      if (this.deps.provider.name !== 'local' && Number(open) >= config.providerMaxTasks)
-        return 'busy' as const;
+      // The built-in engine queues its own renders (fairly, by owner) and costs nothing: no cap.
+      const place =
+        this.deps.provider.name === 'local'
+          ? { admitted: true, waited: false }
+          : await mayTakeTaskPlace(tx, providerId, slotId, config.providerMaxTasks);
+      if (!place.admitted) return 'busy' as const;
       const [call] = await tx<{ id: number }[]>`
         with held as (
           update slots set lease_expires_at = now() + ${config.timing.slotLeaseMs} * interval '1 millisecond'
@@ -157,6 +155,7 @@ export class Generation {
         insert into provider_calls (slot_id, provider, kind, request_hash)
         select id, ${providerId}, ${kind}, ${requestHash} from held
         returning id`;
+      if (call && place.waited) await leaveTaskLine(tx, slotId);
       return call?.id;
     });
   }
@@ -167,6 +166,7 @@ export class Generation {
       await this.submitHeld(slotId, kind);
     } finally {
       release();
+      await leaveTaskLine(this.deps.sql, slotId).catch(() => undefined);
     }
   }
 
@@ -184,6 +184,7 @@ export class Generation {
     const preset = presetsFor(slot.brief.occasion)[slot.variation_index]!;
     const request: SubmitRequest = {
       slotId,
+      ownerId: slot.owner_id,
       seed: `${slotId}`,
       title: slot.title ?? 'A song for you',
       prompt: slot.music_prompt!,
@@ -278,55 +279,38 @@ export class Generation {
     }
   }
 
-  /** Merges takes (from a webhook or a poll) and fetches any audio not yet stored. */
+  /**
+   * Merges takes from the provider's poll and stores their audio and cover. Its links are data
+   * from outside: each is checked against the media policy first, and `local:` never passes.
+   */
   async acceptTakes(slotId: string, takes: TakeUpdate[], info: TaskInfo = {}): Promise<void> {
-    if (!(await recordTakes(this.deps.sql, slotId, takes, info))) return;
-    await this.fetchAudio(slotId);
+    const [safeTakes, safeInfo] = this.intake.checked(slotId, takes, info);
+    if (!(await recordTakes(this.deps.sql, slotId, safeTakes, safeInfo))) return;
+    await Promise.all([this.intake.fetchAudio(slotId), this.intake.fetchCover(slotId)]);
   }
 
-  /** Downloads every take of the slot that has a provider URL but no stored file. */
-  async fetchAudio(slotId: string): Promise<void> {
-    const { sql, storage } = this.deps;
-    const pending = await sql<{ id: string; conversion_id: string; remote_audio_url: string }[]>`
-      select id, conversion_id, remote_audio_url from takes
-      where slot_id = ${slotId} and remote_audio_url is not null and audio_file is null`;
-    await Promise.all(
-      pending.map(async (take) => {
-        if (this.downloading.has(take.id)) return;
-        this.downloading.add(take.id);
-        try {
-          const relative = `${slotId}/${take.id}.mp3`;
-          if (take.remote_audio_url.startsWith('local:')) {
-            // The built-in engine writes straight into storage, its preview beside the take.
-            const audioFile = take.remote_audio_url.slice(6);
-            const previewFile = await ensurePreview(storage, audioFile);
-            await storeTakeAudio(sql, take.id, {
-              audioFile,
-              previewFile,
-              previewUrl: this.audioUrl(take.id),
-            });
-            return;
-          }
-          await storage.download(take.remote_audio_url, relative);
-          const previewFile = await ensurePreview(storage, relative);
-          await storeTakeAudio(sql, take.id, {
-            audioFile: relative,
-            previewFile,
-            previewUrl: this.audioUrl(take.id),
-          });
-        } catch (err) {
-          log.warn('audio download failed; reconciliation retries it', {
-            takeId: take.id,
-            error: String(err),
-          });
-        } finally {
-          this.downloading.delete(take.id);
-        }
-      }),
-    );
+  /**
+   * The built-in engine's own completion (or its own in-process poll): the one path whose
+   * `local:` files, each under the slot's own folder, may become takes.
+   */
+  async acceptEngineTakes(slotId: string, takes: TakeUpdate[], taskId: string): Promise<void> {
+    if (this.deps.provider.name !== 'local') return;
+    const source = { isEngine: true };
+    if (!(await recordTakes(this.deps.sql, slotId, takes, { taskId }, source))) return;
+    await this.intake.fetchAudio(slotId);
+  }
+
+  /** Downloads every take of the slot that has a provider link but no stored file. */
+  fetchAudio(slotId: string): Promise<void> {
+    return this.intake.fetchAudio(slotId);
+  }
+
+  /** Stores the slot's cover from the provider's link, once. */
+  fetchCover(slotId: string): Promise<void> {
+    return this.intake.fetchCover(slotId);
   }
 
   audioUrl(takeId: string): string {
-    return `/api/audio/${takeId}.mp3?sig=${this.deps.signer.sign('audio', takeId)}`;
+    return this.intake.audioUrl(takeId);
   }
 }

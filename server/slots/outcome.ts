@@ -1,7 +1,12 @@
 import type { Sql, TransactionSql } from 'postgres';
+import { ENGINE_SCHEME, engineFileOf } from '../audio/storage.ts';
+import { logger } from '../log.ts';
+import { isHttpLink } from '../media/address.ts';
 import type { TakeResult } from '../providers/types.ts';
 import { lockFormOfSlot, refreshProgress } from './claim.ts';
 import { recordEvent } from './events.ts';
+
+const log = logger('outcome');
 
 /** Marks a slot failed with a reason a person can read; a no-op once it is ready or failed. */
 export async function failSlot(sql: Sql, slotId: string, reason: string): Promise<boolean> {
@@ -32,71 +37,161 @@ export interface TaskInfo {
  */
 export type TakeUpdate = TakeResult & { lyricsOnly?: boolean };
 
+export interface MergeSource {
+  /** The built-in engine's own completion: the only source whose `local:` links are kept. */
+  isEngine?: boolean;
+}
+
 export function recordTakes(
   sql: Sql,
   slotId: string,
   takes: TakeUpdate[],
   info: TaskInfo = {},
+  source: MergeSource = {},
 ): Promise<boolean> {
-  return sql.begin((tx) => recordTakesIn(tx, slotId, takes, info));
+  return sql.begin((tx) => recordTakesIn(tx, slotId, takes, info, source));
 }
 
-/** recordTakes inside a transaction the caller owns (a webhook commits its ledger row with it). */
+/**
+ * The links of a take this merge may record: http(s) from anyone (fetched later under the media
+ * policy), `local:` only from the built-in engine, for its own slot, on a slot it renders.
+ */
+function trustedLinks(
+  take: TakeUpdate,
+  slot: { id: string; provider: string },
+  source: MergeSource,
+): TakeUpdate {
+  const keep = (link: string | undefined, isAudio: boolean) => {
+    if (link === undefined) return undefined;
+    if (link.startsWith(ENGINE_SCHEME)) {
+      const isOwn = isAudio && source.isEngine && slot.provider === 'local';
+      if (isOwn && engineFileOf(slot.id, link)) return link;
+    } else if (isHttpLink(link)) {
+      return link;
+    }
+    log.warn('refused a take link', { slotId: slot.id, conversionId: take.conversionId, link });
+    return undefined;
+  };
+  const { audioUrl, wavUrl, ...rest } = take;
+  const audio = keep(audioUrl, true);
+  const wav = keep(wavUrl, false);
+  return { ...rest, ...(audio ? { audioUrl: audio } : {}), ...(wav ? { wavUrl: wav } : {}) };
+}
+
+/**
+ * recordTakes inside a transaction the caller owns (a webhook commits its ledger row with it).
+ * What a person has heard or read never changes: once the slot is ready a delivery only fills
+ * still-empty timed lyrics of an unpaid take, and a paid take is never touched (migration 0006
+ * holds the same line in the database).
+ */
 export async function recordTakesIn(
   tx: TransactionSql,
   slotId: string,
   takes: TakeUpdate[],
   info: TaskInfo = {},
+  source: MergeSource = {},
 ): Promise<boolean> {
-  {
-    if (!(await lockFormOfSlot(tx, slotId))) return false;
-    const [slot] = await tx<
-      { form_id: string; owner_id: string; conversion_ids: string[] | null }[]
-    >`
-      select form_id, owner_id, conversion_ids from slots where id = ${slotId} for update`;
-    if (!slot) return false;
-    if (info.taskId) {
-      await tx`
-        update slots set task_id = coalesce(task_id, ${info.taskId}),
-          status = case when status = 'queued' then 'generating' else status end,
-          submitted_at = coalesce(submitted_at, now()),
-          lease_owner = null, lease_expires_at = null, updated_at = now()
-        where id = ${slotId}`;
-    }
-    if (info.coverUrl) {
-      await tx`update slots set cover_url = coalesce(cover_url, ${info.coverUrl}) where id = ${slotId}`;
-    }
-    for (const take of takes) {
-      const known = slot.conversion_ids?.indexOf(take.conversionId) ?? -1;
-      let index: number | null = known >= 0 ? known + 1 : null;
-      if (index === null) {
-        const used = await tx<{ take_index: number; conversion_id: string }[]>`
-          select take_index, conversion_id from takes where slot_id = ${slotId} and take_index is not null`;
-        const mine = used.find((u) => u.conversion_id === take.conversionId);
-        index =
-          mine?.take_index ?? [1, 2].find((i) => !used.some((u) => u.take_index === i)) ?? null;
-      }
-      const lyricsOnly = take.lyricsOnly === true;
-      await tx`
-        insert into takes (slot_id, owner_id, form_id, conversion_id, take_index, title, lyrics,
-                           lyrics_timestamped, duration_sec, remote_audio_url, remote_wav_url)
-        values (${slotId}, ${slot.owner_id}, ${slot.form_id}, ${take.conversionId}, ${index},
-                ${take.title ?? null}, ${take.lyrics ?? null},
-                ${take.lyricsTimestamped === undefined ? null : tx.json(take.lyricsTimestamped as never)},
-                ${take.durationSec ?? null}, ${take.audioUrl ?? null}, ${take.wavUrl ?? null})
-        on conflict (slot_id, conversion_id) do update set
-          take_index = coalesce(${known >= 0 ? known + 1 : null}::int, takes.take_index, excluded.take_index),
-          title = coalesce(takes.title, excluded.title),
-          lyrics = ${lyricsOnly ? tx`coalesce(excluded.lyrics, takes.lyrics)` : tx`coalesce(takes.lyrics, excluded.lyrics)`},
-          lyrics_timestamped = coalesce(takes.lyrics_timestamped, excluded.lyrics_timestamped),
-          duration_sec = coalesce(takes.duration_sec, excluded.duration_sec),
-          remote_audio_url = coalesce(takes.remote_audio_url, excluded.remote_audio_url),
-          remote_wav_url = coalesce(takes.remote_wav_url, excluded.remote_wav_url),
-          updated_at = now()`;
-    }
-    await refreshProgress(tx, slot.form_id);
-    return true;
+  if (!(await lockFormOfSlot(tx, slotId))) return false;
+  const [slot] = await tx<
+    {
+      id: string;
+      form_id: string;
+      owner_id: string;
+      provider: string;
+      status: string;
+      conversion_ids: string[] | null;
+    }[]
+  >`
+    select id, form_id, owner_id, provider, status, conversion_ids from slots where id = ${slotId} for update`;
+  if (!slot) return false;
+  if (info.taskId) {
+    await tx`
+      update slots set task_id = coalesce(task_id, ${info.taskId}),
+        status = case when status = 'queued' then 'generating' else status end,
+        submitted_at = coalesce(submitted_at, now()),
+        lease_owner = null, lease_expires_at = null, updated_at = now()
+      where id = ${slotId}`;
   }
+  if (info.coverUrl && isHttpLink(info.coverUrl)) {
+    await tx`
+      insert into slot_covers (slot_id, remote_url) values (${slotId}, ${info.coverUrl})
+      on conflict (slot_id) do update set remote_url = coalesce(slot_covers.remote_url, excluded.remote_url)`;
+  }
+  const isReady = slot.status === 'ready';
+  for (const given of takes) {
+    const take = trustedLinks(given, slot, source);
+    const [existing] = await tx<{ id: string; is_paid: boolean }[]>`
+      select t.id, exists (select 1 from unlocks u where u.take_id = t.id) as is_paid
+      from takes t where t.slot_id = ${slotId} and t.conversion_id = ${take.conversionId}`;
+    if (existing?.is_paid) continue;
+    if (isReady) {
+      if (existing && take.lyricsTimestamped !== undefined) {
+        await tx`
+          update takes set lyrics_timestamped = ${tx.json(take.lyricsTimestamped as never)}, updated_at = now()
+          where id = ${existing.id} and lyrics_timestamped is null`;
+      }
+      continue;
+    }
+    const known = slot.conversion_ids?.indexOf(take.conversionId) ?? -1;
+    let index: number | null = known >= 0 ? known + 1 : null;
+    if (index === null) {
+      const used = await tx<{ take_index: number; conversion_id: string }[]>`
+        select take_index, conversion_id from takes where slot_id = ${slotId} and take_index is not null`;
+      const mine = used.find((u) => u.conversion_id === take.conversionId);
+      index = mine?.take_index ?? [1, 2].find((i) => !used.some((u) => u.take_index === i)) ?? null;
+    }
+    const lyricsOnly = take.lyricsOnly === true;
+    await tx`
+      insert into takes (slot_id, owner_id, form_id, conversion_id, take_index, title, lyrics,
+                         lyrics_timestamped, duration_sec, remote_audio_url, remote_wav_url)
+      values (${slotId}, ${slot.owner_id}, ${slot.form_id}, ${take.conversionId}, ${index},
+              ${take.title ?? null}, ${take.lyrics ?? null},
+              ${take.lyricsTimestamped === undefined ? null : tx.json(take.lyricsTimestamped as never)},
+              ${take.durationSec ?? null}, ${take.audioUrl ?? null}, ${take.wavUrl ?? null})
+      on conflict (slot_id, conversion_id) do update set
+        take_index = coalesce(${known >= 0 ? known + 1 : null}::int, takes.take_index, excluded.take_index),
+        title = coalesce(takes.title, excluded.title),
+        lyrics = ${lyricsOnly ? tx`coalesce(excluded.lyrics, takes.lyrics)` : tx`coalesce(takes.lyrics, excluded.lyrics)`},
+        lyrics_timestamped = coalesce(takes.lyrics_timestamped, excluded.lyrics_timestamped),
+        duration_sec = coalesce(takes.duration_sec, excluded.duration_sec),
+        remote_audio_url = coalesce(takes.remote_audio_url, excluded.remote_audio_url),
+        remote_wav_url = coalesce(takes.remote_wav_url, excluded.remote_wav_url),
+        updated_at = now()`;
+  }
+  await refreshProgress(tx, slot.form_id);
+  return true;
+}
+
+/**
+ * Forgets an audio link whose fetch the media policy refused (or whose bytes were not an MP3), so
+ * a later delivery or the provider poll can bring a good one. Only while the take has no audio.
+ */
+export async function forgetAudioLink(sql: Sql, takeId: string, link: string): Promise<void> {
+  await sql`
+    update takes set remote_audio_url = null, updated_at = now()
+    where id = ${takeId} and remote_audio_url = ${link} and audio_file is null`;
+}
+
+/** Records a slot's stored cover and names it by our own URL; a stored cover is kept for good. */
+export async function storeCover(
+  sql: Sql,
+  slotId: string,
+  cover: { file: string; contentType: string; url: string },
+): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const [stored] = await tx`
+      update slot_covers set file = ${cover.file}, content_type = ${cover.contentType}, stored_at = now()
+      where slot_id = ${slotId} and file is null returning slot_id`;
+    if (!stored) return false;
+    await tx`update slots set cover_url = coalesce(cover_url, ${cover.url}), updated_at = now() where id = ${slotId}`;
+    return true;
+  });
+}
+
+/** Forgets a cover link that was refused, so a later delivery or poll can bring another. */
+export async function forgetCoverLink(sql: Sql, slotId: string, link: string): Promise<void> {
+  await sql`
+    update slot_covers set remote_url = null where slot_id = ${slotId} and remote_url = ${link} and file is null`;
 }
 
 /**
@@ -111,11 +206,15 @@ export async function storeTakeAudio(
   return sql.begin(async (tx) => {
     const [owner] = await tx<{ slot_id: string }[]>`select slot_id from takes where id = ${takeId}`;
     if (!owner || !(await lockFormOfSlot(tx, owner.slot_id))) return false;
+    // Audio is stored once, and never into a take someone has heard (slot ready) or paid for.
     const [take] = await tx<{ slot_id: string }[]>`
-      update takes set audio_file = ${files.audioFile}, wav_file = coalesce(${files.wavFile ?? null}, wav_file),
+      update takes t set audio_file = ${files.audioFile}, wav_file = coalesce(${files.wavFile ?? null}, wav_file),
         preview_file = coalesce(${files.previewFile ?? null}, preview_file),
         preview_url = ${files.previewUrl}, updated_at = now()
-      where id = ${takeId} returning slot_id`;
+      where t.id = ${takeId} and t.audio_file is null
+        and not exists (select 1 from unlocks u where u.take_id = t.id)
+        and exists (select 1 from slots s where s.id = t.slot_id and s.status <> 'ready')
+      returning slot_id`;
     if (!take) return false;
     const [slot] = await tx<{ form_id: string; submitted_at: Date | null }[]>`
       select form_id, submitted_at from slots where id = ${take.slot_id} for update`;

@@ -21,7 +21,8 @@ const BATCH = 20;
  *    started; if the call's outcome is unknown, re-sent once, but only after WEBHOOK_GRACE_MS
  *    without a webhook, since a provider that accepted it will say so there;
  * 2. a submitted slot with no completion after RECONCILE_AFTER_MS is polled at the provider;
- * 3. audio that a webhook announced but no download stored yet is fetched again;
+ * 3. audio that a webhook announced but no download stored yet is fetched again, by a process
+ *    of the slot's own account (the one whose MEDIA_TRUSTED_HOSTS fit its links);
  * 4. a slot older than GENERATION_TIMEOUT_MS fails with a reason, and can be retried.
  */
 export class Reconciler {
@@ -127,10 +128,16 @@ export class Reconciler {
           where id = ${call!.id}`;
         await recordEvent(this.sql, slot.id, slot.form_id, 'polled', { result: result.kind });
         if (result.kind === 'completed') {
-          await this.generation.acceptTakes(slot.id, result.takes, {
-            taskId: slot.task_id,
-            coverUrl: result.coverUrl,
-          });
+          // The built-in engine answers its poll in this process, from files it wrote itself;
+          // every other provider's answer is outside data, checked like a webhook.
+          if (this.provider.name === 'local') {
+            await this.generation.acceptEngineTakes(slot.id, result.takes, slot.task_id);
+          } else {
+            await this.generation.acceptTakes(slot.id, result.takes, {
+              taskId: slot.task_id,
+              coverUrl: result.coverUrl,
+            });
+          }
         } else if (result.kind === 'failed') {
           await failSlot(
             this.sql,
@@ -146,6 +153,7 @@ export class Reconciler {
     const slots = await this.sql<{ slot_id: string }[]>`
       select distinct t.slot_id from takes t join slots s on s.id = t.slot_id
       where t.remote_audio_url is not null and t.audio_file is null and s.status in ('generating', 'failed')
+        and s.provider = ${this.generation.providerId}
       limit ${BATCH}`;
     await Promise.all(slots.map((s) => this.generation.fetchAudio(s.slot_id)));
   }

@@ -3,11 +3,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * HMACs bound to one purpose each, derived from the installation's auth secret: a webhook token
  * proves a webhook URL was made by us for that slot (MusicGPT does not sign its webhooks), and an
- * audio signature makes a take's URL unguessable.
+ * audio (or cover) signature makes a take's (or a slot's cover's) URL unguessable.
  */
+export type UrlPurpose = 'webhook' | 'audio' | 'cover';
+
 export interface UrlSigner {
-  sign(purpose: 'webhook' | 'audio', id: string): string;
-  verify(purpose: 'webhook' | 'audio', id: string, token: string | undefined | null): boolean;
+  sign(purpose: UrlPurpose, id: string): string;
+  verify(purpose: UrlPurpose, id: string, token: string | undefined | null): boolean;
 }
 
 export function urlSigner(secret: Uint8Array): UrlSigner {

@@ -4,11 +4,17 @@ import { MAX_SYNC_BODY_BYTES, SyncRequest } from '../../schema/ops.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { httpError } from '../http/errors.ts';
+import { OwnerLimits } from '../limits/owner.ts';
+import { tooMany } from '../limits/per-address.ts';
 import type { Generation } from '../slots/generation.ts';
 import { applyOps } from './apply.ts';
 
-/** POST /api/sync: the only write path. Answers every op; never half-writes one. */
+/**
+ * POST /api/sync: the only write path. Answers every op; never half-writes one. When an op was
+ * limited the answer is 429 with Retry-After, still carrying every op's result.
+ */
 export function syncRoutes(deps: AppDeps, generation: Generation) {
+  const limits = new OwnerLimits(deps.sql, deps.config.limits);
   return new Hono<AppEnv>().post(
     '/',
     requireOwner(deps),
@@ -46,9 +52,13 @@ export function syncRoutes(deps: AppDeps, generation: Generation) {
           workerId: generation.workerId,
           leaseMs: deps.config.timing.slotLeaseMs,
         },
-        (claimed) => generation.start(claimed),
+        { afterCommit: (claimed) => generation.start(claimed), limits },
       );
-      return c.json({ results });
+      const limited = results.filter((r) => r.status === 'limited');
+      if (limited.length === 0) return c.json({ results });
+      // The first limited op is the cause; the ones after it of the same form only wait for it.
+      const retryAfterMs = Math.min(...limited.map((r) => r.retryAfterMs!));
+      return tooMany(c, { retryAfterMs, message: limited[0]!.error! }, { results });
     },
   );
 }

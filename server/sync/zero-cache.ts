@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import { logger } from '../log.ts';
-import { killStrays } from '../process/strays.ts';
+import { canReadListeners, isLoopback, listenersOf } from '../process/listeners.ts';
+import { killStrays, processesIn } from '../process/strays.ts';
 import { supervise, type Supervised } from '../process/supervised.ts';
 
 const log = logger('zero-cache');
@@ -12,8 +14,16 @@ const log = logger('zero-cache');
 /** The publication zero-cache replicates; see schema/migrations/0001_init.sql. */
 export const SYNC_PUBLICATION = 'refrain_sync';
 
+// Every process zero-cache starts binds here (see zero-cache-loopback.cjs); only the API server,
+// on PORT, faces the network.
+const LISTEN_HOST = '127.0.0.1';
+const PRELOAD = fileURLToPath(new URL('./zero-cache-loopback.cjs', import.meta.url));
+const GUARD_INTERVAL_MS = 1_000;
+
 export interface ZeroCache extends Supervised {
   url: string;
+  /** Why zero-cache was stopped for good, when it was caught listening beyond loopback. */
+  readonly exposure: string | undefined;
   isUp(): Promise<boolean>;
   waitUntilUp(timeoutMs: number): Promise<void>;
 }
@@ -31,7 +41,8 @@ export function startZeroCache(config: Config, upstreamUrl: string, apiUrl: stri
   const child = supervise({
     name: 'zero-cache',
     command: process.execPath,
-    args: [cli],
+    // Forked workers inherit execArgv, so the preload reaches every process of zero-cache.
+    args: ['--require', PRELOAD, cli],
     options: {
       // Its own working directory: zero-cache reads a .env from there, and ours is not for it.
       cwd: dir,
@@ -50,6 +61,7 @@ export function startZeroCache(config: Config, upstreamUrl: string, apiUrl: stri
         ZERO_NUM_SYNC_WORKERS: '1',
         ZERO_ENABLE_TELEMETRY: 'false',
         ZERO_LOG_LEVEL: process.env.ZERO_LOG_LEVEL ?? 'info',
+        REFRAIN_LISTEN_HOST: LISTEN_HOST,
       },
     },
     logFile: path.join(dir, 'zero-cache.log'),
@@ -63,21 +75,81 @@ export function startZeroCache(config: Config, upstreamUrl: string, apiUrl: stri
     },
   });
 
-  const isUp = () => isZeroCacheUp(url);
+  const guard = guardListeners(dir, (exposure) => {
+    log.error('listening beyond loopback; stopped so nothing outside this machine reaches it', {
+      listeners: exposure,
+    });
+    void child.stop();
+  });
+  const isUp = async () => !guard.exposure && (await isZeroCacheUp(url));
 
-  return Object.assign(child, {
+  return {
     url,
+    get pid() {
+      return child.pid;
+    },
+    get restarts() {
+      return child.restarts;
+    },
+    get exposure() {
+      return guard.exposure;
+    },
     isUp,
+    async stop() {
+      guard.stop();
+      await child.stop();
+    },
     async waitUntilUp(timeoutMs: number) {
       const deadline = Date.now() + timeoutMs;
-      while (!(await isUp())) {
+      for (;;) {
+        const up = await isZeroCacheUp(url);
+        // Checked now rather than on the guard's next tick, so a start never reports ready exposed.
+        if (up) guard.check();
+        if (guard.exposure) throw new Error(`zero-cache stopped: it listened on ${guard.exposure}`);
+        if (up) return;
         if (Date.now() > deadline) {
           throw new Error(`zero-cache not ready after ${timeoutMs} ms; see ${dir}/zero-cache.log`);
         }
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-  });
+  };
+}
+
+/**
+ * Fail-closed check behind the preload: every second (so also after each restart) reads the
+ * listening sockets of every process working in `dir` and calls `onExposed` once, for good, if
+ * any is bound beyond loopback. Needs /proc; elsewhere it warns once and does nothing.
+ */
+function guardListeners(dir: string, onExposed: (exposure: string) => void) {
+  let exposure: string | undefined;
+  let warned = false;
+  const check = () => {
+    if (exposure) return;
+    if (!canReadListeners()) {
+      if (!warned) log.warn('no /proc here: cannot check that zero-cache listens on loopback only');
+      warned = true;
+      return;
+    }
+    const { listeners, unreadable } = listenersOf(processesIn(dir));
+    if (unreadable.length && !warned) {
+      log.warn('cannot read the open sockets of some zero-cache processes', { pids: unreadable });
+      warned = true;
+    }
+    const open = listeners.filter((l) => !isLoopback(l.address));
+    if (!open.length) return;
+    exposure = open.map((l) => `${l.address}:${l.port} (pid ${l.pid})`).join(', ');
+    clearInterval(timer);
+    onExposed(exposure);
+  };
+  const timer = setInterval(check, GUARD_INTERVAL_MS).unref();
+  return {
+    check,
+    get exposure() {
+      return exposure;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 function adminPassword(dir: string): string {

@@ -3,12 +3,47 @@ import { Hono } from 'hono';
 import { faultPoint } from '../faults.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { httpError } from '../http/errors.ts';
+import { logger } from '../log.ts';
+import { checkMediaUrl, MediaRefused } from '../media/address.ts';
 import { parseMusicGptWebhook, type MusicGptWebhook } from '../providers/musicgpt-webhook.ts';
 import type { Generation } from '../slots/generation.ts';
 import { recordTakesIn, type TakeUpdate, type TaskInfo } from '../slots/outcome.ts';
 import type { UrlSigner } from '../slots/tokens.ts';
 
-function toTakes(event: MusicGptWebhook): { takes: TakeUpdate[]; info: TaskInfo } {
+const log = logger('webhooks');
+
+type Delivery = Exclude<MusicGptWebhook, { kind: 'refused' }>;
+
+/**
+ * The links a delivery names, each checked against the media policy by its form alone (the
+ * address it resolves to is checked again when fetched). A delivery with a link MusicGPT would
+ * never send (not https, a private address, a file path) is refused whole: nothing is applied.
+ */
+function refusedLink(event: Delivery, trustedHosts: readonly string[]): string | undefined {
+  const links =
+    event.kind === 'music'
+      ? { conversion_path: event.audioUrl, conversion_path_wav: event.wavUrl }
+      : event.kind === 'cover'
+        ? { image_path: event.imageUrl }
+        : {};
+  for (const [field, link] of Object.entries(links)) {
+    if (link === undefined) continue;
+    try {
+      checkMediaUrl(link, trustedHosts);
+    } catch (err) {
+      if (err instanceof MediaRefused) return `${field} is refused: ${err.message}`;
+      throw err;
+    }
+  }
+  return undefined;
+}
+
+function refuse(slotId: string, why: string): never {
+  log.warn('refused a MusicGPT delivery; nothing was applied', { slotId, why });
+  throw httpError(422, `this delivery was not applied: ${why}`);
+}
+
+function toTakes(event: Delivery): { takes: TakeUpdate[]; info: TaskInfo } {
   switch (event.kind) {
     case 'music':
       return {
@@ -49,7 +84,9 @@ function toTakes(event: MusicGptWebhook): { takes: TakeUpdate[]; info: TaskInfo 
  * POST /api/webhooks/musicgpt/:slotId?token=… — MusicGPT signs nothing, so the URL we gave it
  * carries the slot and an HMAC of it. A delivery is recorded by its content hash in the same
  * transaction as its merge: a duplicate is a no-op, and a crash mid-merge leaves no trace, so the
- * redelivery (or the byId poll) finishes the job.
+ * redelivery (or the byId poll) finishes the job. Whoever holds the URL can write the body, so its
+ * links are untrusted: one MusicGPT would never send is refused whole (422, nothing applied), and
+ * the rest are fetched under the media policy, keeping only real audio and images.
  */
 export function musicGptWebhookRoutes(deps: AppDeps, signer: UrlSigner, generation: Generation) {
   return new Hono<AppEnv>().post('/:slotId{[0-9a-f-]{36}}', async (c) => {
@@ -64,7 +101,21 @@ export function musicGptWebhookRoutes(deps: AppDeps, signer: UrlSigner, generati
     } catch {
       throw httpError(400, 'the webhook body is not JSON');
     }
-    const { takes, info } = toTakes(parseMusicGptWebhook(body));
+    const event = parseMusicGptWebhook(body);
+    if (event.kind === 'refused') refuse(slotId, event.reason);
+    const refusal = refusedLink(event, deps.config.mediaTrustedHosts);
+    if (refusal !== undefined) refuse(slotId, refusal);
+    const [slot] = await deps.sql<
+      { provider: string }[]
+    >`select provider from slots where id = ${slotId}`;
+    if (!slot) throw httpError(404, `no slot ${slotId}`);
+    if (slot.provider === 'local') {
+      throw httpError(
+        409,
+        'this song is made by the built-in engine; it takes no MusicGPT deliveries',
+      );
+    }
+    const { takes, info } = toTakes(event);
     const key = createHash('sha256').update(raw).digest('hex');
 
     const fresh = await deps.sql.begin(async (tx) => {
@@ -78,8 +129,10 @@ export function musicGptWebhookRoutes(deps: AppDeps, signer: UrlSigner, generati
       faultPoint('during-webhook');
       return true;
     });
-    // Downloads run after the answer: MusicGPT should not wait on them.
+    // Audio downloads run after the answer: MusicGPT should not wait on them. A cover is one
+    // small image, stored before answering, so an answered cover delivery is a finished one.
     if (fresh && takes.some((t) => t.audioUrl)) void generation.fetchAudio(slotId);
+    if (info.coverUrl) await generation.fetchCover(slotId);
     return c.json({ ok: true, duplicate: !fresh });
   });
 }

@@ -15,6 +15,17 @@ export const FAST_TIMING = {
 };
 
 /**
+ * For tests that get their results by webhook and drive time themselves: the server's reconciler
+ * stays idle for longer than any test runs.
+ */
+export const QUIET_RECONCILER = {
+  SLOT_LEASE_MS: '60000',
+  RECONCILE_AFTER_MS: '600000',
+  RECONCILE_INTERVAL_MS: '600000',
+  GENERATION_TIMEOUT_MS: '600000',
+};
+
+/**
  * One more API process on the shared stack's Postgres and zero-cache (RUN_ZERO_CACHE=false), so a
  * test can point it at a stand-in provider and kill it without touching the shared stack. It
  * shares the stack's signing key, so its guests' tokens also open Zero connections.
@@ -36,6 +47,7 @@ export async function startApiServer(
       ...FAST_TIMING,
       ...env,
     },
-    readyTimeoutMs: 30_000,
+    // Generous: on a loaded 2-core machine a start takes seconds, not the usual one.
+    readyTimeoutMs: 90_000,
   });
 }

@@ -13,19 +13,25 @@ export function testSql() {
 
 export type TestSql = ReturnType<typeof testSql>;
 
-/** An API process on MusicGPT, pointed at a fresh stand-in. */
+/**
+ * An API process on MusicGPT, pointed at a fresh stand-in. The stand-in's files are served over
+ * plain http on loopback, so its host:port is the one media host this server trusts (plus any
+ * MEDIA_TRUSTED_HOSTS the test adds).
+ */
 export async function startMusicGptServer(
   env: Record<string, string> = {},
   standIn?: MusicGptStandIn,
   port?: number,
 ): Promise<{ server: RunningStack; musicgpt: MusicGptStandIn }> {
   const musicgpt = standIn ?? (await startMusicGptStandIn());
+  const trusted = [new URL(musicgpt.origin).host, env.MEDIA_TRUSTED_HOSTS].filter(Boolean);
   const server = await startApiServer(
     {
       MUSIC_PROVIDER: 'musicgpt',
       MUSICGPT_API_KEY: musicgpt.apiKey,
       MUSICGPT_API_URL: musicgpt.url,
       ...env,
+      MEDIA_TRUSTED_HOSTS: trusted.join(','),
     },
     port,
   );

@@ -14,6 +14,12 @@ export async function createGuest(baseUrl: string): Promise<Guest> {
   });
   if (res.status !== 201) throw new Error(`POST /api/session answered ${res.status}`);
   const { token, ownerId } = (await res.json()) as { token: string; ownerId: string };
+  return guestWith(baseUrl, { token, ownerId });
+}
+
+/** The guest a token stands for: another device's, a signed-out one's, a page's own. */
+export function guestWith(baseUrl: string, session: { token: string; ownerId: string }): Guest {
+  const { token, ownerId } = session;
   return {
     token,
     ownerId,

@@ -1,3 +1,4 @@
+import { QUIET_RECONCILER } from '../helpers/api-server.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,15 +9,6 @@ import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generatio
 import { createForm, ops, sync } from '../helpers/ops.ts';
 import { waitFor, type RunningStack } from '../helpers/stack.ts';
 import type { MusicGptStandIn } from '../standins/musicgpt.ts';
-
-// These tests get their results by webhook and drive time themselves: this server's reconciler
-// stays idle for longer than any test runs.
-const QUIET_RECONCILER = {
-  SLOT_LEASE_MS: '60000',
-  RECONCILE_AFTER_MS: '600000',
-  RECONCILE_INTERVAL_MS: '600000',
-  GENERATION_TIMEOUT_MS: '600000',
-};
 
 const sql = testSql();
 const FULL_SEC = 75;
@@ -73,7 +65,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
   filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
 
-  ({ server, musicgpt } = await startMusicGptServer(QUIET_RECONCILER));
+  // The long take is served over http on loopback, so its host is trusted like the stand-in's.
+  ({ server, musicgpt } = await startMusicGptServer({
+    ...QUIET_RECONCILER,
+    MEDIA_TRUSTED_HOSTS: new URL(filesUrl).host,
+  }));
   // MusicGPT accepts the tasks; their music webhooks are sent below, pointing at the long take.
   musicgpt.script.completes = false;
   musicgpt.script.webhooks = 'none';

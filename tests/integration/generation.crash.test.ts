@@ -10,8 +10,12 @@ import {
 } from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
 import { freePort } from '../helpers/ports.ts';
-import type { RunningStack } from '../helpers/stack.ts';
-import { startMusicGptStandIn, type MusicGptScript } from '../standins/musicgpt.ts';
+import { waitFor, type RunningStack } from '../helpers/stack.ts';
+import {
+  startMusicGptStandIn,
+  type MusicGptScript,
+  type MusicGptStandIn,
+} from '../standins/musicgpt.ts';
 
 const sql = testSql();
 const running: RunningStack[] = [];
@@ -24,7 +28,16 @@ afterAll(async () => {
  * Submits a one-song form (3 slots) to a server that SIGKILLs itself at `fault`, then starts a
  * clean server on the same port (so webhooks find it) and waits for every slot to be ready.
  */
-async function crashAndRecover(fault: FaultPoint, script: Partial<MusicGptScript>) {
+async function crashAndRecover(
+  fault: FaultPoint,
+  script: Partial<MusicGptScript>,
+  steps: {
+    /** Runs once the submit is answered, to bring the server to its fault point. */
+    trigger?: (musicgpt: MusicGptStandIn, formId: string) => Promise<void>;
+    /** Runs once the clean server is up. */
+    afterRestart?: (musicgpt: MusicGptStandIn) => void;
+  } = {},
+) {
   const musicgpt = await startMusicGptStandIn();
   Object.assign(musicgpt.script, script);
   const port = await freePort();
@@ -35,6 +48,7 @@ async function crashAndRecover(fault: FaultPoint, script: Partial<MusicGptScript
   const submit = ops.submit(formId);
   // The server may die before it answers; the op is durable either way, and is replayed below.
   await sync(guest, [submit]).catch(() => undefined);
+  await steps.trigger?.(musicgpt, formId);
   const exitCode = await new Promise<number | null>((resolve) =>
     first.server.child.exitCode !== null || first.server.child.signalCode !== null
       ? resolve(first.server.child.exitCode)
@@ -44,6 +58,7 @@ async function crashAndRecover(fault: FaultPoint, script: Partial<MusicGptScript
 
   const second = await startMusicGptServer({}, musicgpt, port);
   running.push(second.server);
+  steps.afterRestart?.(musicgpt);
   const [replayed] = await sync(guest, [submit]);
   expect(['applied', 'duplicate']).toContain(replayed!.status);
   await waitForSlots(sql, formId, 3, 'ready', 60_000);
@@ -84,7 +99,24 @@ describe('a server killed at any point loses nothing and pays once', () => {
   });
 
   it('(c) while a webhook is handled: one call per slot, completed by redelivery or byId', async () => {
-    const run = await crashAndRecover('during-webhook', { webhookDelayMs: 400 });
+    // Every task is accepted and its id stored before the first webhook arrives, so the crash
+    // hits a webhook and nothing else: a submit still in flight would be window (b).
+    const run = await crashAndRecover(
+      'during-webhook',
+      { completes: false },
+      {
+        trigger: async (musicgpt, formId) => {
+          await waitFor(
+            async () => (await slotsOf(sql, formId)).filter((s) => s.task_id).length === 3,
+            60_000,
+          );
+          musicgpt.complete([...musicgpt.tasks.keys()][0]!);
+        },
+        afterRestart: (musicgpt) => {
+          for (const taskId of musicgpt.tasks.keys()) musicgpt.complete(taskId);
+        },
+      },
+    );
     expect(run.slots.every((s) => s.resubmits === 0)).toBe(true);
     expect(run.musicgpt.accepted).toBe(3);
     expect(run.ledger.map((c) => c.n)).toEqual([1, 1, 1]);

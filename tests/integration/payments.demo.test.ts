@@ -149,7 +149,7 @@ describe('the demo checkout', () => {
     );
   });
 
-  it('a paid form refuses a checkout for another choice of takes', async () => {
+  it('a paid form keeps its chosen takes, and refuses a checkout for another choice', async () => {
     const guest = await makeGuest(fx.server.baseUrl);
     const formId = await readyForm(guest, 1);
     const { body } = await checkout(guest, formId);
@@ -157,10 +157,17 @@ describe('the demo checkout', () => {
     const other = (
       await sql`select id from slots where form_id = ${formId} and variation_index = 1`
     )[0]!.id;
-    await sync(guest, [ops.select(formId, 0, other, 1)]);
-    const refused = await checkout(guest, formId);
-    expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatch(/paid already/);
+    const [refused] = await sync(guest, [ops.select(formId, 0, other, 1)]);
+    expect(refused).toMatchObject({
+      status: 'rejected',
+      code: 'state',
+      error: 'These songs are paid for, so the chosen takes can no longer change.',
+    });
+    // Were the selection to change anyway, a checkout for it is refused, not sold again.
+    await sql`update selections set slot_id = ${other}, take_index = 1 where form_id = ${formId}`;
+    const again = await checkout(guest, formId);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatch(/paid already/);
   });
 });
 

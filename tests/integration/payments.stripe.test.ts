@@ -1,3 +1,4 @@
+import { QUIET_RECONCILER } from '../helpers/api-server.ts';
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,15 +13,6 @@ import {
   type StandInSession,
   type StripeStandIn,
 } from '../standins/stripe.ts';
-
-// These tests get their results by webhook and drive time themselves: this server's reconciler
-// stays idle for longer than any test runs.
-const QUIET_RECONCILER = {
-  SLOT_LEASE_MS: '60000',
-  RECONCILE_AFTER_MS: '600000',
-  RECONCILE_INTERVAL_MS: '600000',
-  GENERATION_TIMEOUT_MS: '600000',
-};
 
 const sql = testSql();
 let server: RunningStack;

@@ -8,11 +8,15 @@ const { databaseUrl } = inject('stack');
 const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
 afterAll(() => sql.end());
 
-async function rowCounts() {
+/** Rows of these owners only: other test files write to the same database at the same time. */
+async function rowCounts(...guests: { ownerId: string }[]) {
+  const owners = guests.map((g) => g.ownerId);
   const [row] = await sql`
-    select (select count(*) from forms)::int as forms, (select count(*) from slots)::int as slots,
-           (select count(*) from songs)::int as songs, (select count(*) from sync_ops)::int as ops,
-           (select count(*) from draft_history)::int as history`;
+    select (select count(*) from forms where owner_id = any(${owners}::uuid[]))::int as forms,
+           (select count(*) from slots where owner_id = any(${owners}::uuid[]))::int as slots,
+           (select count(*) from songs where owner_id = any(${owners}::uuid[]))::int as songs,
+           (select count(*) from sync_ops where owner_id = any(${owners}::uuid[]))::int as ops,
+           (select count(*) from draft_history where owner_id = any(${owners}::uuid[]))::int as history`;
   return row;
 }
 
@@ -23,10 +27,10 @@ describe('POST /api/sync', () => {
     const put = ops.draftPut(formId, draftOf(1));
     const [first] = await sync(guest, [put]);
     expect(first).toMatchObject({ id: put.id, status: 'applied', result: { formId } });
-    const before = await rowCounts();
+    const before = await rowCounts(guest);
     const [again] = await sync(guest, [put]);
     expect(again).toEqual({ id: put.id, status: 'duplicate', result: first!.result });
-    expect(await rowCounts()).toEqual(before);
+    expect(await rowCounts(guest)).toEqual(before);
   });
 
   it('an op id replayed with a different body is a conflict, and nothing is written', async () => {
@@ -34,19 +38,19 @@ describe('POST /api/sync', () => {
     const formId = randomUUID();
     const put = ops.draftPut(formId, draftOf(1));
     await sync(guest, [put]);
-    const before = await rowCounts();
+    const before = await rowCounts(guest);
     const [answer] = await sync(guest, [
       { ...put, args: { ...(put.args as object), draft: draftOf(2) } },
     ]);
     expect(answer).toMatchObject({ status: 'rejected', code: 'conflict' });
-    expect(await rowCounts()).toEqual(before);
+    expect(await rowCounts(guest)).toEqual(before);
   });
 
   it('malformed, unknown and foreign ops are rejected with a reason, and nothing is written', async () => {
     const owner = await makeGuest();
     const stranger = await makeGuest();
     const formId = await createForm(owner, 1);
-    const before = await rowCounts();
+    const before = await rowCounts(owner, stranger);
     const answers = await sync(stranger, [
       op('draft.put', { formId: 'not-a-uuid', draft: {}, fieldTimes: {} }),
       op('song.delete', { formId }),
@@ -64,19 +68,19 @@ describe('POST /api/sync', () => {
       ['rejected', 'not_found'],
     ]);
     for (const a of answers) expect(a.error).toMatch(/\w{4,}/);
-    expect(await rowCounts()).toEqual(before);
+    expect(await rowCounts(owner, stranger)).toEqual(before);
   });
 
   it('submitting an incomplete song is rejected naming what is missing, with nothing half-written', async () => {
     const guest = await makeGuest();
     const formId = randomUUID();
     const draft = { songCount: 2, songs: [song(), song({ story: '' })] };
-    const before = await rowCounts();
+    const before = await rowCounts(guest);
     const answers = await sync(guest, [ops.draftPut(formId, draft), ops.submit(formId)]);
     expect(answers[0]!.status).toBe('applied');
     expect(answers[1]).toMatchObject({ status: 'rejected', code: 'invalid' });
     expect(answers[1]!.error).toMatch(/song 2 .*story is missing/);
-    const after = await rowCounts();
+    const after = await rowCounts(guest);
     expect(after).toMatchObject({
       slots: before!.slots,
       songs: before!.songs,

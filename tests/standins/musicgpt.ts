@@ -105,9 +105,22 @@ export interface MusicGptStandIn {
   complete(taskId: string): void;
   /** Makes byId answer FAILED for the task. */
   fail(taskId: string, message?: string): void;
-  /** Clears counters, tasks and deliveries and restores the default script. */
+  /**
+   * Answers GET /files/<name> with `answer` (a redirect, an error page, any body), as a storage
+   * host may; returns the file's URL. For tests of what the server refuses to keep.
+   */
+  serveFile(name: string, answer: FileAnswer): string;
+  /** Files requested so far, by name, counting every request. */
+  readonly fileRequests: Map<string, number>;
+  /** Clears counters, tasks, deliveries and served files and restores the default script. */
   reset(): void;
   close(): Promise<void>;
+}
+
+export interface FileAnswer {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
 }
 
 export function defaultScript(): MusicGptScript {
@@ -294,6 +307,8 @@ export async function startMusicGptStandIn(
   const tasks = new Map<string, StandInTask>();
   const deliveries: Delivery[] = [];
   const settled = new Map<string, Promise<void>>();
+  const servedFiles = new Map<string, FileAnswer>();
+  const fileRequests = new Map<string, number>();
   const counters = { accepted: 0, attempts: 0, polls: 0, inFlight: 0, maxInFlight: 0 };
   let script = defaultScript();
   let closed = false;
@@ -647,6 +662,17 @@ export async function startMusicGptStandIn(
       handleById(req, res, url).catch(fail);
       return;
     }
+    const served = /^\/files\/([^/]+)$/.exec(path);
+    if (served && (req.method === 'GET' || req.method === 'HEAD')) {
+      const name = decodeURIComponent(served[1]!);
+      fileRequests.set(name, (fileRequests.get(name) ?? 0) + 1);
+      const answer = servedFiles.get(name);
+      if (answer) {
+        res.writeHead(answer.status ?? 200, answer.headers ?? {});
+        res.end(req.method === 'HEAD' ? undefined : answer.body);
+        return;
+      }
+    }
     const file = /^\/files\/([^/]+)\.(mp3|wav|png)$/.exec(path);
     if (file && (req.method === 'GET' || req.method === 'HEAD')) {
       const ext = file[2];
@@ -719,7 +745,14 @@ export async function startMusicGptStandIn(
       task.state = 'failed';
       task.statusMsg = message;
     },
+    serveFile(name, answer) {
+      servedFiles.set(name, answer);
+      return fileUrl(name);
+    },
+    fileRequests,
     reset() {
+      servedFiles.clear();
+      fileRequests.clear();
       counters.accepted = 0;
       counters.attempts = 0;
       counters.polls = 0;

@@ -10,7 +10,10 @@ import Stripe from 'stripe';
 // began executing is stored and replayed, 500s included; a reused key with other parameters is a
 // 400 idempotency_error; a request failing validation or racing one in flight with the same key
 // stores nothing, the latter answered 409 idempotency_key_in_use); and signed webhook events
-// built like Stripe's, so tests can deliver them.
+// built like Stripe's, so tests can deliver them. Also POST /v1/checkout/sessions/:id/expire
+// (https://docs.stripe.com/api/checkout/sessions/expire: only an open session; it answers the
+// Session, now expired) and POST /v1/refunds (https://docs.stripe.com/api/refunds/create: a
+// Refund object for a payment_intent, the whole amount by default), under the same idempotency.
 
 export type SessionEventType =
   | 'checkout.session.completed'
@@ -48,6 +51,31 @@ export interface CreateCall {
   replayed: boolean;
 }
 
+export interface ExpireCall {
+  sessionId: string;
+  status: number;
+}
+
+export interface RefundCall {
+  idempotencyKey: string | undefined;
+  params: Record<string, unknown>;
+  status: number;
+  replayed: boolean;
+}
+
+export interface StandInRefund {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  charge: string;
+  reason: string | null;
+  metadata: Record<string, string>;
+  status: 'succeeded';
+  created: number;
+}
+
 export interface StripeScript {
   /** Hold every create answer this long, so concurrent calls overlap. */
   responseDelayMs: number;
@@ -70,16 +98,23 @@ export interface StripeStandIn {
   readonly createCalls: CreateCall[];
   /** Sessions made (replays make none). */
   readonly sessions: Map<string, StandInSession>;
+  /** Every POST /v1/checkout/sessions/:id/expire that passed authentication. */
+  readonly expireCalls: ExpireCall[];
+  /** Every POST /v1/refunds that passed authentication, replays included. */
+  readonly refundCalls: RefundCall[];
+  /** Refunds made (replays make none). */
+  readonly refunds: Map<string, StandInRefund>;
   script: StripeScript;
   /**
    * The signed event Stripe would send for this session now, after applying what the event means
-   * (completed: complete and paid unless `paymentStatus` says otherwise; expired: expired). Pass a
-   * session object to sign an event for a session this stand-in never made.
+   * (completed: complete and paid unless `paymentStatus` says otherwise — the person paid on
+   * Stripe's page; expired: expired). Pass a session object to sign an event for a session this
+   * stand-in never made; `timestamp` (seconds) signs it as of another time.
    */
   event(
     type: SessionEventType,
     session: string | StandInSession,
-    opts?: { paymentStatus?: StandInSession['payment_status'] },
+    opts?: { paymentStatus?: StandInSession['payment_status']; timestamp?: number },
   ): SignedEvent;
   /** POSTs a signed event to a webhook URL the way Stripe does. */
   deliver(webhookUrl: string, event: SignedEvent): Promise<Response>;
@@ -216,19 +251,31 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const webhookSecret = `whsec_standin_${randomBytes(16).toString('hex')}`;
   const sessions = new Map<string, StandInSession>();
   const createCalls: CreateCall[] = [];
+  const expireCalls: ExpireCall[] = [];
+  const refundCalls: RefundCall[] = [];
+  const refunds = new Map<string, StandInRefund>();
   const stored = new Map<
     string,
     { paramsHash: string; status: number; body: unknown } | 'in-flight'
   >();
   let script = defaultScript();
 
-  async function create(req: IncomingMessage, res: ServerResponse) {
-    const params = decodeForm(await readBody(req));
-    const key = req.headers['idempotency-key'] as string | undefined;
-    const paramsHash = createHash('sha256').update(JSON.stringify(params)).digest('hex');
-    const call: CreateCall = { idempotencyKey: key, params, status: 0, replayed: false };
-    createCalls.push(call);
-
+  /**
+   * Runs `handle` once per Idempotency-Key as Stripe documents it: the first answer of a request
+   * that began executing is stored and replayed (`Idempotent-Replayed: true`), other parameters
+   * under the key are a 400, a twin still in flight is a 409, and a validation failure (status
+   * 400 from `handle` with `stored: false`) stores nothing.
+   */
+  async function idempotent(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: { idempotencyKey: string | undefined; params: Params; status: number; replayed: boolean },
+    handle: () => Promise<{ status: number; body: unknown; stored?: boolean }>,
+  ) {
+    const key = call.idempotencyKey;
+    const paramsHash = createHash('sha256')
+      .update(`${req.url}|${JSON.stringify(call.params)}`)
+      .digest('hex');
     if (key) {
       const previous = stored.get(key);
       if (previous === 'in-flight') {
@@ -257,33 +304,141 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       }
       stored.set(key, 'in-flight');
     }
-
-    const answer = (status: number, body: unknown) => {
-      if (key) stored.set(key, { paramsHash, status, body });
-      call.status = status;
-      send(res, status, body, key ? { 'idempotency-key': key } : {});
-    };
     if (script.responseDelayMs > 0) await new Promise((r) => setTimeout(r, script.responseDelayMs));
+    let answer: { status: number; body: unknown; stored?: boolean };
     if (script.serverErrorNext > 0) {
       script.serverErrorNext--;
-      return answer(500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
+      answer = {
+        status: 500,
+        body: { error: { type: 'api_error', message: 'An unknown error occurred' } },
+      };
+    } else {
+      answer = await handle();
     }
-    const missing = missingParam(params);
-    if (missing) {
-      // Stripe keeps no result for a request that fails validation: the key stays usable.
-      if (key) stored.delete(key);
-      call.status = 400;
-      return stripeError(res, 400, {
-        type: 'invalid_request_error',
-        code: 'parameter_missing',
-        param: missing,
-        message: `Missing required param: ${missing}.`,
+    if (key) {
+      if (answer.stored === false) stored.delete(key);
+      else stored.set(key, { paramsHash, status: answer.status, body: answer.body });
+    }
+    call.status = answer.status;
+    send(res, answer.status, answer.body, key ? { 'idempotency-key': key } : {});
+  }
+
+  const invalid = (param: string, message: string, code = 'parameter_missing') => ({
+    status: 400,
+    body: { error: { type: 'invalid_request_error', code, param, message } },
+    // Stripe keeps no result for a request that fails validation: the key stays usable.
+    stored: false,
+  });
+
+  async function create(req: IncomingMessage, res: ServerResponse) {
+    const params = decodeForm(await readBody(req));
+    const key = req.headers['idempotency-key'] as string | undefined;
+    const call: CreateCall = { idempotencyKey: key, params, status: 0, replayed: false };
+    createCalls.push(call);
+    await idempotent(req, res, call, async () => {
+      const missing = missingParam(params);
+      if (missing) return invalid(missing, `Missing required param: ${missing}.`);
+      const session = newSession(params);
+      sessions.set(session.id, session);
+      const { line_items_sent: _, ...visible } = session;
+      return { status: 200, body: visible };
+    });
+  }
+
+  function expire(sessionId: string, res: ServerResponse) {
+    const session = sessions.get(sessionId);
+    const call: ExpireCall = { sessionId, status: 0 };
+    expireCalls.push(call);
+    const answer = (status: number, body: unknown) => {
+      call.status = status;
+      send(res, status, body);
+    };
+    if (!session) {
+      return answer(404, {
+        error: {
+          type: 'invalid_request_error',
+          code: 'resource_missing',
+          param: 'session',
+          message: `No such checkout.session: '${sessionId}'`,
+        },
       });
     }
-    const session = newSession(params);
-    sessions.set(session.id, session);
+    if (session.status !== 'open') {
+      return answer(400, {
+        error: {
+          type: 'invalid_request_error',
+          message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of \`${session.status}\`.`,
+        },
+      });
+    }
+    session.status = 'expired';
+    session.url = null;
     const { line_items_sent: _, ...visible } = session;
     answer(200, visible);
+  }
+
+  async function refund(req: IncomingMessage, res: ServerResponse) {
+    const params = decodeForm(await readBody(req));
+    const key = req.headers['idempotency-key'] as string | undefined;
+    const call: RefundCall = { idempotencyKey: key, params, status: 0, replayed: false };
+    refundCalls.push(call);
+    await idempotent(req, res, call, async () => {
+      const intent = str(params.payment_intent);
+      if (!intent && !str(params.charge)) {
+        return invalid(
+          'payment_intent',
+          'One of the following params should be provided for this request: payment_intent or charge.',
+        );
+      }
+      const session = [...sessions.values()].find(
+        (s) => s.payment_intent === intent && s.payment_status === 'paid',
+      );
+      if (!session) {
+        return {
+          status: 404,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              param: 'payment_intent',
+              message: `No such payment_intent: '${intent ?? params.charge}'`,
+            },
+          },
+        };
+      }
+      const charge = `ch_${intent!.slice(3)}`;
+      const refunded = [...refunds.values()]
+        .filter((r) => r.payment_intent === intent)
+        .reduce((n, r) => n + r.amount, 0);
+      const amount =
+        params.amount === undefined ? session.amount_total - refunded : Number(params.amount);
+      if (amount <= 0 || refunded + amount > session.amount_total) {
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'charge_already_refunded',
+              message: `Charge ${charge} has already been refunded.`,
+            },
+          },
+        };
+      }
+      const made: StandInRefund = {
+        id: id('re'),
+        object: 'refund',
+        amount,
+        currency: session.currency,
+        payment_intent: intent!,
+        charge,
+        reason: str(params.reason) ?? null,
+        metadata: (params.metadata as Record<string, string> | undefined) ?? {},
+        status: 'succeeded',
+        created: Math.floor(Date.now() / 1000),
+      };
+      refunds.set(made.id, made);
+      return { status: 200, body: made };
+    });
   }
 
   const server = createServer((req, res) => {
@@ -298,6 +453,17 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       create(req, res).catch((err) =>
         stripeError(res, 500, { type: 'api_error', message: String(err) }),
       );
+      return;
+    }
+    const fail = (err: unknown) =>
+      stripeError(res, 500, { type: 'api_error', message: String(err) });
+    if (req.method === 'POST' && path === '/v1/refunds') {
+      refund(req, res).catch(fail);
+      return;
+    }
+    const expiring = /^\/v1\/checkout\/sessions\/([\w]+)\/expire$/.exec(path ?? '');
+    if (req.method === 'POST' && expiring) {
+      readBody(req).then(() => expire(expiring[1]!, res), fail);
       return;
     }
     const m = /^\/v1\/checkout\/sessions\/([\w]+)$/.exec(path ?? '');
@@ -316,7 +482,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   function event(
     type: SessionEventType,
     target: string | StandInSession,
-    opts: { paymentStatus?: StandInSession['payment_status'] } = {},
+    opts: { paymentStatus?: StandInSession['payment_status']; timestamp?: number } = {},
   ): SignedEvent {
     const session = typeof target === 'string' ? sessions.get(target) : target;
     if (!session) throw new Error(`the stand-in made no session ${String(target)}`);
@@ -354,7 +520,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     return {
       id: eventId,
       payload,
-      signature: Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }),
+      signature: Stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: webhookSecret,
+        timestamp: opts.timestamp,
+      }),
     };
   }
 
@@ -364,6 +534,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     webhookSecret,
     createCalls,
     sessions,
+    expireCalls,
+    refundCalls,
+    refunds,
     get script() {
       return script;
     },
@@ -382,6 +555,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       }),
     reset() {
       createCalls.length = 0;
+      expireCalls.length = 0;
+      refundCalls.length = 0;
+      refunds.clear();
       sessions.clear();
       stored.clear();
       script = defaultScript();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import type { AudioStorage } from '../../audio/storage.ts';
+import { engineTakeFile, type AudioStorage } from '../../audio/storage.ts';
 import { logger } from '../../log.ts';
 import type {
   MusicProvider,
@@ -21,8 +21,9 @@ export type LocalCompletion = (
 
 /**
  * The built-in engine behind the provider interface: one submit renders two takes, like one
- * MusicGPT call. Files go straight into storage and are announced as `local:<path>` URLs; the
- * completion is delivered through the same merge path as a webhook.
+ * MusicGPT call. Files go straight into storage and are announced as `local:<path>` URLs through
+ * onComplete (or this engine's own poll, in the same process): the only sources whose `local:`
+ * files the merge keeps, and only under the slot's own folder. A webhook never can.
  */
 export function localProvider(opts: {
   storage: AudioStorage;
@@ -37,7 +38,7 @@ export function localProvider(opts: {
   const rendering = new Map<string, Promise<TakeResult[]>>();
   const requests = new Map<string, SubmitRequest>();
 
-  const filesOf = (req: SubmitRequest) => [1, 2].map((take) => `${req.slotId}/local-${take}.mp3`);
+  const filesOf = (req: SubmitRequest) => [1, 2].map((take) => engineTakeFile(req.slotId, take));
   const taskIdOf = (req: SubmitRequest) =>
     `local-${createHash('sha256').update(req.seed).digest('hex').slice(0, 16)}`;
 
@@ -59,7 +60,7 @@ export function localProvider(opts: {
           lyrics: req.lyrics,
           vocals: req.vocals,
         };
-        const out = await (await engine()).render(spec);
+        const out = await (await engine()).render(spec, req.ownerId);
         await opts.storage.write(file, out.mp3);
         await opts.storage.write(file.replace(/\.mp3$/, '.preview.mp3'), out.previewMp3);
         return {

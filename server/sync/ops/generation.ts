@@ -2,6 +2,7 @@ import type { OpArgsOf } from '../../../schema/ops.ts';
 import {
   claimSlot,
   freezeSong,
+  hasSlots,
   insertAttempt,
   lockForm,
   refreshProgress,
@@ -15,6 +16,7 @@ export const VARIATIONS = 3;
 /** form.submit: freezes every song and requests all of its slots (songs × 3 variations). */
 export const submitForm: OpHandler<OpArgsOf<'form.submit'>> = async (tx, args, ctx) => {
   const form = await lockForm(tx, args.formId, ctx.ownerId);
+  const wasStarted = await hasSlots(tx, form.id);
   const briefs = [];
   for (let i = 0; i < form.song_count; i++) briefs.push(await freezeSong(tx, form, i));
   if (form.status === 'draft') {
@@ -30,7 +32,11 @@ export const submitForm: OpHandler<OpArgsOf<'form.submit'>> = async (tx, args, c
     }
   }
   await refreshProgress(tx, form.id);
-  return { result: { formId: form.id, slots }, claimed };
+  return {
+    result: { formId: form.id, slots },
+    claimed,
+    startsForm: !wasStarted && claimed.length > 0,
+  };
 };
 
 /** generation.request: an idempotent intent for one slot, from any device, before or after submit. */
@@ -40,10 +46,15 @@ export const requestGeneration: OpHandler<OpArgsOf<'generation.request'>> = asyn
   ctx,
 ) => {
   const form = await lockForm(tx, args.formId, ctx.ownerId);
+  const wasStarted = await hasSlots(tx, form.id);
   const brief = await freezeSong(tx, form, args.songIndex);
   const slot = await claimSlot(tx, form, brief, args.songIndex, args.variationIndex, ctx);
   if (slot.claimed) await refreshProgress(tx, form.id);
-  return { result: { slotId: slot.slotId }, claimed: slot.claimed ? [slot.slotId] : [] };
+  return {
+    result: { slotId: slot.slotId },
+    claimed: slot.claimed ? [slot.slotId] : [],
+    startsForm: !wasStarted && slot.claimed,
+  };
 };
 
 /** slot.retry: only a failed current attempt; makes attempt + 1, which makes one new call. */
@@ -91,9 +102,24 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
   return { result: { slotId: next.id, attempt: slot.attempt + 1 }, claimed: [next.id] };
 };
 
-/** selection.set: the take a person chose for one song; only a ready slot's take. */
+/**
+ * selection.set: the take a person chose for one song; only a ready slot's take, and only until
+ * the songs are paid for (a payment takes the form's lock too, so the two never overlap).
+ */
 export const setSelection: OpHandler<OpArgsOf<'selection.set'>> = async (tx, args, ctx) => {
   await lockForm(tx, args.formId, ctx.ownerId);
+  const [paid] = await tx<{ unchanged: boolean }[]>`
+    select exists (
+      select 1 from selections where form_id = ${args.formId} and song_index = ${args.songIndex}
+        and slot_id = ${args.slotId} and take_index = ${args.take}
+    ) as unchanged
+    from orders where form_id = ${args.formId} and status = 'paid' limit 1`;
+  if (paid && !paid.unchanged) {
+    throw new OpRejection(
+      'state',
+      'These songs are paid for, so the chosen takes can no longer change.',
+    );
+  }
   const [slot] = await tx<{ status: string; song_index: number }[]>`
     select status, song_index from slots where id = ${args.slotId} and form_id = ${args.formId}`;
   if (!slot)

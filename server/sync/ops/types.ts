@@ -9,6 +9,8 @@ export interface OpContext extends ClaimContext {
 export interface OpOutcome {
   result: Record<string, unknown>;
   claimed?: string[];
+  /** True when these are the form's first slots: the form counts once against its owner's limit. */
+  startsForm?: boolean;
 }
 
 export type OpHandler<A> = (tx: TransactionSql, args: A, ctx: OpContext) => Promise<OpOutcome>;

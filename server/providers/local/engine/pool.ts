@@ -1,9 +1,12 @@
 // A bounded pool of render workers. Rendering is CPU-bound for seconds at a time; on the API
 // thread it would stall every request, so songs render on worker threads, at most
-// `concurrency` at once, the rest waiting in order. Idle workers stay alive (the SoundFont stays
-// loaded) but do not keep the process from exiting.
+// `concurrency` at once, the rest waiting their owner's turn (FairQueue: in order within one
+// owner, the owner served least recently first), so one person's backlog never makes another
+// wait for all of it. Idle workers stay alive (the SoundFont stays loaded) but do not keep the
+// process from exiting.
 
 import { Worker } from 'node:worker_threads';
+import { FairQueue } from './fair-queue.ts';
 import type { RenderReply, RenderRequest } from './worker.ts';
 import type { RenderedTake, SongSpec } from './types.ts';
 
@@ -29,7 +32,7 @@ const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 export class EnginePool {
   readonly concurrency: number;
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  private readonly queue = new FairQueue<Job>();
   private nextId = 1;
   private closed = false;
   private busyPeak = 0;
@@ -39,10 +42,11 @@ export class EnginePool {
     this.concurrency = Number.isFinite(n) && n >= 1 ? Math.min(n, 32) : 1;
   }
 
-  render(spec: SongSpec): Promise<RenderedTake> {
+  /** Renders one take; `owner` is whose turn it waits for (renders without one share a turn). */
+  render(spec: SongSpec, owner = ''): Promise<RenderedTake> {
     if (this.closed) return Promise.reject(new Error('EnginePool is closed'));
     return new Promise<RenderedTake>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, spec, resolve, reject });
+      this.queue.push(owner, { id: this.nextId++, spec, resolve, reject });
       this.pump();
     });
   }
@@ -61,7 +65,7 @@ export class EnginePool {
   async close(): Promise<void> {
     this.closed = true;
     const err = new Error('EnginePool is closed');
-    for (const job of this.queue.splice(0)) job.reject(err);
+    for (const job of this.queue.drain()) job.reject(err);
     const slots = this.slots.splice(0);
     for (const s of slots) {
       s.job?.reject(err);
