@@ -63,14 +63,20 @@ const PERMISSIONS_POLICY = [
  */
 export function securityHeaders(config: Config) {
   const https = config.publicUrl.startsWith('https://');
+  // Built once: only a page that names inline style hashes needs a policy of its own.
+  const pagePolicy = pageCsp(config);
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     // A worker script runs under the policy it was served with, so the service worker and every
     // app file get the page's policy; only API answers get the closed one.
-    const isApi = c.req.path.startsWith('/api/');
+    const styleHashes = c.get('styleHashes');
     c.header(
       'content-security-policy',
-      isApi ? API_CSP : pageCsp(config, c.get('styleHashes') ?? []),
+      c.req.path.startsWith('/api/')
+        ? API_CSP
+        : styleHashes
+          ? pageCsp(config, styleHashes)
+          : pagePolicy,
     );
     c.header('x-content-type-options', 'nosniff');
     c.header('x-frame-options', 'DENY');

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Who is asking, for per-address limits: the socket's peer, or with `trustedHops` proxies in
@@ -31,25 +32,10 @@ export function clientAddress(c: Context, trustedHops: number): string {
 /** An address as a limit key: IPv4 as is, IPv4-mapped IPv6 as IPv4, other IPv6 as its /64. */
 export function addressKey(raw: string): string {
   const address = raw.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  if (isIP(address) !== 6) return isIP(address) === 4 ? address : `unknown:${address.slice(0, 64)}`;
-  const hex = address.toLowerCase().replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) =>
-    [
-      [a, b],
-      [c, d],
-    ]
-      .map(([x, y]) => ((Number(x) << 8) | Number(y)).toString(16))
-      .join(':'),
-  );
-  const [head = '', tail = ''] = hex.split('::');
-  const left = head ? head.split(':') : [];
-  const right = hex.includes('::') && tail ? tail.split(':') : [];
-  const groups = hex.includes('::')
-    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
-    : left;
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
+  // isIP, not ipaddr.isValid: a forwarded entry like "127.1" is not an address a socket reports.
+  if (!isIP(address)) return `unknown:${address.slice(0, 64)}`;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const prefix = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${prefix.join(':')}::/64`;
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import ipaddr from 'ipaddr.js';
 
 /** A TCP socket in the LISTEN state. */
 export interface Listener {
@@ -101,8 +102,8 @@ export function listenersOf(pids: number[]): ProcessListeners {
 
 /** Whether `address` can only be reached from this machine (127.0.0.0/8, ::1, mapped 127/8). */
 export function isLoopback(address: string): boolean {
-  const a = address.toLowerCase().replace(/^\[|\]$/g, '');
-  return a === '::1' || /^127\./.test(a) || /^::ffff:127\./.test(a);
+  const a = address.replace(/^\[|\]$/g, '');
+  return ipaddr.isValid(a) && ipaddr.process(a).range() === 'loopback';
 }
 
 // /proc prints addresses as 32-bit words in host byte order (little-endian on x86 and arm64).
@@ -119,26 +120,9 @@ function ipv4(hex: string): string {
 }
 
 function ipv6(hex: string): string {
-  const bytes = [0, 8, 16, 24].flatMap((i) => wordBytes(hex.slice(i, i + 8)));
-  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
-    return `::ffff:${bytes.slice(12).join('.')}`;
-  }
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return compress(groups);
-}
-
-// RFC 5952 form: the longest run of two or more zero groups becomes "::".
-function compress(groups: string[]): string {
-  let best = { at: -1, len: 0 };
-  for (let i = 0; i < groups.length;) {
-    let j = i;
-    while (j < groups.length && groups[j] === '0') j++;
-    if (j - i > best.len) best = { at: i, len: j - i };
-    i = j === i ? i + 1 : j;
-  }
-  if (best.len < 2) return groups.join(':');
-  const head = groups.slice(0, best.at).join(':');
-  const tail = groups.slice(best.at + best.len).join(':');
-  return `${head}::${tail}`;
+  const address = ipaddr.fromByteArray(
+    [0, 8, 16, 24].flatMap((i) => wordBytes(hex.slice(i, i + 8))),
+  );
+  const v6 = address as ipaddr.IPv6;
+  return v6.isIPv4MappedAddress() ? `::ffff:${v6.toIPv4Address()}` : v6.toRFC5952String();
 }

@@ -166,7 +166,9 @@ export class Generation {
       await this.submitHeld(slotId, kind);
     } finally {
       release();
-      await leaveTaskLine(this.deps.sql, slotId).catch(() => undefined);
+      // Only a capped provider has a waiting line (see openCall).
+      if (this.deps.provider.name !== 'local')
+        await leaveTaskLine(this.deps.sql, slotId).catch(() => undefined);
     }
   }
 
