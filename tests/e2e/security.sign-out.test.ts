@@ -52,6 +52,15 @@ it('"sign out everywhere" on the phone signs the other device out; its typing is
 
   await phone.getByTestId('sign-out-everywhere').click();
   await phone.getByTestId('sign-out-confirm').waitFor();
+  // Offline, nothing changes and the phone says so; the same button works once it is back.
+  await phoneCtx.setOffline(true);
+  await phone.getByRole('button', { name: 'Yes, sign them out' }).click();
+  await expect
+    .poll(() => phone.getByTestId('sign-out-confirm').getByRole('alert').textContent())
+    .toMatch(/Nothing was changed \(you are offline\)/);
+  await screenshot(phone, 'devices-sign-out-offline');
+  expect((await sessionOf(phone)).token).toBe(before.token);
+  await phoneCtx.setOffline(false);
   await phone.getByRole('button', { name: 'Yes, sign them out' }).click();
   await phone.getByTestId('signed-out-others').waitFor({ timeout: 20_000 });
   await screenshot(phone, 'devices-sign-out');
