@@ -4,9 +4,13 @@ import { inject } from 'vitest';
 import { freePort } from './ports.ts';
 import { startStack, type RunningStack } from './stack.ts';
 
-/** Timing knobs small enough that leases, grace periods and timeouts pass within a test. */
+/**
+ * Timing knobs small enough that leases, grace periods and timeouts pass within a test. The lease
+ * stays above the longest event-loop stall seen on a loaded 2-core machine (~1 s): a shorter one
+ * lets another test's server take over a healthy slot mid-write.
+ */
 export const FAST_TIMING = {
-  SLOT_LEASE_MS: '600',
+  SLOT_LEASE_MS: '2500',
   WEBHOOK_GRACE_MS: '1500',
   RECONCILE_AFTER_MS: '1000',
   RECONCILE_INTERVAL_MS: '100',

@@ -38,8 +38,10 @@ it('with a Groq key, a Groq that keeps failing falls back to the built-in writer
   const { startGroqStandIn } = await import('../standins/groq.ts');
   const groq = await startGroqStandIn();
   groq.script([{ kind: 'serverError', status: 503, retryAfter: '0' }]);
+  // Every server of the test run shares one Postgres: a long lease keeps another server's
+  // reconciler (with the built-in writer, no fallback to record) from taking these slots over.
   const withGroq = await startMusicGptServer(
-    { GROQ_API_KEY: 'gsk_test', GROQ_BASE_URL: groq.url },
+    { GROQ_API_KEY: 'gsk_test', GROQ_BASE_URL: groq.url, SLOT_LEASE_MS: '60000' },
     fx.musicgpt,
   );
   try {
