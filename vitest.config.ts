@@ -16,10 +16,14 @@ export default defineConfig({
       {
         test: {
           name: 'stack',
-          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          include: [
+            'tests/integration/**/*.test.ts',
+            'tests/e2e/**/*.test.ts',
+            'tests/chaos/**/*.test.ts',
+          ],
           globalSetup: ['tests/setup/stack.ts'],
           testTimeout: 120_000,
-          hookTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
     ],

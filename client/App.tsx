@@ -7,9 +7,10 @@ import { Variations } from './screens/Variations.tsx';
 import { linkProps, useRoute } from './ui/router.ts';
 import { SignedOutNotice } from './ui/SignedOut.tsx';
 import { SyncBadge } from './ui/SyncBadge.tsx';
+import { UnsentChanges } from './ui/UnsentChanges.tsx';
 import { UpdatePrompt } from './ui/UpdatePrompt.tsx';
 
-/** The app shell: header with sync state, the current screen, the update prompt. */
+/** The app shell: header with sync state and changes that need the person, the current screen, the update prompt. */
 export function App({ wb }: { wb?: Workbox }) {
   const route = useRoute();
   return (
@@ -28,6 +29,7 @@ export function App({ wb }: { wb?: Workbox }) {
         </div>
         <p className="shell__tagline">A song made for someone, from your phone.</p>
         <SyncBadge />
+        <UnsentChanges />
       </header>
       <main id="main">
         <SignedOutNotice />

@@ -13,6 +13,7 @@ import { ensureSession, storedSession, type Session } from './data/session.ts';
 import { SyncEngine } from './data/sync.ts';
 import { App as AppCtx } from './ui/context.ts';
 import './styles.css';
+import { keepConnected } from './data/zero-connection.ts';
 
 const database = db();
 const sync = new SyncEngine(database);
@@ -43,16 +44,21 @@ async function syncUrl(): Promise<string> {
 
 // One Zero per (identity, server), replaced only when either changes. Kept outside React so
 // StrictMode's rehearsal unmount cannot close the connection the app is about to use.
-let current: { key: string; zero: Zero } | undefined;
+let current: { key: string; zero: Zero; release: () => void } | undefined;
 function zeroFor(session: Session, cacheURL: string): Zero {
   const key = `${session.token}|${cacheURL}`;
   if (current?.key === key) return current.zero;
+  current?.release();
   void current?.zero.close();
   const context = { ownerId: session.ownerId } as AuthContext;
-  current = {
-    key,
-    zero: new Zero({ cacheURL, schema, userID: session.ownerId, auth: session.token, context }),
-  };
+  const zero = new Zero({
+    cacheURL,
+    schema,
+    userID: session.ownerId,
+    auth: session.token,
+    context,
+  });
+  current = { key, zero, release: keepConnected(zero.connection) };
   return current.zero;
 }
 

@@ -4,15 +4,46 @@ import { z } from 'zod';
 // Lengths are bounds, not targets: they keep one field from swallowing a request.
 export const Vocals = z.enum(['female', 'male', 'none']);
 
+/** A NUL, or half of a UTF-16 surrogate pair (an emoji cut in two). */
+// A whole surrogate pair (kept), or a NUL or half of one (refused). Matching pairs first does what
+// a lookbehind would, which Safari before 16.4 cannot parse: the app would not load there.
+const PAIR_OR_UNSAVABLE = /[\uD800-\uDBFF][\uDC00-\uDFFF]|\u0000|[\uD800-\uDFFF]/g;
+
+/** Whether `text` holds a NUL or a lone surrogate: what Postgres and UTF-8 cannot store. */
+export function hasUnsavableText(text: string): boolean {
+  for (const [found] of text.matchAll(PAIR_OR_UNSAVABLE)) if (found.length === 1) return true;
+  return false;
+}
+
+/** `text` without NULs and lone surrogates; everything else exactly as it was. */
+export function withoutUnsavableText(text: string): string {
+  return text.replace(PAIR_OR_UNSAVABLE, (found) => (found.length === 2 ? found : ''));
+}
+
+/**
+ * Text a person typed, at most `max` characters. Postgres stores no NUL in text or jsonb, and a
+ * lone surrogate is not Unicode at all: either would fail the save, so it is refused here.
+ */
+export const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !hasUnsavableText(s), {
+      error: (issue) =>
+        String(issue.input).includes('\u0000')
+          ? 'contains an invisible character (NUL) that cannot be saved; remove it and try again'
+          : 'contains a broken character (half of an emoji) that cannot be saved; type it again',
+    });
+
 export const SongDraft = z.object({
-  recipient: z.string().max(120).default(''),
-  relationship: z.string().max(120).default(''),
-  occasion: z.string().max(120).default(''),
-  story: z.string().max(10_000).default(''),
-  genre: z.string().max(80).default(''),
-  mood: z.string().max(80).default(''),
+  recipient: text(120).default(''),
+  relationship: text(120).default(''),
+  occasion: text(120).default(''),
+  story: text(10_000).default(''),
+  genre: text(80).default(''),
+  mood: text(80).default(''),
   vocals: Vocals.default('female'),
-  language: z.string().max(40).default('English'),
+  language: text(40).default('English'),
 });
 export type SongDraft = z.infer<typeof SongDraft>;
 

@@ -26,25 +26,45 @@ export type OpArgsOf<T extends OpType> = z.infer<(typeof OpArgs)[T]>;
 
 /** An op as it travels: args are checked per type by the server, after the envelope. */
 export const SyncOp = z.object({
-  id: z.uuid(),
-  type: z.string().min(1).max(64),
+  id: z.uuid({ error: 'the id of a change must be a UUID' }),
+  type: z.string({ error: 'a change must name its type' }).min(1).max(64),
   args: z.unknown(),
 });
 export type SyncOp = z.infer<typeof SyncOp>;
 
 export const MAX_OPS_PER_BATCH = 500;
 export const MAX_SYNC_BODY_BYTES = 1024 * 1024;
+/** Bounds on one op's args, checked before anything walks them: a draft nests 4 deep. */
+export const MAX_ARGS_DEPTH = 16;
+export const MAX_ARGS_VALUES = 2_000;
+
+const clientId = z.string().min(1).max(128);
 
 export const SyncRequest = z.object({
-  clientId: z.string().min(1).max(128),
+  clientId,
   ops: z.array(SyncOp).max(MAX_OPS_PER_BATCH),
 });
 export type SyncRequest = z.infer<typeof SyncRequest>;
 
+/**
+ * What the server checks of the whole body; each op is then read alone, so one malformed op is
+ * answered `rejected` by itself and the ops after it still apply.
+ */
+export const SyncBatch = z.object({
+  clientId,
+  ops: z
+    .array(z.unknown())
+    .max(
+      MAX_OPS_PER_BATCH,
+      `a batch holds at most ${MAX_OPS_PER_BATCH} changes; send fewer at a time`,
+    ),
+});
+
 export type OpStatus = 'applied' | 'duplicate' | 'rejected' | 'limited';
 
 /**
- * The answer for one op. `rejected` is final: the client drops the op and shows the error.
+ * The answer for one op; `results[i]` answers `ops[i]`. `id` is the op's id as sent (empty when
+ * it sent no string). `rejected` is final: the client drops the op and shows the error.
  * `limited` is not: nothing of the op was applied, and the client keeps it and sends it again
  * after `retryAfterMs`; `error` is a sentence for the person.
  */
@@ -53,8 +73,19 @@ export interface OpResult {
   status: OpStatus;
   result?: unknown;
   error?: string;
-  /** Why a rejection happened, for code: invalid, forbidden, not_found, conflict, state, limit. */
-  code?: 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'state' | 'unknown_type' | 'limit';
+  /**
+   * Why a rejection happened, for code: invalid, forbidden, not_found, conflict, state,
+   * unknown_type, limit; `internal` when the server failed on this op (logged with its id).
+   */
+  code?:
+    | 'invalid'
+    | 'forbidden'
+    | 'not_found'
+    | 'conflict'
+    | 'state'
+    | 'unknown_type'
+    | 'limit'
+    | 'internal';
   /** With `limited`: wait at least this long before sending the op again. */
   retryAfterMs?: number;
 }
@@ -62,6 +93,8 @@ export interface OpResult {
 /**
  * 200 when no op was limited. 429 (with Retry-After) when one was: every op still has its
  * answer in `results`, and `error` is the sentence to show, `retryAfterMs` the shortest wait.
+ * 503 (with Retry-After, no `results`) when the database went away mid-batch: the ops answered
+ * nothing yet; send the same batch again, and those already applied answer `duplicate`.
  */
 export interface SyncResponse {
   results: OpResult[];

@@ -1,150 +1,132 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { loadAuthSecret } from './auth/secret.ts';
-import { tokenSigner } from './auth/token.ts';
 import { ensureClientBuild } from './build/client.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
-import { AudioStorage } from './audio/storage.ts';
-import { downloadLinks } from './delivery/links.ts';
-import { createPayments } from './payments/index.ts';
-import { createApp } from './http/app.ts';
-import { createProvider, providerIdentity } from './providers/index.ts';
-import { Generation } from './slots/generation.ts';
-import { Reconciler } from './slots/reconciler.ts';
-import { urlSigner } from './slots/tokens.ts';
-import { createWriter } from './writer/index.ts';
 import { logger } from './log.ts';
-import { isZeroCacheUp, startZeroCache, type ZeroCache } from './sync/zero-cache.ts';
-import { zeroProxy, type ZeroProxy } from './sync/zero-proxy.ts';
-import { SIGNED_OUT_CHANNEL } from './session/sign-out.ts';
+import { supervise, type Supervised } from './process/supervised.ts';
+import { startWatchdog } from './process/watchdog.ts';
+import { startZeroCache, type ZeroCache } from './sync/zero-cache.ts';
 
 const log = logger('refrain');
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST_DIR = path.join(ROOT, 'dist');
+const API_ENTRY = path.join(ROOT, 'server', 'api.ts');
+
+// How long each part may take to stop before it is killed: together under the 10 s a Ctrl-C gets.
+const API_STOP_GRACE_MS = 4_000;
+const POSTGRES_STOP_GRACE_MS = 3_000;
 
 export interface Stack {
   url: string;
-  db: Database;
-  zeroCache: ZeroCache | undefined;
+  /** Stops every part in order: zero-cache, the API, then Postgres. */
   stop(): Promise<void>;
+  /** SIGKILLs every part at once (a second Ctrl-C). */
+  kill(): void;
 }
 
 /**
- * Brings up every part in dependency order (build, Postgres, migrations, API, zero-cache) and
- * stops in reverse. A failure part-way stops what already started, so nothing is left behind.
+ * The supervisor's side of `npm start`: builds the PWA, brings up Postgres and migrates it, then
+ * runs the API and zero-cache as supervised children that restart when they die. A watchdog
+ * process stops them all if this process is killed before it could. A failure part-way stops
+ * what already started, so nothing is left behind.
  */
 export async function startStack(config: Config): Promise<Stack> {
+  const watchdog = startWatchdog();
   const stops: (() => Promise<void>)[] = [];
+  const kills: (() => void)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
       await stop().catch((err) => log.error('stop failed', { error: String(err) }));
     }
     stops.length = 0;
+    await watchdog.release();
   };
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
     await ensureClientBuild(ROOT, DIST_DIR);
 
-    const db = await openDatabase(config);
-    stops.push(db.close);
+    const db = await openDatabase(config, (pid) =>
+      watchdog.watch(pid, 'postgres', { group: false, signal: 'SIGINT' }),
+    );
+    stops.push(() => db.close(POSTGRES_STOP_GRACE_MS));
+    kills.push(db.kill);
     await migrate(db.sql);
+    // The supervisor needs no connection of its own after this; the API opens its own pool.
+    await db.sql.end({ timeout: 5 });
+    // Before any child starts, so the API and zero-cache never race to create the key.
+    loadAuthSecret(config.dataDir, config.authSecret);
 
-    const secret = loadAuthSecret(config.dataDir, config.authSecret);
-    const signer = urlSigner(secret);
-    const storage = new AudioStorage(
-      path.join(config.dataDir, 'audio'),
-      config.maxAudioBytes,
-      config.mediaTrustedHosts,
+    const api = startApi(config, db.url, (pid) =>
+      watchdog.watch(pid, 'api', { group: true, signal: 'SIGTERM' }),
     );
-    const provider = createProvider(config, storage);
-    const writer = createWriter({
-      groqApiKey: config.groq.apiKey,
-      groqModel: config.groq.model,
-      groqBaseUrl: config.groq.baseUrl,
-    });
-    const generation = new Generation({
-      sql: db.sql,
-      config,
-      provider,
-      providerId: providerIdentity(config),
-      writer,
-      signer,
-      storage,
-    });
-    provider.onComplete = (slotId, takes, taskId) =>
-      generation.acceptEngineTakes(slotId, takes, taskId);
-    const reconciler = new Reconciler(db.sql, config, provider, generation);
-    const payments = createPayments(db.sql, config, secret);
-    stops.push(async () => {
-      generation.stop();
-      await reconciler.stop();
-      await payments.settlement.stop();
-      await provider.close?.();
-    });
+    stops.push(() => api.stop());
+    kills.push(() => api.kill());
+    await waitForApi(config.port, api, 120_000);
 
-    let zeroCache: ZeroCache | undefined;
-    const tokens = tokenSigner(secret, db.sql);
-    const proxy = zeroProxy({ target: config.zeroCacheUrl, verify: (t) => tokens.verify(t) });
-    // "Sign out everywhere" in any API process ends the owner's live sync in every one of them.
-    const signedOut = await db.sql.listen(SIGNED_OUT_CHANNEL, (ownerId) => {
-      const closed = proxy.closeOwner(ownerId);
-      if (closed) log.info('signed out everywhere: live sync closed', { ownerId, closed });
-    });
-    stops.push(() => signedOut.unlisten());
-    const app = createApp(
-      {
-        config,
-        sql: db.sql,
-        tokens,
-        // A zero-cache stopped for listening beyond loopback stays down even if its port answers.
-        isSyncUp: async () => !zeroCache?.exposure && isZeroCacheUp(config.zeroCacheUrl),
-        distDir: DIST_DIR,
-      },
-      { generation, signer, storage, payments, links: downloadLinks(secret) },
-    );
-    const server = await listen(app.fetch, config.port, proxy);
-    stops.push(() => closeServer(server, proxy));
-    reconciler.start();
-    payments.settlement.start();
-
-    // With RUN_ZERO_CACHE=false this process is one more API server for a zero-cache run elsewhere.
+    // With RUN_ZERO_CACHE=false this installation is one more API for a zero-cache run elsewhere.
     if (config.runZeroCache) {
-      zeroCache = startZeroCache(config, db.url, `http://127.0.0.1:${config.port}`);
-      stops.push(() => zeroCache!.stop());
+      const dir = path.join(config.dataDir, 'zero');
+      watchdog.watchDir(dir);
+      const zeroCache: ZeroCache = startZeroCache(
+        config,
+        db.url,
+        `http://127.0.0.1:${config.port}`,
+        (pid) => watchdog.watch(pid, 'zero-cache', { group: true, signal: 'SIGTERM' }),
+      );
+      stops.push(() => zeroCache.stop());
+      kills.push(() => zeroCache.kill());
       await zeroCache.waitUntilUp(120_000);
     }
 
-    return { url: config.publicUrl, db, zeroCache, stop: stopAll };
+    return {
+      url: config.publicUrl,
+      stop: stopAll,
+      kill() {
+        for (const kill of kills) kill();
+        void watchdog.release();
+      },
+    };
   } catch (err) {
     await stopAll();
     throw err;
   }
 }
 
-/** PORT, the one public port: the app, and Zero's socket through the proxy. */
-function listen(
-  fetch: Parameters<typeof serve>[0]['fetch'],
-  port: number,
-  proxy: ZeroProxy,
-): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server as Server));
-    server.on('upgrade', proxy.handleUpgrade);
-    server.once('error', reject);
+/** The API process, restarted whenever it dies; REFRAIN_FAULT reaches only its first start. */
+function startApi(config: Config, databaseUrl: string, onStart: (pid: number) => void): Supervised {
+  return supervise({
+    name: 'api',
+    command: process.execPath,
+    // The same loader flags this process runs with (tsx), so the API's TypeScript loads too.
+    args: [...process.execArgv, API_ENTRY],
+    options: (start) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
+      if (start > 0) delete env.REFRAIN_FAULT;
+      return { cwd: ROOT, env };
+    },
+    pidFile: path.join(config.dataDir, 'api.pid'),
+    maxBackoffMs: 5_000,
+    stableAfterMs: 10_000,
+    stopGraceMs: API_STOP_GRACE_MS,
+    onStart,
   });
 }
 
-function closeServer(server: Server, proxy: ZeroProxy): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // Open keep-alive and proxied WebSocket connections would hold close() forever.
-    server.closeAllConnections();
-    proxy.closeAll();
-  });
+/** Until the API answers on PORT (any answer: health is 503 until zero-cache is up). */
+async function waitForApi(port: number, api: Supervised, timeoutMs: number): Promise<void> {
+  await api.started;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`the API did not answer on port ${port} in time`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -39,9 +39,11 @@ self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
 
-// Background Sync: drains the outbox after the tab is gone. Throwing tells the browser to try
-// again later; ops leave the outbox only when the server answered them for good, and ops the
-// server limited (429) are not sent again before the time it named, whoever drains.
+// Background Sync: drains the outbox after the tab is gone, by the page's own rules (unlike
+// workbox-background-sync, which drops a request on any HTTP answer, a 5xx included). Throwing
+// tells the browser to try again later; ops leave the outbox only when the server answered them
+// for good, ops the server limited (429) wait the time it named, and an op that keeps failing
+// waits its own backoff and is then set aside, whoever drains, while the others go on.
 self.addEventListener('sync', (event: Event) => {
   const e = event as Event & { tag: string; waitUntil(p: Promise<unknown>): void };
   if (e.tag !== SYNC_TAG) return;
@@ -49,6 +51,7 @@ self.addEventListener('sync', (event: Event) => {
     navigator.locks.request(OUTBOX_LOCK, async () => {
       const outcome = await drainOutbox(db(), { clientId: 'service-worker' });
       if (outcome.kind === 'retry' || outcome.kind === 'limited') throw new Error(outcome.error);
+      if (outcome.kind === 'waiting') throw new Error('an op waits for its next try');
     }),
   );
 });

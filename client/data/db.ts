@@ -25,6 +25,12 @@ export interface OutboxOp {
   sentAt?: number;
   /** The server limited it (`lastError` says why): not sent again before this time (epoch ms). */
   heldUntil?: number;
+  /** It failed (`lastError` says why; `attempts` counts the tries): not tried again before this. */
+  retryAt?: number;
+  /** It failed inside a batch: sent alone, so a failure is charged to the op that caused it. */
+  alone?: boolean;
+  /** Set aside after failing `MAX_TRIES` times: kept, not sent, until the person retries it. */
+  setAsideAt?: number;
 }
 
 /** An op the server refused for good, kept so nothing typed silently disappears. */
@@ -32,6 +38,8 @@ export interface RejectedOp extends OutboxOp {
   rejectedAt: number;
   code?: OpResult['code'];
   error: string;
+  /** The person has seen why (the notice is closed); the op stays here. */
+  dismissedAt?: number;
 }
 
 export interface KeyValue {

@@ -3,12 +3,21 @@ import type { FieldStamps } from '../../schema/draft-merge.ts';
 import { getField } from '../../schema/draft-merge.ts';
 import type { LocalDraft, RefrainDb } from './db.ts';
 import { enqueue, queueDraftPut } from './outbox.ts';
+import { cleanDraft, cleanValue } from './text.ts';
+
+/** Who a draft's songs are for, as a title: "Ana, Ben", or "Untitled". */
+export const recipientsOf = (draft: DraftDoc | undefined): string =>
+  draft?.songs
+    ?.slice(0, draft.songCount)
+    .map((s) => s.recipient.trim())
+    .filter(Boolean)
+    .join(', ') || 'Untitled';
 
 /** A new form: its id is made here, so it exists (and syncs) before the server ever sees it. */
 export async function createDraft(db: RefrainDb, from?: DraftDoc): Promise<string> {
   const formId = crypto.randomUUID();
   const now = Date.now();
-  const draft = from ? structuredClone(from) : emptyDraft();
+  const draft = from ? cleanDraft(structuredClone(from)) : emptyDraft();
   const fieldTimes: Record<string, number> = { songCount: now };
   draft.songs.forEach((s, i) =>
     Object.keys(s).forEach((f) => (fieldTimes[`songs.${i}.${f}`] = now)),
@@ -31,8 +40,9 @@ function setPath(draft: DraftDoc, path: string, value: unknown) {
 }
 
 /**
- * One field changed: written to IndexedDB at once with its time, and the queued draft.put updated
- * in the same transaction, so closing the tab a moment later loses nothing.
+ * One field changed: written to IndexedDB at once with its time (text cleaned, see `cleanText`),
+ * and the queued draft.put updated in the same transaction, so closing the tab a moment later
+ * loses nothing.
  */
 export async function setDraftField(
   db: RefrainDb,
@@ -44,7 +54,7 @@ export async function setDraftField(
   await db.transaction('rw', db.drafts, db.outbox, async () => {
     const local = await db.drafts.get(formId);
     if (!local) return;
-    setPath(local.draft, path, value);
+    setPath(local.draft, path, cleanValue(value));
     if (path === 'songCount') {
       while (local.draft.songs.length < Number(value)) {
         const i = local.draft.songs.length;

@@ -16,7 +16,8 @@ export type SyncStatus = {
  * across tabs and the service worker (Web Locks). After a failure it backs off with jitter. It
  * also asks the service worker for a Background Sync, which goes on after the tab is closed
  * where the browser has it; these triggers cover browsers without it. Ops the server limited
- * (429) wait on the device until the time it named.
+ * (429) wait on the device until the time it named; an op that keeps failing waits its own
+ * backoff and is then set aside (see drainOutbox), while the others go on.
  */
 export class SyncEngine {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -86,6 +87,14 @@ export class SyncEngine {
       this.failures = 0;
       this.set({ phase: 'waiting', lastError: outcome.error, online: navigator.onLine });
       this.kick(outcome.retryAfterMs + 250 + Math.random() * 1_000);
+      return;
+    }
+    if (outcome.kind === 'waiting') {
+      // An op failed and waits for its next try (drainOutbox skips it until then); every other
+      // op went, so this is no failure of the connection.
+      this.failures = 0;
+      this.set({ phase: 'waiting', lastError: undefined, online: navigator.onLine });
+      this.kick(outcome.retryAfterMs + Math.random() * 250);
       return;
     }
     if (outcome.kind === 'retry') {

@@ -6,6 +6,7 @@ import { queries } from '../../schema/queries.ts';
 import { mergeServerDraft, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
 import { enqueue } from '../data/outbox.ts';
+import { cleanText, isSendableEmail } from '../data/text.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps, navigate } from '../ui/router.ts';
@@ -70,6 +71,8 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
   const set = (path: string, value: unknown) => {
     void editDraft(db, formId, path, value).then(() => sync.kick(300));
   };
+  const onText = (path: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+    set(path, typedText(e.target));
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -79,6 +82,8 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
       if (!parsed.success)
         problems.push(...parsed.error.issues.map((issue) => `Song ${i + 1}: ${issue.message}`));
     });
+    if (!isSendableEmail(draft.buyerEmail))
+      problems.push('Your email: that address looks incomplete; finish it or leave it empty');
     setErrors(problems);
     if (problems.length) return;
     await submitDraft(db, formId);
@@ -117,7 +122,7 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
                     rows={5}
                     value={value}
                     placeholder="What happened, the little details only you two know…"
-                    onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}
+                    onChange={onText(`songs.${i}.${field}`)}
                   />
                 ) : field === 'vocals' ? (
                   <select
@@ -134,7 +139,7 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
                     id={id}
                     value={value}
                     placeholder={HINTS[field]}
-                    onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}
+                    onChange={onText(`songs.${i}.${field}`)}
                   />
                 )}
               </div>
@@ -149,7 +154,7 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
           type="email"
           autoComplete="email"
           value={draft.buyerEmail ?? ''}
-          onChange={(e) => set('buyerEmail', e.target.value)}
+          onChange={onText('buyerEmail')}
         />
       </div>
       {errors.length > 0 && (
@@ -167,6 +172,21 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
       </p>
     </form>
   );
+}
+
+/**
+ * The field's text as it will be stored: NULs and lone surrogates (from a paste or a keyboard)
+ * are taken out of the field itself too, keeping the caret where it was.
+ */
+function typedText(el: HTMLInputElement | HTMLTextAreaElement): string {
+  const raw = el.value;
+  const clean = cleanText(raw);
+  if (clean === raw) return raw;
+  const caret = cleanText(raw.slice(0, el.selectionStart ?? raw.length)).length;
+  el.value = clean;
+  // An email input has no caret API (it throws); its caret goes to the end.
+  if (el.type !== 'email') el.setSelectionRange(caret, caret);
+  return clean;
 }
 
 /** Values that lost a merge (an older edit, another device): each can be put back. */

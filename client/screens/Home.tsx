@@ -1,6 +1,6 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { queries } from '../../schema/queries.ts';
-import { createDraft } from '../data/drafts.ts';
+import { createDraft, recipientsOf } from '../data/drafts.ts';
 import type { LocalDraft } from '../data/db.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
@@ -16,13 +16,6 @@ interface Row {
   progress?: string;
 }
 
-const namesOf = (d: LocalDraft['draft'] | undefined) =>
-  d?.songs
-    ?.slice(0, d.songCount)
-    .map((s) => s.recipient.trim())
-    .filter(Boolean)
-    .join(', ') || 'Untitled';
-
 const STATUS_TEXT: Record<string, string> = {
   draft: 'Draft',
   submitted: 'Submitted',
@@ -37,11 +30,6 @@ const STATUS_TEXT: Record<string, string> = {
 export function Home() {
   const { db, hasZero, sync } = useApp();
   const drafts = useLive(() => db.drafts.orderBy('updatedAt').reverse().toArray(), [db], []);
-  const rejected = useLive(
-    () => db.rejected.orderBy('rejectedAt').reverse().limit(5).toArray(),
-    [db],
-    [],
-  );
 
   const startNew = async (from?: LocalDraft['draft']) => {
     const formId = await createDraft(db, from);
@@ -62,16 +50,6 @@ export function Home() {
           New song
         </button>
       </div>
-      {rejected.length > 0 && (
-        <div className="notice" role="alert">
-          <p>Some changes could not be saved on the server (they are kept here):</p>
-          <ul>
-            {rejected.map((r) => (
-              <li key={r.id}>{r.error}</li>
-            ))}
-          </ul>
-        </div>
-      )}
       {hasZero ? (
         <ServerList drafts={drafts} onDuplicate={startNew} />
       ) : (
@@ -97,7 +75,7 @@ function toRows(
   for (const f of server) {
     rows.set(f.id, {
       formId: f.id,
-      names: namesOf(f.draft as LocalDraft['draft']),
+      names: recipientsOf(f.draft as LocalDraft['draft']),
       songCount: f.songCount,
       status: f.status,
       updatedAt: f.updatedAt,
@@ -106,11 +84,11 @@ function toRows(
   }
   for (const d of drafts) {
     const known = rows.get(d.formId);
-    if (known) known.names = namesOf(d.draft);
+    if (known) known.names = recipientsOf(d.draft);
     else
       rows.set(d.formId, {
         formId: d.formId,
-        names: namesOf(d.draft),
+        names: recipientsOf(d.draft),
         songCount: d.draft.songCount,
         status: 'local',
         updatedAt: d.updatedAt,

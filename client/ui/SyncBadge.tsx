@@ -1,18 +1,30 @@
 import { useEffect, useState } from 'react';
+import { isSetAside } from '../data/outbox-plan.ts';
 import { sessionRefusal } from '../data/session.ts';
 import type { SyncStatus } from '../data/sync.ts';
 import { useApp } from './context.ts';
 import { useLive } from './live.ts';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /**
  * Online / offline / N changes waiting: always visible, so a person knows their work is safe.
- * When the server asked to wait (a limit), the sentence it sent is shown under the badge.
+ * Changes set aside after failing are counted apart ("not sent"): they no longer wait, they need
+ * the person (see UnsentChanges). When the server asked to wait (a limit), the sentence it sent
+ * is shown under the badge.
  */
 export function SyncBadge() {
   const { db, sync, session } = useApp();
   const [status, setStatus] = useState<SyncStatus>(sync.status);
   useEffect(() => sync.subscribe(setStatus), [sync]);
-  const waiting = useLive(() => db.outbox.count(), [db], 0);
+  const { waiting, setAside } = useLive(
+    async () => {
+      const setAside = await db.outbox.filter(isSetAside).count();
+      return { waiting: (await db.outbox.count()) - setAside, setAside };
+    },
+    [db],
+    { waiting: 0, setAside: 0 },
+  );
   const held = useLive(
     async () => (await db.outbox.filter((op) => op.heldUntil !== undefined).first())?.lastError,
     [db],
@@ -20,21 +32,27 @@ export function SyncBadge() {
   );
   const refused = useLive(async () => (await sessionRefusal(db))?.message, [db], undefined);
   const note = held ?? (session ? undefined : refused);
-  const label = !status.online
-    ? waiting
-      ? `Offline · ${waiting} change${waiting === 1 ? '' : 's'} waiting`
-      : 'Offline · everything saved on this device'
-    : waiting
-      ? `${waiting} change${waiting === 1 ? '' : 's'} waiting`
-      : 'Online · all synced';
+  const parts = [
+    !status.online ? 'Offline' : waiting ? '' : 'Online',
+    waiting ? `${plural(waiting, 'change')} waiting` : '',
+    setAside ? `${waiting ? setAside : plural(setAside, 'change')} not sent` : '',
+  ].filter(Boolean);
+  const label =
+    waiting || setAside
+      ? parts.join(' · ')
+      : status.online
+        ? 'Online · all synced'
+        : 'Offline · everything saved on this device';
+  const tone = !status.online ? 'offline' : waiting || setAside ? 'waiting' : 'ok';
   return (
     <>
       <p
-        className={`sync-badge sync-badge--${!status.online ? 'offline' : waiting ? 'waiting' : 'ok'}`}
+        className={`sync-badge sync-badge--${tone}`}
         role="status"
         aria-live="polite"
         data-testid="sync-badge"
         data-waiting={waiting}
+        data-set-aside={setAside}
       >
         {label}
       </p>

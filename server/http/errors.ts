@@ -1,10 +1,14 @@
 import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { isTransient } from '../db/transient.ts';
 import { logger } from '../log.ts';
 import type { AppEnv } from './env.ts';
 
 const log = logger('http');
+
+/** How long a client waits before sending a request again after a 503. */
+export const RETRY_AFTER_MS = 1_000;
 
 /** A 4xx with a message a person can act on. */
 export function httpError(
@@ -14,11 +18,33 @@ export function httpError(
   return new HTTPException(status, { message });
 }
 
-/** The one place errors become answers: 4xx say what was wrong, 5xx only carry a request id. */
+/** A 503: nothing is wrong with the request; the same request is answered after Retry-After. */
+export function unavailable(
+  message = 'The server lost its database connection for a moment. Try again in a moment.',
+  cause?: unknown,
+) {
+  return new HTTPException(503, { message, cause });
+}
+
+/**
+ * The one place errors become answers: 4xx say what was wrong, a lost database connection is a
+ * 503 with Retry-After, other 5xx only carry a request id.
+ */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = c.get('requestId');
-  if (err instanceof HTTPException) {
-    return c.json({ error: err.message, requestId }, err.status);
+  const answer =
+    !(err instanceof HTTPException) && isTransient(err) ? unavailable(undefined, err) : err;
+  if (answer instanceof HTTPException && answer.status === 503) {
+    log.warn('unavailable', {
+      requestId,
+      path: c.req.path,
+      cause: String((answer.cause as Error)?.message ?? answer.cause ?? answer.message),
+    });
+    c.header('retry-after', String(Math.ceil(RETRY_AFTER_MS / 1000)));
+    return c.json({ error: answer.message, requestId, retryAfterMs: RETRY_AFTER_MS }, 503);
+  }
+  if (answer instanceof HTTPException) {
+    return c.json({ error: answer.message, requestId }, answer.status);
   }
   if (err instanceof z.ZodError) {
     return c.json({ error: z.prettifyError(err), requestId }, 400);

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AudioStorage } from '../audio/storage.ts';
 import type { Config } from '../config.ts';
-import { localProvider } from './local/index.ts';
+import { localProvider, type LocalCompletion } from './local/index.ts';
 import { musicGptProvider } from './musicgpt.ts';
 import type { MusicProvider } from './types.ts';
 
 export type Provider = MusicProvider & {
-  onComplete?:
-    | ((slotId: string, takes: import('./types.ts').TakeResult[], taskId: string) => Promise<void>)
-    | undefined;
+  onComplete?: LocalCompletion | undefined;
   close?: () => Promise<void>;
 };
 

@@ -54,6 +54,11 @@ export interface MusicProvider {
   /** One paid call that makes two takes. Never throws for HTTP/network problems: returns a result the caller inspects. */
   submit(req: SubmitRequest): Promise<SubmitResult>;
   poll(taskId: string): Promise<PollResult>;
+  /**
+   * Whether this process itself is still producing the task: the built-in engine renders in
+   * process, so a task is lost with its process; a paid provider's tasks run at the provider.
+   */
+  isRunningHere?(taskId: string): boolean;
   /** Best-known estimate in US cents per submit, for the cost ledger (MusicGPT publishes none: document the assumption). */
   readonly estimatedCostCents: number;
 }

@@ -8,17 +8,26 @@ import type { Sql, TransactionSql } from 'postgres';
  * (fewest first), then by waiting time. So one owner's backlog waits behind every other owner's
  * first slot: a newcomer is next as soon as one place frees up. Slots whose lease ran out (their
  * process died) hold no place in the line. `waited` says the slot has a line entry to remove.
+ *
+ * A task place is held only by what can still be running at the provider: a generating slot's
+ * task, or a call still `sending` for a slot that is still queued (its answer may yet come, or
+ * was lost with its process while the task runs on), and not one older than `timeoutMs`
+ * (GENERATION_TIMEOUT_MS), by which time its task finished or its slot failed. A call left
+ * `sending` on a slot that ended holds nothing.
  */
 export async function mayTakeTaskPlace(
   tx: TransactionSql,
   provider: string,
   slotId: string,
   maxTasks: number,
+  timeoutMs: number,
 ): Promise<{ admitted: boolean; waited: boolean }> {
   const [now] = await tx<{ open: number; others: number; waited: boolean }[]>`
     select (select count(*) from slots where provider = ${provider} and status = 'generating')::int
-         + (select count(*) from provider_calls where provider = ${provider} and state = 'sending'
-              and kind in ('submit', 'resubmit'))::int as open,
+         + (select count(*) from provider_calls c join slots s on s.id = c.slot_id
+            where c.provider = ${provider} and c.state = 'sending' and c.kind in ('submit', 'resubmit')
+              and s.status = 'queued'
+              and c.started_at > now() - ${timeoutMs} * interval '1 millisecond')::int as open,
            (select count(*) from provider_waits w join slots s on s.id = w.slot_id
             where w.provider = ${provider} and w.slot_id <> ${slotId}
               and s.status = 'queued' and s.lease_expires_at > now())::int as others,
@@ -38,6 +47,8 @@ export async function mayTakeTaskPlace(
       union all
       select s.owner_id from provider_calls c join slots s on s.id = c.slot_id
       where c.provider = ${provider} and c.state = 'sending' and c.kind in ('submit', 'resubmit')
+        and s.status = 'queued'
+        and c.started_at > now() - ${timeoutMs} * interval '1 millisecond'
     ), per_owner as (
       select owner_id, count(*) as n from in_flight group by owner_id
     ), waiting as (

@@ -10,7 +10,8 @@ export type GenerationEventKind =
   | 'polled'
   | 'completed'
   | 'failed'
-  | 'retried';
+  | 'retried'
+  | 'resumed';
 
 /** Appends one analytics event for a slot. */
 export async function recordEvent(

@@ -13,6 +13,7 @@ import { lockFormOfSlot, refreshProgress } from './claim.ts';
 import { recordEvent } from './events.ts';
 import { Intake } from './intake.ts';
 import { failSlot, recordTakes, type TakeUpdate, type TaskInfo } from './outcome.ts';
+import { RenderLeases } from './render-leases.ts';
 import type { UrlSigner } from './tokens.ts';
 import { writeSlotText } from './text.ts';
 
@@ -50,6 +51,10 @@ interface SlotRow {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// How often a built-in engine slot is rendered again after losing its render (its process
+// stopped, or the render failed); lost once more, it fails with a reason instead of looping.
+const MAX_ENGINE_RESUMES = 3;
+
 /**
  * Runs generation for slots this process claimed: write the text, make the one provider call,
  * store the task id the moment it returns, and bring finished audio into storage. Retry policy
@@ -59,10 +64,17 @@ export class Generation {
   readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly running = new Set<string>();
   private readonly intake: Intake;
+  private readonly renders: RenderLeases;
   private stopped = false;
 
   constructor(private readonly deps: GenerationDeps) {
     this.intake = new Intake({ ...deps, trustedHosts: deps.config.mediaTrustedHosts });
+    this.renders = new RenderLeases(
+      deps.sql,
+      deps.provider,
+      this.workerId,
+      deps.config.timing.slotLeaseMs,
+    );
   }
 
   get providerId(): string {
@@ -84,6 +96,12 @@ export class Generation {
 
   stop(): void {
     this.stopped = true;
+    this.renders.stop();
+  }
+
+  /** What a call that made a task costs, for ledger rows closed from a webhook or a poll. */
+  get callCostCents(): number {
+    return this.deps.provider.estimatedCostCents;
   }
 
   webhookUrl(slotId: string): string {
@@ -144,7 +162,13 @@ export class Generation {
       const place =
         this.deps.provider.name === 'local'
           ? { admitted: true, waited: false }
-          : await mayTakeTaskPlace(tx, providerId, slotId, config.providerMaxTasks);
+          : await mayTakeTaskPlace(
+              tx,
+              providerId,
+              slotId,
+              config.providerMaxTasks,
+              config.timing.generationTimeoutMs,
+            );
       if (!place.admitted) return 'busy' as const;
       const [call] = await tx<{ id: number }[]>`
         with held as (
@@ -183,21 +207,7 @@ export class Generation {
     }
     faultPoint('after-claim');
 
-    const preset = presetsFor(slot.brief.occasion)[slot.variation_index]!;
-    const request: SubmitRequest = {
-      slotId,
-      ownerId: slot.owner_id,
-      seed: `${slotId}`,
-      title: slot.title ?? 'A song for you',
-      prompt: slot.music_prompt!,
-      musicStyle: slot.music_style ?? '',
-      lyrics: slot.lyrics ?? '',
-      vocals: slot.brief.vocals,
-      mood: slot.brief.mood || preset.mood,
-      occasion: slot.brief.occasion,
-      preset: preset.variation,
-      webhookUrl: this.webhookUrl(slotId),
-    };
+    const request = this.requestFor(slot);
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
 
     for (let attempt = 1; attempt <= config.providerMaxAttempts && !this.stopped; attempt++) {
@@ -215,6 +225,8 @@ export class Generation {
 
       if (result.kind === 'accepted') {
         faultPoint('after-provider-accept');
+        // The built-in engine renders in this process: the slot stays leased while it does.
+        const rendersHere = provider.isRunningHere?.(result.taskId) ?? false;
         await sql.begin(async (tx) => {
           await lockFormOfSlot(tx, slotId);
           await tx`
@@ -226,7 +238,11 @@ export class Generation {
               conversion_ids = ${tx.json(result.conversionIds as never)},
               status = case when status = 'queued' then 'generating' else status end,
               submitted_at = coalesce(submitted_at, now()),
-              lease_owner = null, lease_expires_at = null, updated_at = now()
+              lease_owner = case when ${rendersHere}::boolean and status in ('queued', 'generating')
+                then ${this.workerId} end,
+              lease_expires_at = case when ${rendersHere}::boolean and status in ('queued', 'generating')
+                then now() + ${config.timing.slotLeaseMs} * interval '1 millisecond' end,
+              updated_at = now()
             where id = ${slotId}`;
           // Takes a webhook delivered before we knew the ids get their final order now.
           await tx`
@@ -243,6 +259,7 @@ export class Generation {
           );
           await refreshProgress(tx, slot!.form_id);
         });
+        if (rendersHere) this.renders.hold(slotId, result.taskId);
         return;
       }
 
@@ -281,30 +298,87 @@ export class Generation {
     }
   }
 
+  /** The provider request of a slot whose text is written; the same for every send of it. */
+  private requestFor(slot: SlotRow): SubmitRequest {
+    const preset = presetsFor(slot.brief.occasion)[slot.variation_index]!;
+    return {
+      slotId: slot.id,
+      ownerId: slot.owner_id,
+      seed: `${slot.id}`,
+      title: slot.title ?? 'A song for you',
+      prompt: slot.music_prompt!,
+      musicStyle: slot.music_style ?? '',
+      lyrics: slot.lyrics ?? '',
+      vocals: slot.brief.vocals,
+      mood: slot.brief.mood || preset.mood,
+      occasion: slot.brief.occasion,
+      preset: preset.variation,
+      webhookUrl: this.webhookUrl(slot.id),
+    };
+  }
+
+  /**
+   * Renders again a built-in engine slot the reconciler just took over because its render was
+   * lost (its process stopped, or the render failed, so its lease ran out). Rendering is free and
+   * deterministic: the slot keeps its attempt and its re-send count, and gets the same takes.
+   * Lost again after MAX_ENGINE_RESUMES renders, it fails with a reason, and can be retried.
+   */
+  async resumeRender(slotId: string): Promise<void> {
+    const { sql, provider } = this.deps;
+    const slot = await this.loadSlot(slotId);
+    if (!slot || slot.status !== 'generating' || slot.lease_owner !== this.workerId) return;
+    const [past] = await sql<{ n: number }[]>`
+      select count(*)::int as n from generation_events where slot_id = ${slotId} and kind = 'resumed'`;
+    if (past!.n >= MAX_ENGINE_RESUMES || !slot.music_prompt) {
+      await failSlot(
+        sql,
+        slotId,
+        'the built-in engine could not finish this take; you can try it again',
+      );
+      return;
+    }
+    await recordEvent(sql, slotId, slot.form_id, 'resumed', {
+      reason: 'its render stopped before the takes were stored',
+      resumes: past!.n + 1,
+    });
+    log.warn('rendering again a take whose render was lost', { slotId });
+    const result = await provider.submit(this.requestFor(slot));
+    if (result.kind === 'accepted' && provider.isRunningHere?.(result.taskId)) {
+      this.renders.hold(slotId, result.taskId);
+    }
+  }
+
   /**
    * Merges takes from the provider's poll and stores their audio and cover. Its links are data
    * from outside: each is checked against the media policy first, and `local:` never passes.
    */
   async acceptTakes(slotId: string, takes: TakeUpdate[], info: TaskInfo = {}): Promise<void> {
     const [safeTakes, safeInfo] = this.intake.checked(slotId, takes, info);
-    if (!(await recordTakes(this.deps.sql, slotId, safeTakes, safeInfo))) return;
+    const source = { callCostCents: this.callCostCents };
+    if (!(await recordTakes(this.deps.sql, slotId, safeTakes, safeInfo, source))) return;
     await Promise.all([this.intake.fetchAudio(slotId), this.intake.fetchCover(slotId)]);
   }
 
   /**
-   * The built-in engine's own completion (or its own in-process poll): the one path whose
-   * `local:` files, each under the slot's own folder, may become takes.
+   * The built-in engine's own completion: the one path whose `local:` files, each under the
+   * slot's own folder, may become takes. Rejects while takes are left unstored, so the engine
+   * hands them over again (a database that refused a write for a moment).
    */
   async acceptEngineTakes(slotId: string, takes: TakeUpdate[], taskId: string): Promise<void> {
     if (this.deps.provider.name !== 'local') return;
     const source = { isEngine: true };
     if (!(await recordTakes(this.deps.sql, slotId, takes, { taskId }, source))) return;
-    await this.intake.fetchAudio(slotId);
+    if (!(await this.intake.fetchAudio(slotId))) {
+      throw new Error(`takes of slot ${slotId} are recorded but not all stored yet`);
+    }
   }
 
-  /** Downloads every take of the slot that has a provider link but no stored file. */
-  fetchAudio(slotId: string): Promise<void> {
-    return this.intake.fetchAudio(slotId);
+  /**
+   * Downloads every take of the slot that has a provider link but no stored file. Never rejects:
+   * a failure is logged, and reconciliation fetches what is still missing.
+   */
+  async fetchAudio(slotId: string): Promise<void> {
+    await this.intake.fetchAudio(slotId);
   }
 
   /** Stores the slot's cover from the provider's link, once. */

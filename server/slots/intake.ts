@@ -17,6 +17,12 @@ export interface IntakeDeps {
   trustedHosts: readonly string[];
 }
 
+interface PendingTake {
+  id: string;
+  remote_audio_url: string;
+  provider: string;
+}
+
 /** Where a link points, for log lines: enough to recognise it, without its query string. */
 const shown = (link: string) => link.replace(/[?#].*$/, '');
 
@@ -58,49 +64,65 @@ export class Intake {
   /**
    * Stores every take of the slot that has a link but no file. Never for a slot that is ready or
    * a take that is paid for: what someone heard stays. `local:` files count only on a slot the
-   * built-in engine renders, and only its own.
+   * built-in engine renders, and only its own. Never rejects: answers whether every such take is
+   * stored now; what is left is logged and fetched again by reconciliation.
    */
-  async fetchAudio(slotId: string): Promise<void> {
-    const { sql, storage } = this.deps;
-    const pending = await sql<{ id: string; remote_audio_url: string; provider: string }[]>`
-      select t.id, t.remote_audio_url, s.provider from takes t join slots s on s.id = t.slot_id
-      where t.slot_id = ${slotId} and t.remote_audio_url is not null and t.audio_file is null
-        and s.status <> 'ready' and not exists (select 1 from unlocks u where u.take_id = t.id)`;
-    await Promise.all(
-      pending.map(async (take) => {
-        if (this.busy.has(take.id)) return;
-        this.busy.add(take.id);
-        const link = take.remote_audio_url;
-        try {
-          const audioFile = link.startsWith(ENGINE_SCHEME)
-            ? await this.engineFile(slotId, take.provider, link)
-            : await this.download(take.id, slotId, link);
-          const previewFile = await ensurePreview(storage, audioFile);
-          await storeTakeAudio(sql, take.id, {
-            audioFile,
-            previewFile,
-            previewUrl: this.audioUrl(take.id),
-          });
-        } catch (err) {
-          if (err instanceof MediaRefused) {
-            log.warn('refused the audio of a take; nothing was stored', {
-              slotId,
-              takeId: take.id,
-              link: shown(link),
-              why: err.message,
-            });
-            await forgetAudioLink(sql, take.id, link);
-          } else {
-            log.warn('audio download failed; reconciliation retries it', {
-              takeId: take.id,
-              error: String(err),
-            });
-          }
-        } finally {
-          this.busy.delete(take.id);
-        }
-      }),
-    );
+  async fetchAudio(slotId: string): Promise<boolean> {
+    try {
+      const pending = await this.deps.sql<PendingTake[]>`
+        select t.id, t.remote_audio_url, s.provider from takes t join slots s on s.id = t.slot_id
+        where t.slot_id = ${slotId} and t.remote_audio_url is not null and t.audio_file is null
+          and s.status <> 'ready' and not exists (select 1 from unlocks u where u.take_id = t.id)`;
+      const stored = await Promise.all(pending.map((take) => this.fetchTakeAudio(slotId, take)));
+      return stored.every(Boolean);
+    } catch (err) {
+      log.warn('could not look up the audio to fetch; reconciliation retries it', {
+        slotId,
+        error: String(err),
+      });
+      return false;
+    }
+  }
+
+  private async fetchTakeAudio(slotId: string, take: PendingTake): Promise<boolean> {
+    if (this.busy.has(take.id)) return false;
+    this.busy.add(take.id);
+    const link = take.remote_audio_url;
+    try {
+      const audioFile = link.startsWith(ENGINE_SCHEME)
+        ? await this.engineFile(slotId, take.provider, link)
+        : await this.download(take.id, slotId, link);
+      const previewFile = await ensurePreview(this.deps.storage, audioFile);
+      await storeTakeAudio(this.deps.sql, take.id, {
+        audioFile,
+        previewFile,
+        previewUrl: this.audioUrl(take.id),
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof MediaRefused) {
+        log.warn('refused the audio of a take; nothing was stored', {
+          slotId,
+          takeId: take.id,
+          link: shown(link),
+          why: err.message,
+        });
+        await forgetAudioLink(this.deps.sql, take.id, link).catch((forgetErr) =>
+          log.warn('could not forget a refused audio link; it is tried again', {
+            takeId: take.id,
+            error: String(forgetErr),
+          }),
+        );
+      } else {
+        log.warn('audio download failed; reconciliation retries it', {
+          takeId: take.id,
+          error: String(err),
+        });
+      }
+      return false;
+    } finally {
+      this.busy.delete(take.id);
+    }
   }
 
   private async download(takeId: string, slotId: string, link: string): Promise<string> {
@@ -142,7 +164,12 @@ export class Intake {
           link: shown(cover.remote_url),
           why: err.message,
         });
-        await forgetCoverLink(sql, slotId, cover.remote_url);
+        await forgetCoverLink(sql, slotId, cover.remote_url).catch((forgetErr) =>
+          log.warn('could not forget a refused cover link; it is tried again', {
+            slotId,
+            error: String(forgetErr),
+          }),
+        );
       } else {
         log.warn('cover download failed', { slotId, error: String(err) });
       }

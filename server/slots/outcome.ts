@@ -18,10 +18,27 @@ export async function failSlot(sql: Sql, slotId: string, reason: string): Promis
       where id = ${slotId} and status in ('queued', 'generating')
       returning form_id`;
     if (!slot) return false;
+    await closeOpenCalls(tx, slotId, 'failed');
     await recordEvent(tx, slotId, slot.form_id, 'failed', { reason });
     await refreshProgress(tx, slot.form_id);
     return true;
   });
+}
+
+/**
+ * Closes the calls of a slot still marked `sending` once the slot ended: their process died
+ * before it read their answer, and none can still be waiting for one. Left open, they would hold
+ * a place under the account's task cap for good (admission.ts counts open calls).
+ */
+async function closeOpenCalls(
+  tx: TransactionSql,
+  slotId: string,
+  ending: 'ready' | 'failed',
+): Promise<void> {
+  await tx`
+    update provider_calls set state = 'answered', finished_at = now(),
+      response = ${tx.json({ outcome: `unknown: its answer was lost, and the slot is ${ending}` })}
+    where slot_id = ${slotId} and state = 'sending' and kind in ('submit', 'resubmit')`;
 }
 
 export interface TaskInfo {
@@ -40,6 +57,8 @@ export type TakeUpdate = TakeResult & { lyricsOnly?: boolean };
 export interface MergeSource {
   /** The built-in engine's own completion: the only source whose `local:` links are kept. */
   isEngine?: boolean;
+  /** What the call that made the task cost, for a call whose answer was lost (see below). */
+  callCostCents?: number;
 }
 
 export function recordTakes(
@@ -105,12 +124,23 @@ export async function recordTakesIn(
     select id, form_id, owner_id, provider, status, conversion_ids from slots where id = ${slotId} for update`;
   if (!slot) return false;
   if (info.taskId) {
+    // A slot the built-in engine renders keeps the lease its renderer holds (render-leases.ts).
     await tx`
       update slots set task_id = coalesce(task_id, ${info.taskId}),
         status = case when status = 'queued' then 'generating' else status end,
         submitted_at = coalesce(submitted_at, now()),
-        lease_owner = null, lease_expires_at = null, updated_at = now()
+        lease_owner = case when provider = 'local' then lease_owner end,
+        lease_expires_at = case when provider = 'local' then lease_expires_at end,
+        updated_at = now()
       where id = ${slotId}`;
+    // The provider named a task of this slot: a call still `sending` is the one whose answer was
+    // lost with its process (window b). The task exists, so the call was accepted; one call is
+    // open per slot at a time, so it is this task's.
+    await tx`
+      update provider_calls set state = 'accepted', finished_at = now(),
+        estimated_cost_cents = ${source.callCostCents ?? 0},
+        response = ${tx.json({ outcome: 'accepted: its answer was lost; the provider named the task later', taskId: info.taskId })}
+      where slot_id = ${slotId} and state = 'sending' and kind in ('submit', 'resubmit')`;
   }
   if (info.coverUrl && isHttpLink(info.coverUrl)) {
     await tx`
@@ -229,6 +259,7 @@ export async function storeTakeAudio(
       where id = ${take.slot_id} and status <> 'ready' and is_current
       returning id`;
     if (!ready) return false;
+    await closeOpenCalls(tx, take.slot_id, 'ready');
     const ms = slot!.submitted_at ? Date.now() - slot!.submitted_at.getTime() : undefined;
     await recordEvent(tx, take.slot_id, slot!.form_id, 'completed', {}, ms);
     await refreshProgress(tx, slot!.form_id);

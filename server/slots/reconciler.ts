@@ -24,6 +24,10 @@ const BATCH = 20;
  * 3. audio that a webhook announced but no download stored yet is fetched again, by a process
  *    of the slot's own account (the one whose MEDIA_TRUSTED_HOSTS fit its links);
  * 4. a slot older than GENERATION_TIMEOUT_MS fails with a reason, and can be retried.
+ * The built-in engine renders in the process that sent the slot, which holds the slot's lease
+ * while it does and hands the takes over itself: its slots are never polled or fetched by
+ * another process (whose engine and storage know nothing of them). One whose lease ran out lost
+ * its render with its process, and is simply rendered again: free, so no re-send rule applies.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -57,13 +61,23 @@ export class Reconciler {
   /** One pass of every check; exported for tests and benchmarks that drive time themselves. */
   async pass(): Promise<void> {
     await this.takeOverAbandoned();
-    await this.pollOverdue();
-    await this.fetchMissingAudio();
+    if (this.isEngine) {
+      await this.resumeRenders();
+    } else {
+      await this.pollOverdue();
+      await this.fetchMissingAudio();
+    }
     await this.failTimedOut();
+  }
+
+  private get isEngine(): boolean {
+    return this.provider.name === 'local';
   }
 
   private async takeOverAbandoned(): Promise<void> {
     const { slotLeaseMs, webhookGraceMs } = this.config.timing;
+    // The built-in engine sends no webhooks: nothing to wait for.
+    const graceMs = this.isEngine ? 0 : webhookGraceMs;
     const taken = await this.sql<{ id: string; unknown_calls: number; resubmits: number }[]>`
       with picked as (
         select s.id from slots s
@@ -72,7 +86,7 @@ export class Reconciler {
           and not exists (
             select 1 from provider_calls c
             where c.slot_id = s.id and c.state = 'sending'
-              and c.started_at > now() - ${webhookGraceMs} * interval '1 millisecond')
+              and c.started_at > now() - ${graceMs} * interval '1 millisecond')
         order by s.lease_expires_at
         for update skip locked
         limit ${BATCH}
@@ -83,9 +97,21 @@ export class Reconciler {
       returning s.id, s.resubmits,
         (select count(*)::int from provider_calls c where c.slot_id = s.id and c.state = 'sending') as unknown_calls`;
     for (const slot of taken) {
-      if (slot.unknown_calls === 0) {
+      if (slot.unknown_calls > 0 && this.isEngine) {
+        // A render lost with its process before its answer was stored: it costs nothing.
+        await this.sql`
+          update provider_calls set state = 'answered', finished_at = now(),
+            response = ${this.sql.json({ outcome: 'unknown: the engine stopped before its answer was stored; rendered again' })}
+          where slot_id = ${slot.id} and state = 'sending'`;
+      }
+      if (slot.unknown_calls === 0 || this.isEngine) {
         log.info('taking over a slot whose claimer stopped before calling', { slotId: slot.id });
-        this.generation.start([slot.id], 'submit');
+        // A re-send that died before it opened its call is still the re-send: booked as one, so
+        // the ledger counts every paid call the provider got.
+        this.generation.start(
+          [slot.id],
+          slot.resubmits > 0 && !this.isEngine ? 'resubmit' : 'submit',
+        );
         continue;
       }
       if (slot.resubmits >= MAX_RESUBMITS) {
@@ -102,6 +128,24 @@ export class Reconciler {
       log.warn('re-sending a slot whose call outcome was lost', { slotId: slot.id });
       this.generation.start([slot.id], 'resubmit');
     }
+  }
+
+  /** Built-in engine slots whose renderer stopped holding them (see the class comment). */
+  private async resumeRenders(): Promise<void> {
+    const taken = await this.sql<{ id: string }[]>`
+      with picked as (
+        select id from slots
+        where status = 'generating' and is_current and provider = ${this.generation.providerId}
+          and (lease_expires_at is null or lease_expires_at < now())
+        order by lease_expires_at nulls first
+        for update skip locked
+        limit ${BATCH}
+      )
+      update slots s set lease_owner = ${this.generation.workerId},
+        lease_expires_at = now() + ${this.config.timing.slotLeaseMs} * interval '1 millisecond'
+      from picked where s.id = picked.id
+      returning s.id`;
+    await Promise.all(taken.map((slot) => this.generation.resumeRender(slot.id)));
   }
 
   private async pollOverdue(): Promise<void> {
@@ -128,16 +172,11 @@ export class Reconciler {
           where id = ${call!.id}`;
         await recordEvent(this.sql, slot.id, slot.form_id, 'polled', { result: result.kind });
         if (result.kind === 'completed') {
-          // The built-in engine answers its poll in this process, from files it wrote itself;
-          // every other provider's answer is outside data, checked like a webhook.
-          if (this.provider.name === 'local') {
-            await this.generation.acceptEngineTakes(slot.id, result.takes, slot.task_id);
-          } else {
-            await this.generation.acceptTakes(slot.id, result.takes, {
-              taskId: slot.task_id,
-              coverUrl: result.coverUrl,
-            });
-          }
+          // Outside data, checked like a webhook.
+          await this.generation.acceptTakes(slot.id, result.takes, {
+            taskId: slot.task_id,
+            coverUrl: result.coverUrl,
+          });
         } else if (result.kind === 'failed') {
           await failSlot(
             this.sql,

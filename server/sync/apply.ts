@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { OpArgs, type OpResult, type OpType, type SyncOp } from '../../schema/ops.ts';
+import { isTransient } from '../db/transient.ts';
 import { OpLimited, type OwnerLimits } from '../limits/owner.ts';
 import { logger } from '../log.ts';
+import { readOp } from './envelope.ts';
 import { putDraft, restoreDraft } from './ops/draft.ts';
 import { requestGeneration, retrySlot, setSelection, submitForm } from './ops/generation.ts';
 import type { OpContext, OpHandler, OpOutcome } from './ops/types.ts';
 import { OpRejection } from './rejection.ts';
+import type { z } from 'zod';
 
 const log = logger('sync');
 
@@ -111,14 +114,19 @@ async function refuseEarly(
  * An op that would pass its owner's limits is answered `limited` and applies nothing. Later ops
  * of other forms still apply; later ops of the same form are held (`limited` too), so a form's
  * ops keep their order: a draft edit queued after a submit never lands before it.
+ *
+ * One bad op never stops the batch: a malformed one, or one the server fails on, is answered
+ * `rejected` alone. Only a lost database connection stops it (thrown, for a 503): an op's
+ * transaction that lost it is tried once more first, which its op id makes safe.
  */
 export async function applyOps(
   sql: Sql,
-  ops: SyncOp[],
+  sent: unknown[],
   ctx: Omit<OpContext, 'opId'>,
   hooks: ApplyHooks,
 ): Promise<OpResult[]> {
-  const ids = [...new Set(ops.map((o) => o.id))];
+  const read = sent.map(readOp);
+  const ids = [...new Set(read.flatMap((r) => ('op' in r ? [key(r.op)] : [])))];
   const known = new Map<string, StoredOp>();
   if (ids.length) {
     const rows = await sql<StoredOp[]>`
@@ -128,41 +136,96 @@ export async function applyOps(
 
   const results: OpResult[] = [];
   const held = new Map<string, number>();
-  for (const op of ops) {
-    const hash = opBodyHash(op);
-    const stored = known.get(op.id);
-    if (stored) {
-      results.push(replayAnswer(op, hash, stored, ctx.ownerId));
+  const inBatch = new Map<string, string>();
+  for (const r of read) {
+    if ('refused' in r) {
+      results.push(r.refused);
       continue;
     }
-    const formId = held.size ? await formOf(sql, op, ctx.ownerId) : undefined;
-    const waitMs = formId && held.get(formId);
-    if (waitMs) {
+    const { op } = r;
+    const hash = opBodyHash(op);
+    const twin = inBatch.get(key(op));
+    if (twin !== undefined && twin !== hash) {
       results.push({
         id: op.id,
-        status: 'limited',
-        retryAfterMs: waitMs,
-        error: 'This change waits for an earlier one to the same request.',
+        status: 'rejected',
+        code: 'conflict',
+        error:
+          'this op id is used twice in this batch for different changes; give every change its own id',
       });
       continue;
     }
-    const early = await refuseEarly(op, ctx.ownerId, hooks.limits);
-    const result = early ?? (await applyOne(sql, op, hash, ctx, hooks));
-    if (result.status === 'limited') {
-      const blocked = await formOf(sql, op, ctx.ownerId);
-      if (blocked) held.set(blocked, result.retryAfterMs!);
-    }
-    if (result.status === 'applied') {
-      known.set(op.id, {
-        id: op.id,
-        owner_id: ctx.ownerId,
-        body_hash: hash,
-        result: result.result,
+    inBatch.set(key(op), hash);
+    const step = () => answerOp(sql, op, hash, { ctx, hooks, known, held });
+    let result: OpResult;
+    try {
+      result = await step().catch((err: unknown) => {
+        if (!isTransient(err)) throw err;
+        log.warn('op retried after a lost database connection', {
+          opId: op.id,
+          error: String(err),
+        });
+        return step();
       });
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      log.error('op failed', {
+        opId: op.id,
+        type: op.type,
+        error: String((err as Error)?.stack ?? err),
+      });
+      result = {
+        id: op.id,
+        status: 'rejected',
+        code: 'internal',
+        error: `Something went wrong on our side while saving this change, so it was not saved (reference ${op.id}).`,
+      };
     }
     results.push(result);
   }
   return results;
+}
+
+/** Ledger rows come back with lowercase ids; a client may send them in capitals. */
+const key = (op: SyncOp) => op.id.toLowerCase();
+
+interface BatchState {
+  ctx: Omit<OpContext, 'opId'>;
+  hooks: ApplyHooks;
+  known: Map<string, StoredOp>;
+  held: Map<string, number>;
+}
+
+/** One op's answer; throws only what the server failed on. */
+async function answerOp(sql: Sql, op: SyncOp, hash: string, batch: BatchState): Promise<OpResult> {
+  const { ctx, hooks, known, held } = batch;
+  const stored = known.get(key(op));
+  if (stored) return replayAnswer(op, hash, stored, ctx.ownerId);
+  const formId = held.size ? await formOf(sql, op, ctx.ownerId) : undefined;
+  const waitMs = formId && held.get(formId);
+  if (waitMs) {
+    return {
+      id: op.id,
+      status: 'limited',
+      retryAfterMs: waitMs,
+      error: 'This change waits for an earlier one to the same request.',
+    };
+  }
+  const early = await refuseEarly(op, ctx.ownerId, hooks.limits);
+  const result = early ?? (await applyOne(sql, op, hash, ctx, hooks));
+  if (result.status === 'limited') {
+    const blocked = await formOf(sql, op, ctx.ownerId);
+    if (blocked) held.set(blocked, result.retryAfterMs!);
+  }
+  if (result.status === 'applied') {
+    known.set(key(op), {
+      id: op.id,
+      owner_id: ctx.ownerId,
+      body_hash: hash,
+      result: result.result,
+    });
+  }
+  return result;
 }
 
 async function applyOne(
@@ -172,7 +235,8 @@ async function applyOne(
   ctx: Omit<OpContext, 'opId'>,
   hooks: ApplyHooks,
 ): Promise<OpResult> {
-  if (!(op.type in OpArgs)) {
+  // Own keys only: `toString`, `constructor` and `__proto__` are in every object.
+  if (!Object.hasOwn(OpArgs, op.type)) {
     return {
       id: op.id,
       status: 'rejected',
@@ -183,9 +247,7 @@ async function applyOne(
   const type = op.type as OpType;
   const args = OpArgs[type].safeParse(op.args);
   if (!args.success) {
-    const error = args.error.issues
-      .map((i) => `${i.path.join('.') || 'args'}: ${i.message}`)
-      .join('; ');
+    const error = args.error.issues.map((i) => `${place(i.path)}: ${plainly(i)}`).join('; ');
     return { id: op.id, status: 'rejected', code: 'invalid', error };
   }
   try {
@@ -214,7 +276,40 @@ async function applyOne(
         select id, owner_id, body_hash, result from sync_ops where id = ${op.id}`;
       return replayAnswer(op, hash, stored!, ctx.ownerId);
     }
-    log.error('op failed', { opId: op.id, type, error: String((err as Error)?.stack ?? err) });
     throw err;
   }
+}
+
+/** Where in an op's args a problem is, in the words of the form: "song 2, story". */
+/** Zod's wording ("Too big: expected string to have <=80 characters") in a customer's words. */
+function plainly(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_big':
+      if (issue.origin === 'string') return `can be at most ${issue.maximum} characters`;
+      if (issue.origin === 'array') return `can have at most ${issue.maximum} entries`;
+      return `can be at most ${issue.maximum}`;
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1
+          ? 'cannot be empty'
+          : `needs at least ${issue.minimum} characters`;
+      if (issue.origin === 'array') return `needs at least ${issue.minimum} entries`;
+      return `must be at least ${issue.minimum}`;
+    case 'invalid_format':
+      return issue.format === 'email' ? 'is not a whole email address' : 'is not in the right form';
+    case 'invalid_value':
+      return 'is not one of the choices';
+    case 'invalid_type':
+      return 'is missing or not the right kind of value';
+    default:
+      return issue.message;
+  }
+}
+
+function place(path: PropertyKey[]): string {
+  const [head, list, index, field] = path;
+  if (head === 'draft' && list === 'songs' && typeof index === 'number')
+    return field === undefined ? `song ${index + 1}` : `song ${index + 1}, ${String(field)}`;
+  if (head === 'draft' && list === 'buyerEmail') return 'email address';
+  return path.map(String).join('.') || 'args';
 }

@@ -1,17 +1,22 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { MAX_SYNC_BODY_BYTES, SyncRequest } from '../../schema/ops.ts';
+import { MAX_SYNC_BODY_BYTES, SyncBatch } from '../../schema/ops.ts';
+import { isTransient } from '../db/transient.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { httpError } from '../http/errors.ts';
+import { httpError, unavailable } from '../http/errors.ts';
 import { OwnerLimits } from '../limits/owner.ts';
 import { tooMany } from '../limits/per-address.ts';
 import type { Generation } from '../slots/generation.ts';
 import { applyOps } from './apply.ts';
 
+const CONNECTION_LOST =
+  'The server lost its database connection for a moment. Your changes are kept and will be sent again.';
+
 /**
  * POST /api/sync: the only write path. Answers every op; never half-writes one. When an op was
- * limited the answer is 429 with Retry-After, still carrying every op's result.
+ * limited the answer is 429 with Retry-After, still carrying every op's result. When the
+ * database connection was lost it is 503 with Retry-After: the batch is sent again as it was.
  */
 export function syncRoutes(deps: AppDeps, generation: Generation) {
   const limits = new OwnerLimits(deps.sql, deps.config.limits);
@@ -36,12 +41,15 @@ export function syncRoutes(deps: AppDeps, generation: Generation) {
       const body = await c.req.json().catch(() => {
         throw httpError(400, 'the body is not JSON');
       });
-      const parsed = SyncRequest.safeParse(body);
+      const parsed = SyncBatch.safeParse(body);
       if (!parsed.success) {
         const detail = parsed.error.issues
           .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
           .join('; ');
-        throw httpError(400, `invalid sync request: ${detail}`);
+        throw httpError(
+          400,
+          `invalid sync request (a JSON object with clientId and a list of ops): ${detail}`,
+        );
       }
       const results = await applyOps(
         deps.sql,
@@ -53,7 +61,9 @@ export function syncRoutes(deps: AppDeps, generation: Generation) {
           leaseMs: deps.config.timing.slotLeaseMs,
         },
         { afterCommit: (claimed) => generation.start(claimed), limits },
-      );
+      ).catch((err: unknown) => {
+        throw isTransient(err) ? unavailable(CONNECTION_LOST, err) : err;
+      });
       const limited = results.filter((r) => r.status === 'limited');
       if (limited.length === 0) return c.json({ results });
       // The first limited op is the cause; the ones after it of the same form only wait for it.

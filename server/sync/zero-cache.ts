@@ -29,7 +29,12 @@ export interface ZeroCache extends Supervised {
 }
 
 /** Starts zero-cache as a supervised child replicating `upstreamUrl` for the API on `apiUrl`. */
-export function startZeroCache(config: Config, upstreamUrl: string, apiUrl: string): ZeroCache {
+export function startZeroCache(
+  config: Config,
+  upstreamUrl: string,
+  apiUrl: string,
+  onStart?: (pid: number) => void,
+): ZeroCache {
   const dir = path.join(config.dataDir, 'zero');
   fs.mkdirSync(dir, { recursive: true });
   const pidFile = path.join(dir, 'zero-cache.pid');
@@ -67,6 +72,9 @@ export function startZeroCache(config: Config, upstreamUrl: string, apiUrl: stri
     logFile: path.join(dir, 'zero-cache.log'),
     pidFile,
     maxBackoffMs: config.zeroRestartMaxMs,
+    // Its replica is a cache rebuilt from Postgres: a stop need not wait long for it.
+    stopGraceMs: 3_000,
+    onStart,
     // Workers of a crashed zero-cache, or of one orphaned by a SIGKILLed supervisor, would hold
     // its ports and replica; nothing else runs in its directory.
     cleanup: async () => {
@@ -95,9 +103,16 @@ export function startZeroCache(config: Config, upstreamUrl: string, apiUrl: stri
       return guard.exposure;
     },
     isUp,
+    started: child.started,
     async stop() {
       guard.stop();
       await child.stop();
+    },
+    kill() {
+      guard.stop();
+      child.kill();
+      // Its workers run in groups of their own; the kills go out now, the wait is not needed.
+      void killStrays(dir);
     },
     async waitUntilUp(timeoutMs: number) {
       const deadline = Date.now() + timeoutMs;

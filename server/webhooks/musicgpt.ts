@@ -124,14 +124,23 @@ export function musicGptWebhookRoutes(deps: AppDeps, signer: UrlSigner, generati
         values ('musicgpt', ${key}, ${slotId}, ${tx.json(body as never)})
         on conflict do nothing returning key`;
       if (!inserted) return false;
-      if (!(await recordTakesIn(tx, slotId, takes, info)))
+      const source = { callCostCents: generation.callCostCents };
+      if (!(await recordTakesIn(tx, slotId, takes, info, source)))
         throw httpError(404, `no slot ${slotId}`);
       faultPoint('during-webhook');
       return true;
     });
-    // Audio downloads run after the answer: MusicGPT should not wait on them. A cover is one
-    // small image, stored before answering, so an answered cover delivery is a finished one.
-    if (fresh && takes.some((t) => t.audioUrl)) void generation.fetchAudio(slotId);
+    // Audio downloads run after the answer: MusicGPT should not wait on them. What they leave
+    // undone, reconciliation fetches again. A cover is one small image, stored before answering,
+    // so an answered cover delivery is a finished one.
+    if (fresh && takes.some((t) => t.audioUrl)) {
+      generation.fetchAudio(slotId).catch((err) =>
+        log.error('audio fetch after a delivery failed; reconciliation retries it', {
+          slotId,
+          error: String(err?.stack ?? err),
+        }),
+      );
+    }
     if (info.coverUrl) await generation.fetchCover(slotId);
     return c.json({ ok: true, duplicate: !fresh });
   });

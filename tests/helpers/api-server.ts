@@ -52,6 +52,6 @@ export async function startApiServer(
       ...env,
     },
     // Generous: on a loaded 2-core machine a start takes seconds, not the usual one.
-    readyTimeoutMs: 90_000,
+    readyTimeoutMs: 180_000,
   });
 }

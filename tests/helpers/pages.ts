@@ -80,3 +80,23 @@ export async function sessionOf(page: Page): Promise<{ token: string; ownerId: s
     await page.waitForTimeout(100);
   }
 }
+
+/** Every row of one of this page's IndexedDB stores (`outbox`, `drafts`, `rejected`, …). */
+export async function readStore<T>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(async (store) => {
+    const req = indexedDB.open('refrain');
+    const idb: IDBDatabase = await new Promise((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    try {
+      return await new Promise<T[]>((resolve, reject) => {
+        const all = idb.transaction(store).objectStore(store).getAll();
+        all.onsuccess = () => resolve(all.result as T[]);
+        all.onerror = () => reject(all.error);
+      });
+    } finally {
+      idb.close();
+    }
+  }, store);
+}

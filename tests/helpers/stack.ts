@@ -26,6 +26,13 @@ export interface RunningStack {
   output: () => string;
   /** SIGTERM, then wait for the process to exit; resolves with its exit code. */
   stop: () => Promise<number | null>;
+  /** The pid of the API process the supervisor runs now. */
+  apiPid: () => number;
+  /**
+   * Resolves with the signal (or exit code) of the next API exit the supervisor reports after
+   * `fromOutput` characters of its output, once the restarted API answers health.
+   */
+  apiRestarted: (fromOutput?: number) => Promise<string>;
 }
 
 export interface StackOptions {
@@ -76,7 +83,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
           throw new Error(`server exited (${child.exitCode}):\n${output}`);
         return (await health(baseUrl))?.status === 200;
       },
-      opts.readyTimeoutMs ?? 90_000,
+      opts.readyTimeoutMs ?? 240_000,
       () => `server not healthy in time:\n${output}`,
     );
   } catch (err) {
@@ -100,6 +107,22 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    apiPid: () => Number(fs.readFileSync(path.join(dataDir, 'api.pid'), 'utf8')),
+    apiRestarted: async (fromOutput = 0) => {
+      let how = '';
+      await waitFor(
+        async () => {
+          const line = /api: exited; restarting (\{.*\})/.exec(output.slice(fromOutput));
+          if (!line) return false;
+          const { code, signal } = JSON.parse(line[1]!) as { code: number | null; signal: string };
+          how = signal ?? String(code);
+          return (await health(baseUrl)) !== null;
+        },
+        opts.readyTimeoutMs ?? 240_000,
+        () => `the API did not exit and come back:\n${output.slice(fromOutput)}`,
+      );
+      return how;
     },
   };
 }
@@ -141,7 +164,17 @@ export function processesMentioning(needle: string): number[] {
       } catch {}
       const state = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
       if (state === 'Z') continue;
-      if (cmdline.includes(needle) || cwd.startsWith(needle)) found.push(Number(entry));
+      // The API and the watchdog carry DATA_DIR only in their environment.
+      let environ = '';
+      try {
+        environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+      } catch {}
+      if (
+        cmdline.includes(needle) ||
+        cwd.startsWith(needle) ||
+        environ.split('\0').includes(`DATA_DIR=${needle}`)
+      )
+        found.push(Number(entry));
     } catch {}
   }
   return found;

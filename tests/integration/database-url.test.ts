@@ -16,10 +16,9 @@ afterAll(async () => {
 
 it('a DATABASE_URL whose server is not wal_level=logical stops the start, saying so', async () => {
   // A later -c wins: this server runs with the default replica level.
-  cluster = await startEmbeddedCluster(path.join(dir, 'pg'), await freePort(), [
-    '-c',
-    'wal_level=replica',
-  ]);
+  cluster = await startEmbeddedCluster(path.join(dir, 'pg'), await freePort(), {
+    extraFlags: ['-c', 'wal_level=replica'],
+  });
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {

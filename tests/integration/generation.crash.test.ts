@@ -9,7 +9,6 @@ import {
   waitForSlots,
 } from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
-import { freePort } from '../helpers/ports.ts';
 import { waitFor, type RunningStack } from '../helpers/stack.ts';
 import {
   startMusicGptStandIn,
@@ -25,8 +24,9 @@ afterAll(async () => {
 });
 
 /**
- * Submits a one-song form (3 slots) to a server that SIGKILLs itself at `fault`, then starts a
- * clean server on the same port (so webhooks find it) and waits for every slot to be ready.
+ * Submits a one-song form (3 slots) to a server whose API SIGKILLs itself at `fault`; its
+ * supervisor starts a clean API on the same port (so webhooks find it), and every slot must end
+ * ready.
  */
 async function crashAndRecover(
   fault: FaultPoint,
@@ -34,36 +34,30 @@ async function crashAndRecover(
   steps: {
     /** Runs once the submit is answered, to bring the server to its fault point. */
     trigger?: (musicgpt: MusicGptStandIn, formId: string) => Promise<void>;
-    /** Runs once the clean server is up. */
+    /** Runs once the clean API is up. */
     afterRestart?: (musicgpt: MusicGptStandIn) => void;
   } = {},
 ) {
   const musicgpt = await startMusicGptStandIn();
   Object.assign(musicgpt.script, script);
-  const port = await freePort();
-  const first = await startMusicGptServer({ REFRAIN_FAULT: fault }, musicgpt, port);
-  running.push(first.server);
-  const guest = await makeGuest(first.server.baseUrl);
+  const { server } = await startMusicGptServer({ REFRAIN_FAULT: fault }, musicgpt);
+  running.push(server);
+  const crashedPid = server.apiPid();
+  const guest = await makeGuest(server.baseUrl);
   const formId = await createForm(guest, 1);
   const submit = ops.submit(formId);
-  // The server may die before it answers; the op is durable either way, and is replayed below.
+  // The API may die before it answers; the op is durable either way, and is replayed below.
   await sync(guest, [submit]).catch(() => undefined);
   await steps.trigger?.(musicgpt, formId);
-  const exitCode = await new Promise<number | null>((resolve) =>
-    first.server.child.exitCode !== null || first.server.child.signalCode !== null
-      ? resolve(first.server.child.exitCode)
-      : first.server.child.once('exit', (code) => resolve(code)),
-  );
-  expect(first.server.child.signalCode ?? exitCode).toBe('SIGKILL');
+  expect(await server.apiRestarted()).toBe('SIGKILL');
+  expect(server.apiPid()).not.toBe(crashedPid);
 
-  const second = await startMusicGptServer({}, musicgpt, port);
-  running.push(second.server);
   steps.afterRestart?.(musicgpt);
   const [replayed] = await sync(guest, [submit]);
   expect(['applied', 'duplicate']).toContain(replayed!.status);
   await waitForSlots(sql, formId, 3, 'ready', 60_000);
   const slots = await slotsOf(sql, formId);
-  await second.server.stop();
+  await server.stop();
   await musicgpt.close();
   return { formId, slots, musicgpt, ledger: await acceptedCalls(sql, formId) };
 }

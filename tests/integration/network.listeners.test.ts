@@ -31,7 +31,7 @@ const ports = () => ({
   pg: Number(stack.env.PG_PORT),
 });
 
-/** Every process of the stack: the server, all its descendants, and whatever works in DATA_DIR. */
+/** Every process of the stack: the supervisor, all its descendants, and whatever works in DATA_DIR. */
 function stackProcesses(): number[] {
   const parents = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
@@ -85,7 +85,7 @@ describe('only PORT faces the network', () => {
 
     const exposed = listeners.filter((l) => !isLoopback(l.address));
     expect(exposed.map((l) => l.port)).toEqual([app]);
-    expect(exposed[0]!.pid).toBe(stack.child.pid);
+    expect(exposed[0]!.pid).toBe(stack.apiPid());
   });
 
   it('every process of zero-cache carries the loopback preload, and a restarted one binds loopback again', async () => {

@@ -16,7 +16,8 @@ let stack: RunningStack | undefined;
 
 export async function setup(project: TestProject) {
   await ensureClientBuild(ROOT, DIST_DIR);
-  stack = await startStack();
+  // Generous: a first start creates the cluster, and CI machines are not always quiet.
+  stack = await startStack({ readyTimeoutMs: 240_000 });
   project.provide('stack', {
     baseUrl: stack.baseUrl,
     dataDir: stack.dataDir,

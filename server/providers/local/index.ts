@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { engineTakeFile, type AudioStorage } from '../../audio/storage.ts';
 import { logger } from '../../log.ts';
 import type {
@@ -9,7 +8,7 @@ import type {
   SubmitResult,
   TakeResult,
 } from '../types.ts';
-import type { EnginePool, SongSpec } from './engine/index.ts';
+import type { RenderedTake, SongSpec } from './engine/index.ts';
 
 const log = logger('local-engine');
 
@@ -19,35 +18,55 @@ export type LocalCompletion = (
   taskId: string,
 ) => Promise<void>;
 
+/** What renders takes: the engine's worker pool. */
+export interface TakeRenderer {
+  render(spec: SongSpec, owner?: string): Promise<RenderedTake>;
+  close(): Promise<void>;
+}
+
+export type LocalProvider = MusicProvider & {
+  onComplete: LocalCompletion | undefined;
+  isRunningHere(taskId: string): boolean;
+  /** Renders this process holds: rendering, waiting their turn, or handing their takes over. */
+  readonly inProgress: number;
+  close(): Promise<void>;
+};
+
+// Waits before handing finished takes over again after onComplete failed (the database refused
+// the write for a moment): about half a minute in all. After that the render is let go; its
+// slot's lease runs out and a reconciler renders it again.
+const HANDOVER_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
+
 /**
  * The built-in engine behind the provider interface: one submit renders two takes, like one
  * MusicGPT call. Files go straight into storage and are announced as `local:<path>` URLs through
- * onComplete (or this engine's own poll, in the same process): the only sources whose `local:`
- * files the merge keeps, and only under the slot's own folder. A webhook never can.
+ * onComplete, in the same process: the only source whose `local:` files the merge keeps, and only
+ * under the slot's own folder. A webhook never can. Renders live in this process only; one lost
+ * with its process is rendered again (same seed, same takes) once its slot's lease runs out.
  */
 export function localProvider(opts: {
   storage: AudioStorage;
   concurrency: number;
-}): MusicProvider & { onComplete: LocalCompletion | undefined; close(): Promise<void> } {
+  /** Another renderer than the engine's worker pool; for tests of this module. */
+  renderer?: () => Promise<TakeRenderer>;
+}): LocalProvider {
   // Loaded on first use: a server on MusicGPT never pays for the engine and its SoundFont.
-  let pool: Promise<EnginePool> | undefined;
+  let pool: Promise<TakeRenderer> | undefined;
   const engine = () =>
-    (pool ??= import('./engine/index.ts').then(
-      (m) => new m.EnginePool({ concurrency: opts.concurrency }),
-    ));
-  const rendering = new Map<string, Promise<TakeResult[]>>();
-  const requests = new Map<string, SubmitRequest>();
+    (pool ??=
+      opts.renderer?.() ??
+      import('./engine/index.ts').then((m) => new m.EnginePool({ concurrency: opts.concurrency })));
+  // By task id; an entry leaves once its takes are handed over or its render failed.
+  const renders = new Map<string, Promise<void>>();
+  let closed = false;
 
-  const filesOf = (req: SubmitRequest) => [1, 2].map((take) => engineTakeFile(req.slotId, take));
   const taskIdOf = (req: SubmitRequest) =>
     `local-${createHash('sha256').update(req.seed).digest('hex').slice(0, 16)}`;
 
-  const render = (taskId: string, req: SubmitRequest): Promise<TakeResult[]> => {
-    const existing = rendering.get(taskId);
-    if (existing) return existing;
-    const job = Promise.all(
-      filesOf(req).map(async (file, i) => {
-        const take = (i + 1) as 1 | 2;
+  const renderTakes = (taskId: string, req: SubmitRequest): Promise<TakeResult[]> =>
+    Promise.all(
+      ([1, 2] as const).map(async (take) => {
+        const file = engineTakeFile(req.slotId, take);
         const spec: SongSpec = {
           seed: `${req.seed}:${take}`,
           take,
@@ -72,25 +91,51 @@ export function localProvider(opts: {
         };
       }),
     );
-    rendering.set(taskId, job);
-    job
-      .then(
-        (takes) => provider.onComplete?.(req.slotId, takes, taskId),
-        (err) =>
-          log.error('render failed', { slotId: req.slotId, error: String(err?.stack ?? err) }),
-      )
-      .finally(() => rendering.delete(taskId));
-    return job;
+
+  /** Hands the takes to onComplete, asking again while it fails; never rejects. */
+  const handOver = async (req: SubmitRequest, takes: TakeResult[], taskId: string) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await provider.onComplete?.(req.slotId, takes, taskId);
+        return;
+      } catch (err) {
+        const waitMs = HANDOVER_RETRY_MS[attempt];
+        const fields = { slotId: req.slotId, error: String((err as Error)?.stack ?? err) };
+        if (waitMs === undefined || closed) {
+          log.error('could not record a finished render; it is rendered again later', fields);
+          return;
+        }
+        log.warn('could not record a finished render; trying again', { ...fields, inMs: waitMs });
+        await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+      }
+    }
   };
 
-  const provider = {
+  const run = async (taskId: string, req: SubmitRequest): Promise<void> => {
+    try {
+      let takes: TakeResult[];
+      try {
+        takes = await renderTakes(taskId, req);
+      } catch (err) {
+        // On a stop the pool ends every render on purpose: expected, not an error.
+        const fields = { slotId: req.slotId, error: String((err as Error)?.stack ?? err) };
+        if (closed) log.info('render stopped with the server; it is rendered again', fields);
+        else log.error('render failed; it is rendered again once its lease runs out', fields);
+        return;
+      }
+      await handOver(req, takes, taskId);
+    } finally {
+      renders.delete(taskId);
+    }
+  };
+
+  const provider: LocalProvider = {
     name: 'local' as const,
     estimatedCostCents: 0,
-    onComplete: undefined as LocalCompletion | undefined,
+    onComplete: undefined,
     async submit(req: SubmitRequest): Promise<SubmitResult> {
       const taskId = taskIdOf(req);
-      requests.set(taskId, req);
-      void render(taskId, req);
+      if (!renders.has(taskId)) renders.set(taskId, run(taskId, req));
       return {
         kind: 'accepted',
         taskId,
@@ -99,24 +144,21 @@ export function localProvider(opts: {
       };
     },
     async poll(taskId: string): Promise<PollResult> {
-      const req = requests.get(taskId);
-      if (rendering.has(taskId)) return { kind: 'pending', raw: { taskId } };
-      if (req && filesOf(req).every((f) => fs.existsSync(opts.storage.resolve(f)))) {
-        const takes = filesOf(req).map((f, i) => ({
-          conversionId: `${taskId}:${i + 1}`,
-          audioUrl: `local:${f}`,
-        }));
-        return { kind: 'completed', takes, raw: { taskId } };
-      }
-      // A render lost with its process cannot be resumed here without its request; rendering is
-      // free and deterministic, so the slot is failed with a reason and a retry renders it again.
+      if (renders.has(taskId)) return { kind: 'pending', raw: { taskId } };
+      // Takes reach the slot through onComplete; a render this process does not hold finished,
+      // or is rendered again once its slot's lease runs out. Either way this is no failure.
       return {
-        kind: 'failed',
-        reason: 'the built-in engine restarted during this take',
+        kind: 'retryable',
+        reason: 'this render is not running in this process',
         raw: { taskId },
       };
     },
+    isRunningHere: (taskId: string) => renders.has(taskId),
+    get inProgress() {
+      return renders.size;
+    },
     close: async () => {
+      closed = true;
       if (pool) await (await pool).close();
     },
   };

@@ -1,0 +1,128 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Sql } from 'postgres';
+import { loadAuthSecret } from './auth/secret.ts';
+import { tokenSigner } from './auth/token.ts';
+import type { Config } from './config.ts';
+import { AudioStorage } from './audio/storage.ts';
+import { downloadLinks } from './delivery/links.ts';
+import { createPayments } from './payments/index.ts';
+import { createApp } from './http/app.ts';
+import { createProvider, providerIdentity } from './providers/index.ts';
+import { Generation } from './slots/generation.ts';
+import { Reconciler } from './slots/reconciler.ts';
+import { urlSigner } from './slots/tokens.ts';
+import { createWriter } from './writer/index.ts';
+import { logger } from './log.ts';
+import { isZeroCacheUp } from './sync/zero-cache.ts';
+import { zeroProxy, type ZeroProxy } from './sync/zero-proxy.ts';
+import { SIGNED_OUT_CHANNEL } from './session/sign-out.ts';
+
+const log = logger('api');
+
+export const DIST_DIR = path.join(fileURLToPath(new URL('..', import.meta.url)), 'dist');
+
+export interface Service {
+  stop(): Promise<void>;
+}
+
+/**
+ * The API process: HTTP on PORT (the app, the API and Zero's socket), generation, the reconciler
+ * and payment settlement, on a database the supervisor has already migrated. Stops in reverse.
+ */
+export async function startService(config: Config, sql: Sql): Promise<Service> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((err) => log.error('stop failed', { error: String(err) }));
+    }
+    stops.length = 0;
+  };
+  try {
+    const secret = loadAuthSecret(config.dataDir, config.authSecret);
+    const signer = urlSigner(secret);
+    const storage = new AudioStorage(
+      path.join(config.dataDir, 'audio'),
+      config.maxAudioBytes,
+      config.mediaTrustedHosts,
+    );
+    const provider = createProvider(config, storage);
+    const writer = createWriter({
+      groqApiKey: config.groq.apiKey,
+      groqModel: config.groq.model,
+      groqBaseUrl: config.groq.baseUrl,
+    });
+    const generation = new Generation({
+      sql,
+      config,
+      provider,
+      providerId: providerIdentity(config),
+      writer,
+      signer,
+      storage,
+    });
+    provider.onComplete = (slotId, takes, taskId) =>
+      generation.acceptEngineTakes(slotId, takes, taskId);
+    const reconciler = new Reconciler(sql, config, provider, generation);
+    const payments = createPayments(sql, config, secret);
+    stops.push(async () => {
+      generation.stop();
+      await reconciler.stop();
+      await payments.settlement.stop();
+      await provider.close?.();
+    });
+
+    const tokens = tokenSigner(secret, sql);
+    const proxy = zeroProxy({ target: config.zeroCacheUrl, verify: (t) => tokens.verify(t) });
+    // "Sign out everywhere" in any API process ends the owner's live sync in every one of them.
+    const signedOut = await sql.listen(SIGNED_OUT_CHANNEL, (ownerId) => {
+      const closed = proxy.closeOwner(ownerId);
+      if (closed) log.info('signed out everywhere: live sync closed', { ownerId, closed });
+    });
+    stops.push(() => signedOut.unlisten());
+    const app = createApp(
+      {
+        config,
+        sql,
+        tokens,
+        // zero-cache runs beside this process; one caught listening beyond loopback is stopped for
+        // good by the supervisor, so its port answering is the whole story.
+        isSyncUp: () => isZeroCacheUp(config.zeroCacheUrl),
+        distDir: DIST_DIR,
+      },
+      { generation, signer, storage, payments, links: downloadLinks(secret) },
+    );
+    const server = await listen(app.fetch, config.port, proxy);
+    stops.push(() => closeServer(server, proxy));
+    reconciler.start();
+    payments.settlement.start();
+    return { stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** PORT, the one public port: the app, and Zero's socket through the proxy. */
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  port: number,
+  proxy: ZeroProxy,
+): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server as Server));
+    server.on('upgrade', proxy.handleUpgrade);
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server, proxy: ZeroProxy): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Open keep-alive and proxied WebSocket connections would hold close() forever.
+    server.closeAllConnections();
+    proxy.closeAll();
+  });
+}
