@@ -128,9 +128,10 @@ function receiptOf(tx: TransactionSql, facts: PaymentFacts) {
 
 /**
  * Marks an order paid and unlocks its takes, once: the conditional update is the guard, the
- * unlock rows are keyed by take, and the form becomes paid. Returns false when it was paid (or
- * refunded) already. Any open or ended state may become paid (money taken is never ignored); paid
- * never goes back. The caller holds the form's lock and has made sure no other order paid for it.
+ * unlock rows are keyed by take, the form's chosen takes become the ones bought, and the form
+ * becomes paid. Returns false when it was paid (or refunded) already. Any open or ended state may
+ * become paid (money taken is never ignored); paid never goes back. The caller holds the form's
+ * lock and has made sure no other order paid for it.
  */
 export async function markPaid(
   tx: TransactionSql,
@@ -150,6 +151,16 @@ export async function markPaid(
     from orders, jsonb_array_elements(items) item
     where orders.id = ${orderId}
     on conflict (take_id) do nothing`;
+  // The choice may have changed on another device after this checkout opened; what was bought is
+  // what stays chosen, or the form would show takes nobody paid for and refuse the paid ones.
+  await tx`
+    insert into selections (form_id, song_index, owner_id, slot_id, take_index)
+    select ${order.form_id}, (item->>'songIndex')::int, ${order.owner_id}, (item->>'slotId')::uuid, (item->>'take')::int
+    from orders, jsonb_array_elements(items) item
+    where orders.id = ${orderId}
+    on conflict (form_id, song_index) do update
+      set slot_id = excluded.slot_id, take_index = excluded.take_index, updated_at = now()
+      where (selections.slot_id, selections.take_index) is distinct from (excluded.slot_id, excluded.take_index)`;
   await tx`update forms set status = 'paid', updated_at = now() where id = ${order.form_id}`;
   return true;
 }

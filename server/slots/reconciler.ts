@@ -203,6 +203,8 @@ export class Reconciler {
       select id from slots
       where status in ('queued', 'generating') and provider = ${this.generation.providerId}
         and created_at < now() - ${this.config.timing.generationTimeoutMs} * interval '1 millisecond'
+        -- A render another live process holds is that process's to time out, by its own clock.
+        and (lease_owner is null or lease_owner = ${this.generation.workerId} or lease_expires_at < now())
       limit ${BATCH}`;
     for (const slot of expired) {
       await failSlot(

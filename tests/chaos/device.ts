@@ -5,6 +5,7 @@ import type { OpResult, SyncOp, SyncResponse } from '../../schema/ops.ts';
 import { queries } from '../../schema/queries.ts';
 import type { Guest } from '../helpers/guest.ts';
 import { allFieldTimes, draftOf, ops } from '../helpers/ops.ts';
+import { keepConnected } from '../../client/data/zero-connection.ts';
 import { connectZero } from '../helpers/zero.ts';
 import type { Journal } from './journal.ts';
 import type { Prng } from './prng.ts';
@@ -67,11 +68,14 @@ export class Device {
   private readonly submitted = new Set<string>();
   private created = 0;
   private edits = 0;
+  private readonly releaseZero: () => void;
 
   constructor(private readonly opts: DeviceOptions) {
     this.name = opts.name;
     this.guest = opts.guest;
     this.zero = connectZero(`${opts.guest.baseUrl}/zero`, opts.guest);
+    // As the app does (client/main.tsx): a Zero stopped by an error connects again by itself.
+    this.releaseZero = keepConnected(this.zero.connection);
     this.forms = watchForms(this.zero);
     this.orders = watchOrders(this.zero);
     // A Zero client in 'error' or 'needs-auth' stops retrying on its own: worth a line each time.
@@ -134,6 +138,7 @@ export class Device {
     for (const v of this.formViews.values()) v.destroy();
     this.forms.destroy();
     this.orders.destroy();
+    this.releaseZero();
     await this.zero.close();
   }
 

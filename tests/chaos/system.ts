@@ -76,8 +76,10 @@ export async function startSystem(): Promise<System> {
     throw err;
   }
 
+  // One connection: the checker is then always the backend running its own purge, never a
+  // victim of it (a second one still authenticating shows no application name yet).
   const sql = postgres(stack.databaseUrl, {
-    max: 4,
+    max: 1,
     onnotice: () => {},
     connection: { application_name: CHECKER_APP },
   });
@@ -137,12 +139,11 @@ export async function startSystem(): Promise<System> {
         where pid <> pg_backend_pid() and application_name <> ${CHECKER_APP}
           and backend_type in ('client backend', 'walsender')`;
       const victims = rng.chance(0.5) ? rows : rng.sample(rows, rng.between(1, rows.length));
-      let ended = 0;
-      for (const { pid } of victims) {
-        const [row] = await sql<{ ok: boolean }[]>`select pg_terminate_backend(${pid}) as ok`;
-        if (row?.ok) ended++;
-      }
-      return ended;
+      const pids = victims.map((r) => r.pid);
+      const [row] = await sql<{ ended: number }[]>`
+        select count(*) filter (where pg_terminate_backend(pid))::int as ended
+        from unnest(${pids}::int[]) as pid`;
+      return row?.ended ?? 0;
     },
     waitHealthy,
     output,

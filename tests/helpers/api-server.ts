@@ -14,7 +14,10 @@ export const FAST_TIMING = {
   WEBHOOK_GRACE_MS: '1500',
   RECONCILE_AFTER_MS: '1000',
   RECONCILE_INTERVAL_MS: '100',
-  GENERATION_TIMEOUT_MS: '60000',
+  // Every test server shares one Postgres, and a server times out any slot of its provider: a
+  // short timeout here would fail another test's renders waiting on a loaded machine. Tests of
+  // the timeout set their own.
+  GENERATION_TIMEOUT_MS: '600000',
   PROVIDER_BUSY_WAIT_MS: '100',
 };
 

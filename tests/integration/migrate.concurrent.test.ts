@@ -20,7 +20,7 @@ it('two migrators racing on an empty database end with one applied set', async (
     const [first, second] = await Promise.all([migrate(one), migrate(two)]);
     const all = readMigrations().map((m) => m.version);
     // Each version applied by exactly one of the two.
-    expect([...first, ...second].sort()).toEqual(all);
+    expect([...first, ...second].sort((a, b) => a - b)).toEqual(all);
     const rows = await one<{ version: number }[]>`select version from schema_migrations order by 1`;
     expect(rows.map((r) => r.version)).toEqual(all);
     // A third run finds nothing to do.
