@@ -202,13 +202,18 @@ export async function forgetAudioLink(sql: Sql, takeId: string, link: string): P
     where id = ${takeId} and remote_audio_url = ${link} and audio_file is null`;
 }
 
-/** Records a slot's stored cover and names it by our own URL; a stored cover is kept for good. */
+/**
+ * Records a slot's stored cover and names it by our own URL; a stored cover is kept for good.
+ * Takes the form's lock first, as a merge does (which writes the slot, then its cover link):
+ * locking the cover row first deadlocked against a webhook merging the same slot.
+ */
 export async function storeCover(
   sql: Sql,
   slotId: string,
   cover: { file: string; contentType: string; url: string },
 ): Promise<boolean> {
   return sql.begin(async (tx) => {
+    if (!(await lockFormOfSlot(tx, slotId))) return false;
     const [stored] = await tx`
       update slot_covers set file = ${cover.file}, content_type = ${cover.contentType}, stored_at = now()
       where slot_id = ${slotId} and file is null returning slot_id`;

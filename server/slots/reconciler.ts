@@ -4,6 +4,7 @@ import { logger } from '../log.ts';
 import type { MusicProvider } from '../providers/types.ts';
 import { recordEvent } from './events.ts';
 import type { Generation } from './generation.ts';
+import { lockFormOfSlot } from './claim.ts';
 import { failSlot } from './outcome.ts';
 
 const log = logger('reconcile');
@@ -118,13 +119,7 @@ export class Reconciler {
         await this.sql`update slots set lease_owner = null where id = ${slot.id}`;
         continue; // the timeout fails it; never a third paid call
       }
-      await this.sql.begin(async (tx) => {
-        await tx`
-          update provider_calls set state = 'answered', finished_at = now(),
-            response = ${tx.json({ outcome: 'unknown: no answer and no webhook; re-sent' } as never)}
-          where slot_id = ${slot.id} and state = 'sending'`;
-        await tx`update slots set resubmits = resubmits + 1 where id = ${slot.id}`;
-      });
+      await bookResend(this.sql, slot.id);
       log.warn('re-sending a slot whose call outcome was lost', { slotId: slot.id });
       this.generation.start([slot.id], 'resubmit');
     }
@@ -214,4 +209,20 @@ export class Reconciler {
       );
     }
   }
+}
+
+/**
+ * Closes a slot's lost call and counts the re-send about to go out. The form's lock comes first,
+ * as in every writer of a slot: a webhook merging this slot holds the slot's row while it closes
+ * the same calls, and taking them in the other order deadlocked.
+ */
+export async function bookResend(sql: Sql, slotId: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    await lockFormOfSlot(tx, slotId);
+    await tx`
+      update provider_calls set state = 'answered', finished_at = now(),
+        response = ${tx.json({ outcome: 'unknown: no answer and no webhook; re-sent' } as never)}
+      where slot_id = ${slotId} and state = 'sending'`;
+    await tx`update slots set resubmits = resubmits + 1 where id = ${slotId}`;
+  });
 }

@@ -22,6 +22,8 @@ export type OrdersView = ReturnType<typeof watchOrders>;
 const DROP_CHANCE = 0.12;
 const MAX_BATCH = 40;
 const REQUEST_TIMEOUT_MS = 60_000;
+// Longer than client/data/zero-connection.ts's longest wait before it connects Zero again.
+const ZERO_GIVEN_UP_MS = 45_000;
 
 export interface DeviceOptions {
   name: string;
@@ -69,6 +71,7 @@ export class Device {
   private created = 0;
   private edits = 0;
   private readonly releaseZero: () => void;
+  private zeroStateSince = Date.now();
 
   constructor(private readonly opts: DeviceOptions) {
     this.name = opts.name;
@@ -80,15 +83,20 @@ export class Device {
     this.orders = watchOrders(this.zero);
     // A Zero client in 'error' or 'needs-auth' stops retrying on its own: worth a line each time.
     this.zero.connection.state.subscribe((state) => {
+      this.zeroStateSince = Date.now();
       if (state.name !== 'connecting' && state.name !== 'connected')
         opts.journal.note(`${this.name} Zero ${state.name}: ${JSON.stringify(state.reason)}`);
     });
   }
 
-  /** Whether the Zero client stopped connecting until someone calls `connection.connect()`. */
+  /**
+   * Whether the Zero client has stayed stopped ('error', 'needs-auth') longer than the app's
+   * reconnect backoff (at most 30 s): then nothing will bring it back without a reload.
+   */
   get zeroStopped(): boolean {
     const { name } = this.zero.connection.state.current;
-    return name === 'error' || name === 'needs-auth' || name === 'closed';
+    const stopped = name === 'error' || name === 'needs-auth' || name === 'closed';
+    return stopped && Date.now() - this.zeroStateSince > ZERO_GIVEN_UP_MS;
   }
 
   /** The Zero client's connection state, in words. */

@@ -13,6 +13,7 @@ const WEIGHTS: Record<Injected, number> = {
   'pg-terminate': 3,
   'provider-429': 2,
   'provider-500': 2,
+  'provider-402': 1,
   'webhook-order': 3,
   'webhook-replay': 2,
 };
@@ -80,6 +81,16 @@ async function inject(kind: Injected, system: System, rng: Prng, journal: Journa
       const n = rng.between(1, 3);
       musicgpt.script.serverErrorNext += n;
       journal.fault(kind, `(next ${n} calls)`);
+      return;
+    }
+    case 'provider-402': {
+      // The account runs dry for a moment: calls in that window fail their slots for good (with
+      // a reason), which devices then retry.
+      const ms = rng.between(200, 1_500);
+      musicgpt.script.outOfFunds = true;
+      await pause(ms);
+      musicgpt.script.outOfFunds = false;
+      journal.fault(kind, `(${ms} ms)`);
       return;
     }
     case 'webhook-order': {

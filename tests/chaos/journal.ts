@@ -41,6 +41,7 @@ export type FaultKind =
   | 'client-drop'
   | 'provider-429'
   | 'provider-500'
+  | 'provider-402'
   | 'webhook-order'
   | 'webhook-replay';
 

@@ -120,6 +120,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       ...system.musicgpt.script,
       rateLimitNext: 0,
       serverErrorNext: 0,
+      outOfFunds: false,
       webhooks: 'in-order',
       webhookDelayMs: 0,
     };

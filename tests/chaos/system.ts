@@ -59,6 +59,9 @@ export async function startSystem(): Promise<System> {
   const baseUrl = `http://127.0.0.1:${ports.port}`;
   const env: Record<string, string> = {
     ...FAST_TIMING,
+    // This stack is the run's alone, so a slot whose call was lost may time out soon enough to
+    // settle within the deadlines; long enough to outlast an API restart on a loaded machine.
+    GENERATION_TIMEOUT_MS: '120000',
     MUSIC_PROVIDER: 'musicgpt',
     MUSICGPT_API_KEY: musicgpt.apiKey,
     MUSICGPT_API_URL: musicgpt.url,
