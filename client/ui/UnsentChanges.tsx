@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { OpType } from '../../schema/ops.ts';
 import type { LocalDraft, OutboxOp, RejectedOp } from '../data/db.ts';
 import { recipientsOf } from '../data/drafts.ts';
@@ -50,73 +51,86 @@ export function UnsentChanges() {
   return (
     <section className="unsent" aria-label="Changes that need you" data-testid="unsent">
       {setAside.map((op) => (
-        <div
+        <Notice
           key={op.id}
-          className="notice notice--alert unsent__item"
-          role="alert"
-          data-testid="unsent-change"
-          data-state="set-aside"
-          data-op-id={op.id}
+          state="set-aside"
+          opId={op.id}
+          what={`Not sent: ${describe(op)}.`}
+          why={op.lastError ?? 'It could not be sent.'}
+          hint={
+            <>
+              Tried {op.attempts} time{op.attempts === 1 ? '' : 's'}.
+              {isDraftEdit(op) && ` ${kept} either way.`}
+            </>
+          }
         >
-          <p className="unsent__what">
-            <strong>Not sent: {describe(op)}.</strong>
-          </p>
-          <p className="unsent__why" data-testid="unsent-reason">
-            {op.lastError ?? 'It could not be sent.'}
-          </p>
-          <p className="hint">
-            Tried {op.attempts} time{op.attempts === 1 ? '' : 's'}.
-            {isDraftEdit(op) && ` ${kept} either way.`}
-          </p>
-          <div className="row">
-            <button
-              type="button"
-              className="button button--small"
-              data-testid="unsent-retry"
-              onClick={() => void retryOp(db, op.id).then(() => sync.kick())}
-            >
-              Try again
-            </button>
-            <button
-              type="button"
-              className="button button--small"
-              data-testid="unsent-discard"
-              onClick={() => void discardOp(db, op.id)}
-            >
-              Discard
-            </button>
-          </div>
-        </div>
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="unsent-retry"
+            onClick={() => void retryOp(db, op.id).then(() => sync.kick())}
+          >
+            Try again
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="unsent-discard"
+            onClick={() => void discardOp(db, op.id)}
+          >
+            Discard
+          </button>
+        </Notice>
       ))}
       {refused.map(({ latest: op, ids }) => (
-        <div
+        <Notice
           key={op.id}
-          className="notice notice--alert unsent__item"
-          role="alert"
-          data-testid="unsent-change"
-          data-state="rejected"
-          data-op-id={op.id}
+          state="rejected"
+          opId={op.id}
+          what={`Not saved: ${describe(op)}.`}
+          why={op.error}
+          hint={isDraftEdit(op) ? `${kept}.` : undefined}
         >
-          <p className="unsent__what">
-            <strong>Not saved: {describe(op)}.</strong>
-          </p>
-          <p className="unsent__why" data-testid="unsent-reason">
-            {op.error}
-          </p>
-          {isDraftEdit(op) && <p className="hint">{kept}.</p>}
-          <div className="row">
-            <button
-              type="button"
-              className="button button--small"
-              data-testid="unsent-dismiss"
-              onClick={() => void Promise.all(ids.map((id) => dismissRejected(db, id)))}
-            >
-              OK
-            </button>
-          </div>
-        </div>
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="unsent-dismiss"
+            onClick={() => void Promise.all(ids.map((id) => dismissRejected(db, id)))}
+          >
+            OK
+          </button>
+        </Notice>
       ))}
     </section>
+  );
+}
+
+/** One change that needs the person: what it was, why it stopped, and what they can do. */
+function Notice(props: {
+  state: 'set-aside' | 'rejected';
+  opId: string;
+  what: string;
+  why: string;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div
+      className="notice notice--alert unsent__item"
+      role="alert"
+      data-testid="unsent-change"
+      data-state={props.state}
+      data-op-id={props.opId}
+    >
+      <p className="unsent__what">
+        <strong>{props.what}</strong>
+      </p>
+      <p className="unsent__why" data-testid="unsent-reason">
+        {props.why}
+      </p>
+      {props.hint !== undefined && <p className="hint">{props.hint}</p>}
+      <div className="row">{props.children}</div>
+    </div>
   );
 }
 

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { OpArgs, type OpResult, type OpType, type SyncOp } from '../../schema/ops.ts';
 import { isTransient } from '../db/transient.ts';
 import { OpLimited, type OwnerLimits } from '../limits/owner.ts';
 import { logger } from '../log.ts';
 import { readOp } from './envelope.ts';
+import { opBodyHash, replayAnswer, type StoredOp } from './ledger.ts';
 import { putDraft, restoreDraft } from './ops/draft.ts';
 import { requestGeneration, retrySlot, setSelection, submitForm } from './ops/generation.ts';
 import type { OpContext, OpHandler, OpOutcome } from './ops/types.ts';
@@ -21,51 +21,6 @@ const HANDLERS: { [T in OpType]: OpHandler<any> } = {
   'slot.retry': retrySlot,
   'selection.set': setSelection,
 };
-
-/** A stable hash of what an op asks for; the same id with another hash is a client bug. */
-export function opBodyHash(op: SyncOp): string {
-  return createHash('sha256')
-    .update(canonicalJson({ type: op.type, args: op.args }))
-    .digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-interface StoredOp {
-  id: string;
-  owner_id: string;
-  body_hash: string;
-  result: unknown;
-}
-
-function replayAnswer(op: SyncOp, hash: string, stored: StoredOp, ownerId: string): OpResult {
-  if (stored.owner_id !== ownerId) {
-    return {
-      id: op.id,
-      status: 'rejected',
-      code: 'conflict',
-      error: 'this op id was already used by someone else',
-    };
-  }
-  if (stored.body_hash !== hash) {
-    return {
-      id: op.id,
-      status: 'rejected',
-      code: 'conflict',
-      error: 'this op id was already applied with a different body; give every new op a new id',
-    };
-  }
-  return { id: op.id, status: 'duplicate', result: stored.result ?? undefined };
-}
 
 class AlreadyApplied extends Error {}
 
@@ -280,7 +235,6 @@ async function applyOne(
   }
 }
 
-/** Where in an op's args a problem is, in the words of the form: "song 2, story". */
 /** Zod's wording ("Too big: expected string to have <=80 characters") in a customer's words. */
 function plainly(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
@@ -306,6 +260,7 @@ function plainly(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** Where in an op's args a problem is, in the words of the form: "song 2, story". */
 function place(path: PropertyKey[]): string {
   const [head, list, index, field] = path;
   if (head === 'draft' && list === 'songs' && typeof index === 'number')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SyncOp } from '../../schema/ops.ts';
-import { opBodyHash } from '../../server/sync/apply.ts';
+import { opBodyHash } from '../../server/sync/ledger.ts';
 import { draftOf, ops } from '../helpers/ops.ts';
 import type { Facts } from './facts.ts';
 import { checkHistory } from './history.ts';

@@ -1,5 +1,5 @@
 import type { OpResult, SyncOp } from '../../schema/ops.ts';
-import { opBodyHash } from '../../server/sync/apply.ts';
+import { opBodyHash } from '../../server/sync/ledger.ts';
 
 /** One op as its device made it, and every answer any request carrying it got. */
 export interface OpEntry {
