@@ -41,7 +41,19 @@ export interface StackOptions {
   /** Ports to reuse, so a restart keeps its URLs. */
   ports?: { port: number; pgPort: number; zeroPort: number };
   readyTimeoutMs?: number;
+  /**
+   * Start it from a parent process of its own (a terminal, a test runner): `child` is then that
+   * parent, which a test can kill to leave the stack without the process that started it.
+   */
+  throughParent?: boolean;
 }
+
+// A parent that starts the stack as `npm start` does and stays until it is killed.
+const PARENT = `
+const { spawn } = require('node:child_process');
+spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
+setInterval(() => {}, 1 << 30);
+`;
 
 /** Runs server/main.ts as a child process exactly as `npm start` would, and waits for health. */
 export async function startStack(opts: StackOptions = {}): Promise<RunningStack> {
@@ -63,7 +75,8 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     ...GENEROUS_LIMITS,
     ...opts.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const args = opts.throughParent ? ['-e', PARENT] : ['--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -118,6 +118,24 @@ it('a SIGKILLed supervisor leaves nothing running: its watchdog stops the API, z
   expect((await health(stack.baseUrl))?.status).toBe(200);
 }, 400_000);
 
+it('a stack whose parent dies stops itself: nothing is left running', async () => {
+  const dataDir = stack!.dataDir;
+  const ports = portsOf(stack!);
+  expect(await stack!.stop()).toBe(0);
+  // As a closed terminal or a killed test run leaves it: the process that started it is gone.
+  stack = await startStack({ dataDir, ports, throughParent: true });
+  const parent = stack.child;
+  expect(processesMentioning(dataDir).length).toBeGreaterThan(4);
+  parent.kill('SIGKILL');
+  await waitFor(
+    () => processesMentioning(dataDir).length === 0,
+    60_000,
+    () => `still running: ${processesMentioning(dataDir).join(', ')}`,
+  );
+  stack = await startStack({ dataDir, ports });
+  expect((await health(stack.baseUrl))?.status).toBe(200);
+}, 600_000);
+
 it('a stop with songs still rendering ends every part within 10 s; a second signal ends them at once', async () => {
   const guest = await makeGuest(stack!.baseUrl);
   // A backlog for the built-in engine: nine renders queued or under way.
