@@ -55,6 +55,8 @@ const slots = table('slots')
     lyrics: string().optional(),
     coverUrl: string().optional().from('cover_url'),
     error: string().optional(),
+    /** Set while the slot waits for a free place at the music provider. */
+    waitingSince: number().optional().from('waiting_since'),
     submittedAt: number().optional().from('submitted_at'),
     completedAt: number().optional().from('completed_at'),
     createdAt: number().from('created_at'),

@@ -70,6 +70,17 @@ const pricesCents = z.string().transform((text, ctx) => {
   return prices;
 });
 
+// MusicGPT's limits per plan (docs.musicgpt.com, api-documentation/utilities/ratelimits): parallel
+// generations per key and byId calls a minute. Going past either earns 429s; the plan sets the
+// defaults, PROVIDER_MAX_TASKS and MUSICGPT_BYID_PER_MINUTE override them (a custom plan). Plus:
+// the page's current source says 3 parallel generations, an earlier rendering 5; the lower one is
+// taken, since a place too few only waits while one too many earns 429s (docs/providers.md).
+export const MUSICGPT_PLANS = {
+  free: { parallelTasks: 1, byIdPerMinute: 20 },
+  plus: { parallelTasks: 3, byIdPerMinute: 200 },
+  pro: { parallelTasks: 10, byIdPerMinute: 500 },
+} as const;
+
 const Env = z
   .object({
     PORT: withDefault(port, 8787),
@@ -85,6 +96,8 @@ const Env = z
     MUSIC_PROVIDER: withDefault(z.enum(['local', 'musicgpt']), 'local'),
     MUSICGPT_API_KEY: optional(z.string()),
     MUSICGPT_API_URL: withDefault(z.url(), 'https://api.musicgpt.com/api/public/v1'),
+    MUSICGPT_PLAN: withDefault(z.enum(['free', 'plus', 'pro']), 'pro'),
+    MUSICGPT_BYID_PER_MINUTE: optional(z.coerce.number().int().min(1).max(100_000)),
     GROQ_API_KEY: optional(z.string()),
     GROQ_MODEL: withDefault(z.string(), 'openai/gpt-oss-120b'),
     GROQ_BASE_URL: optional(z.url()),
@@ -106,7 +119,7 @@ const Env = z
     RECONCILE_INTERVAL_MS: withDefault(z.coerce.number().int().min(10), 5_000),
     GENERATION_TIMEOUT_MS: withDefault(millis, 600_000),
     PROVIDER_MAX_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(50), 8),
-    PROVIDER_MAX_TASKS: withDefault(z.coerce.number().int().min(1).max(1000), 10),
+    PROVIDER_MAX_TASKS: optional(z.coerce.number().int().min(1).max(1000)),
     PROVIDER_BUSY_WAIT_MS: withDefault(z.coerce.number().int().min(10), 5_000),
     MAX_AUDIO_BYTES: withDefault(z.coerce.number().int().min(1024), 50 * 1024 * 1024),
     MEDIA_TRUSTED_HOSTS: withDefault(hostList, ''),
@@ -156,7 +169,14 @@ function toConfig(env: z.output<typeof Env>) {
     zeroCacheUrl: (env.ZERO_CACHE_URL ?? `http://127.0.0.1:${env.ZERO_PORT}`).replace(/\/$/, ''),
     trustProxyHops: env.TRUST_PROXY_HOPS,
     provider: env.MUSIC_PROVIDER,
-    musicgpt: { apiKey: env.MUSICGPT_API_KEY, apiUrl: env.MUSICGPT_API_URL.replace(/\/$/, '') },
+    musicgpt: {
+      apiKey: env.MUSICGPT_API_KEY,
+      apiUrl: env.MUSICGPT_API_URL.replace(/\/$/, ''),
+      plan: env.MUSICGPT_PLAN,
+      /** byId calls a minute, shared by every process of the account (see the reconciler). */
+      pollsPerMinute:
+        env.MUSICGPT_BYID_PER_MINUTE ?? MUSICGPT_PLANS[env.MUSICGPT_PLAN].byIdPerMinute,
+    },
     writer: env.GROQ_API_KEY ? ('groq' as const) : ('local' as const),
     groq: { apiKey: env.GROQ_API_KEY, model: env.GROQ_MODEL, baseUrl: env.GROQ_BASE_URL },
     payments: env.STRIPE_SECRET_KEY ? ('stripe' as const) : ('demo' as const),
@@ -181,7 +201,8 @@ function toConfig(env: z.output<typeof Env>) {
       generationTimeoutMs: env.GENERATION_TIMEOUT_MS,
       providerBusyWaitMs: env.PROVIDER_BUSY_WAIT_MS,
     },
-    providerMaxTasks: env.PROVIDER_MAX_TASKS,
+    /** Tasks the provider account runs at once: the plan's parallel generations by default. */
+    providerMaxTasks: env.PROVIDER_MAX_TASKS ?? MUSICGPT_PLANS[env.MUSICGPT_PLAN].parallelTasks,
     providerMaxAttempts: env.PROVIDER_MAX_ATTEMPTS,
     maxAudioBytes: env.MAX_AUDIO_BYTES,
     /** Media hosts fetched even over http or on a private address (tests' stand-ins). */

@@ -12,6 +12,7 @@ export const VARIATION_NAMES = ['Poetic & romantic', 'Upbeat & playful', 'Heartf
 
 const STATUS: Record<string, string> = {
   queued: 'Waiting its turn',
+  waiting: 'Waiting for a place',
   generating: 'Being made…',
   ready: 'Ready',
   failed: 'Could not be made',
@@ -164,6 +165,7 @@ function VariationCard({
     (s) => s.songIndex === songIndex && s.variationIndex === variationIndex,
   );
   const status = slot?.status ?? 'pending';
+  const waiting = status === 'queued' && slot?.waitingSince != null;
   const current = slot?.takes.find((t) => t.takeIndex === take) ?? slot?.takes[0];
   const isChosen =
     !!slot && chosen?.slotId === slot.id && chosen.take === (current?.takeIndex ?? take);
@@ -181,12 +183,18 @@ function VariationCard({
       <header>
         <h4>{VARIATION_NAMES[variationIndex]}</h4>
         <span className="badge" data-testid="variation-status">
-          {STATUS[status] ?? status}
+          {STATUS[waiting ? 'waiting' : status] ?? status}
         </span>
       </header>
       {slot?.title && <p className="variation__title">“{slot.title}”</p>}
       {(status === 'queued' || status === 'generating' || status === 'pending') && (
         <progress aria-label="Making this variation" className="variation__busy" />
+      )}
+      {waiting && (
+        <p className="hint" data-testid="variation-waiting">
+          The music studio is busy with other songs. This one starts as soon as a place frees up —
+          nothing is lost, and you can close this page.
+        </p>
       )}
       {status === 'failed' && (
         <>

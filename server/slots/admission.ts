@@ -39,6 +39,7 @@ export async function mayTakeTaskPlace(
       insert into provider_waits (slot_id, provider, owner_id)
       select id, provider, owner_id from slots where id = ${slotId}
       on conflict (slot_id) do nothing`;
+    await markWaiting(tx, slotId);
   }
   if (free <= 0) return { admitted: false, waited: true };
   const [line] = await tx<{ place: number | null }[]>`
@@ -66,4 +67,11 @@ export async function mayTakeTaskPlace(
 /** The slot stopped waiting: it got its call, or its job ended. */
 export async function leaveTaskLine(sql: Sql | TransactionSql, slotId: string): Promise<void> {
   await sql`delete from provider_waits where slot_id = ${slotId}`;
+}
+
+/** The slot's card says it waits for a free place at the provider, from the first wait on. */
+export async function markWaiting(sql: Sql | TransactionSql, slotId: string): Promise<void> {
+  await sql`
+    update slots set waiting_since = now(), updated_at = now()
+    where id = ${slotId} and waiting_since is null and status = 'queued'`;
 }

@@ -8,7 +8,7 @@ import type { MusicProvider, SubmitRequest } from '../providers/types.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import { presetsFor, type Writer } from '../writer/index.ts';
 import type { SongBrief } from '../../schema/draft.ts';
-import { leaveTaskLine, mayTakeTaskPlace } from './admission.ts';
+import { leaveTaskLine, markWaiting, mayTakeTaskPlace } from './admission.ts';
 import { lockFormOfSlot, refreshProgress } from './claim.ts';
 import { recordEvent } from './events.ts';
 import { Intake } from './intake.ts';
@@ -45,6 +45,7 @@ interface SlotRow {
   lyrics: string | null;
   lease_owner: string | null;
   resubmits: number;
+  created_at: Date;
   brief: SongBrief;
   song_count: number;
 }
@@ -112,7 +113,7 @@ export class Generation {
   private async loadSlot(slotId: string): Promise<SlotRow | undefined> {
     const [slot] = await this.deps.sql<SlotRow[]>`
       select s.id, s.form_id, s.owner_id, s.song_index, s.variation_index, s.attempt, s.status, s.preset, s.title,
-             s.music_prompt, s.music_style, s.lyrics, s.lease_owner, s.resubmits, g.brief, f.song_count
+             s.music_prompt, s.music_style, s.lyrics, s.lease_owner, s.resubmits, s.created_at, g.brief, f.song_count
       from slots s
       join songs g on g.form_id = s.form_id and g.song_index = s.song_index
       join forms f on f.id = s.form_id
@@ -237,7 +238,7 @@ export class Generation {
             update slots set task_id = coalesce(task_id, ${result.taskId}),
               conversion_ids = ${tx.json(result.conversionIds as never)},
               status = case when status = 'queued' then 'generating' else status end,
-              submitted_at = coalesce(submitted_at, now()),
+              submitted_at = coalesce(submitted_at, now()), waiting_since = null,
               lease_owner = case when ${rendersHere}::boolean and status in ('queued', 'generating')
                 then ${this.workerId} end,
               lease_expires_at = case when ${rendersHere}::boolean and status in ('queued', 'generating')
@@ -278,6 +279,25 @@ export class Generation {
         await sql`update provider_calls set state = 'sending' where id = ${call.id}`;
         await sql`update slots set lease_expires_at = now() where id = ${slotId} and lease_owner = ${this.workerId}`;
         return;
+      }
+      const young = Date.now() - slot.created_at.getTime() < config.timing.generationTimeoutMs;
+      if (result.status === 429 && young) {
+        // The account is at its plan's limit (a smaller plan than configured, or another app on
+        // the key): waiting for a place is not a failed attempt. The card says it waits; the
+        // generation timeout still ends a slot that never gets one.
+        attempt--;
+        await markWaiting(sql, slotId);
+        const wait = Math.max(
+          result.retryAfterMs ?? 0,
+          config.timing.providerBusyWaitMs * (0.5 + Math.random() / 2),
+        );
+        log.info('provider at its task limit; waiting for a place', {
+          slotId,
+          inMs: Math.round(wait),
+        });
+        if (!(await this.extendLease(slotId))) return;
+        await sleep(wait);
+        continue;
       }
       const backoff = Math.min(60_000, 500 * 2 ** (attempt - 1));
       const delay = result.retryAfterMs ?? backoff * (0.5 + Math.random() / 2);

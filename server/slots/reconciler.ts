@@ -145,26 +145,47 @@ export class Reconciler {
 
   private async pollOverdue(): Promise<void> {
     const { reconcileAfterMs } = this.config.timing;
-    const due = await this.sql<{ id: string; form_id: string; task_id: string }[]>`
-      with picked as (
-        select id from slots
-        where status = 'generating' and task_id is not null and provider = ${this.generation.providerId}
-          and submitted_at < now() - ${reconcileAfterMs} * interval '1 millisecond'
-          and (last_polled_at is null or last_polled_at < now() - ${reconcileAfterMs} * interval '1 millisecond')
-        for update skip locked
-        limit ${BATCH}
-      )
-      update slots s set last_polled_at = now() from picked where s.id = picked.id
-      returning s.id, s.form_id, s.task_id`;
+    const providerId = this.generation.providerId;
+    const due = await this.sql.begin(async (tx) => {
+      let room = BATCH;
+      if (!this.isEngine) {
+        // The plan allows so many byId calls a minute per key, whichever process makes them: the
+        // calls of the last minute are counted under the account's lock, and this pass's calls
+        // are booked before it is released.
+        await tx`select pg_advisory_xact_lock(hashtext(${`polls:${providerId}`}))`;
+        const [recent] = await tx<{ n: number }[]>`
+          select count(*)::int as n from provider_calls
+          where provider = ${providerId} and kind = 'poll' and started_at > now() - interval '1 minute'`;
+        room = Math.min(BATCH, this.config.musicgpt.pollsPerMinute - recent!.n);
+        if (room <= 0) return [];
+      }
+      const picked = await tx<{ id: string; form_id: string; task_id: string }[]>`
+        with picked as (
+          select id from slots
+          where status = 'generating' and task_id is not null and provider = ${providerId}
+            and submitted_at < now() - ${reconcileAfterMs} * interval '1 millisecond'
+            and (last_polled_at is null or last_polled_at < now() - ${reconcileAfterMs} * interval '1 millisecond')
+          order by last_polled_at nulls first, submitted_at
+          for update skip locked
+          limit ${room}
+        )
+        update slots s set last_polled_at = now() from picked where s.id = picked.id
+        returning s.id, s.form_id, s.task_id`;
+      return Promise.all(
+        picked.map(async (slot) => {
+          const [call] = await tx<{ id: number }[]>`
+            insert into provider_calls (slot_id, provider, kind) values (${slot.id}, ${providerId}, 'poll') returning id`;
+          return { ...slot, callId: call!.id };
+        }),
+      );
+    });
     await Promise.all(
       due.map(async (slot) => {
-        const [call] = await this.sql<{ id: number }[]>`
-          insert into provider_calls (slot_id, provider, kind) values (${slot.id}, ${this.generation.providerId}, 'poll') returning id`;
         const result = await this.provider.poll(slot.task_id);
         await this.sql`
           update provider_calls set state = 'answered', finished_at = now(),
             response = ${this.sql.json({ kind: result.kind, raw: result.raw ?? null } as never)}
-          where id = ${call!.id}`;
+          where id = ${slot.callId}`;
         await recordEvent(this.sql, slot.id, slot.form_id, 'polled', { result: result.kind });
         if (result.kind === 'completed') {
           // Outside data, checked like a webhook.

@@ -90,6 +90,8 @@ export interface MusicGptStandIn {
   /** Highest number of MusicAI + byId requests open at the same time. */
   readonly maxInFlight: number;
   readonly inFlight: number;
+  /** Most tasks unfinished at once (MusicGPT's "parallel generations"), counted at each accept. */
+  readonly maxUnfinished: number;
   readonly tasks: Map<string, StandInTask>;
   /** One entry per delivery attempt, in the order they finished. */
   readonly deliveries: Delivery[];
@@ -309,7 +311,14 @@ export async function startMusicGptStandIn(
   const settled = new Map<string, Promise<void>>();
   const servedFiles = new Map<string, FileAnswer>();
   const fileRequests = new Map<string, number>();
-  const counters = { accepted: 0, attempts: 0, polls: 0, inFlight: 0, maxInFlight: 0 };
+  const counters = {
+    accepted: 0,
+    attempts: 0,
+    polls: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    maxUnfinished: 0,
+  };
   let script = defaultScript();
   let closed = false;
   const closing = new AbortController();
@@ -538,6 +547,7 @@ export async function startMusicGptStandIn(
         tasks.set(task.taskId, task);
         settled.set(task.taskId, Promise.resolve());
         counters.accepted++;
+        counters.maxUnfinished = Math.max(counters.maxUnfinished, unfinished());
         acceptedTask = task;
         await script.onAccept?.(task);
         answer = () =>
@@ -713,6 +723,9 @@ export async function startMusicGptStandIn(
     get inFlight() {
       return counters.inFlight;
     },
+    get maxUnfinished() {
+      return counters.maxUnfinished;
+    },
     tasks,
     deliveries,
     get script() {
@@ -757,6 +770,7 @@ export async function startMusicGptStandIn(
       counters.attempts = 0;
       counters.polls = 0;
       counters.maxInFlight = counters.inFlight;
+      counters.maxUnfinished = 0;
       tasks.clear();
       settled.clear();
       deliveries.length = 0;
