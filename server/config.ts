@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { currencyOf, formatMoney, type Currency } from '../schema/currency.ts';
 
 // Empty strings count as unset, so `FOO= npm start` behaves like leaving FOO out.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -45,9 +46,10 @@ const hostList = z.string().transform((text, ctx) => {
   return hosts;
 });
 
-// `songs:cents` pairs, e.g. `1:2900,2:4900`; every package size a form can have needs a price.
-const pricesCents = z.string().transform((text, ctx) => {
-  const prices: Record<number, number> = {};
+// `songs:amount` pairs, e.g. `1:2900,2:4900`, each amount in the currency's smallest unit (cents,
+// or whole yen); every package size a form can have needs a price.
+const prices = z.string().transform((text, ctx) => {
+  const bySongCount: Record<number, number> = {};
   for (const pair of text
     .split(',')
     .map((p) => p.trim())
@@ -56,19 +58,47 @@ const pricesCents = z.string().transform((text, ctx) => {
     if (!m || Number(m[2]) < 1) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${pair}" is not songs:cents (songs 1-5, cents at least 1)`,
+        message: `"${pair}" is not songs:amount (songs 1-5, amount at least 1, in the currency's smallest unit)`,
       });
       return z.NEVER;
     }
-    prices[Number(m[1])] = Number(m[2]);
+    bySongCount[Number(m[1])] = Number(m[2]);
   }
-  const missing = [1, 2, 3, 4, 5].filter((n) => prices[n] === undefined);
+  const missing = [1, 2, 3, 4, 5].filter((n) => bySongCount[n] === undefined);
   if (missing.length) {
     ctx.addIssue({ code: 'custom', message: `needs a price for ${missing.join(', ')} song(s)` });
     return z.NEVER;
   }
-  return prices;
+  return bySongCount;
 });
+
+const DEFAULT_BY_SONG_COUNT = prices.parse('1:2900,2:4900,3:6900,4:8400,5:9900');
+
+const currency = z.string().transform((code, ctx) => {
+  const found = currencyOf(code);
+  if (!found) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'is not a currency Stripe charges in (a three-letter code like usd, eur or jpy)',
+    });
+    return z.NEVER;
+  }
+  return found;
+});
+
+/** Why Stripe would refuse to charge `amount` for `songs` songs, in the operator's words. */
+function priceProblem(songs: number, amount: number, cur: Currency): string | undefined {
+  const money = (n: number) => formatMoney(n, cur.code, 'en');
+  const code = cur.code.toUpperCase();
+  const price = `the price for ${songs} song${songs === 1 ? '' : 's'}, ${money(amount)},`;
+  if (cur.minimum !== undefined && amount < cur.minimum) {
+    return `${price} is below Stripe's smallest charge in ${code}, ${money(cur.minimum)}; prices count the currency's smallest unit, ${money(1)}`;
+  }
+  if (amount % cur.step !== 0) {
+    return `${price} cannot be charged: Stripe takes ${code} only in steps of ${money(cur.step)}`;
+  }
+  return undefined;
+}
 
 // MusicGPT's limits per plan (docs.musicgpt.com, api-documentation/utilities/ratelimits): parallel
 // generations per key and byId calls a minute. Going past either earns 429s; the plan sets the
@@ -104,11 +134,10 @@ const Env = z
     STRIPE_SECRET_KEY: optional(z.string()),
     STRIPE_WEBHOOK_SECRET: optional(z.string()),
     STRIPE_API_BASE: optional(z.url({ protocol: /^https?$/ })),
-    PRICES_CENTS: withDefault(pricesCents, '1:2900,2:4900,3:6900,4:8400,5:9900'),
-    PRICE_CURRENCY: withDefault(
-      z.string().regex(/^[a-z]{3}$/, 'must be a lowercase ISO currency code like usd'),
-      'usd',
-    ),
+    PRICES: optional(prices),
+    /** The older name of PRICES, still read: for two-decimal currencies its cents are the same. */
+    PRICES_CENTS: optional(prices),
+    PRICE_CURRENCY: withDefault(currency, 'usd'),
     CREDITS_PER_SONG: withDefault(z.coerce.number().int().min(1).max(100), 1),
     ENGINE_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(64), 1),
     ZERO_RESTART_MAX_MS: withDefault(millis, 10_000),
@@ -144,6 +173,23 @@ const Env = z
         path: ['STRIPE_WEBHOOK_SECRET'],
         message: 'is required when STRIPE_SECRET_KEY is set',
       });
+    }
+    if (env.PRICES && env.PRICES_CENTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PRICES_CENTS'],
+        message: 'is the older name of PRICES: set one of them, not both',
+      });
+    }
+    const priced = env.PRICES_CENTS && !env.PRICES ? 'PRICES_CENTS' : 'PRICES';
+    const bySongCount = env.PRICES ?? env.PRICES_CENTS;
+    for (const [songs, amount] of Object.entries(bySongCount ?? DEFAULT_BY_SONG_COUNT)) {
+      const problem = priceProblem(Number(songs), amount, env.PRICE_CURRENCY);
+      if (!problem) continue;
+      const hint = bySongCount
+        ? ''
+        : `; these are the default prices, set PRICES for ${env.PRICE_CURRENCY.code}`;
+      ctx.addIssue({ code: 'custom', path: [priced], message: problem + hint });
     }
   });
 
@@ -186,8 +232,9 @@ function toConfig(env: z.output<typeof Env>) {
       apiBase: env.STRIPE_API_BASE,
     },
     pricing: {
-      centsBySongCount: env.PRICES_CENTS,
-      currency: env.PRICE_CURRENCY,
+      /** Package price by number of songs, in the currency's smallest unit (Stripe's `amount`). */
+      bySongCount: env.PRICES ?? env.PRICES_CENTS ?? DEFAULT_BY_SONG_COUNT,
+      currency: env.PRICE_CURRENCY.code,
       creditsPerSong: env.CREDITS_PER_SONG,
     },
     engineConcurrency: env.ENGINE_CONCURRENCY,

@@ -1,8 +1,9 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { useEffect, useState } from 'react';
+import { formatMoney } from '../../schema/currency.ts';
 import { queries } from '../../schema/queries.ts';
 import { useApp } from '../ui/context.ts';
-import { credits as creditCount, money, orderOutcome } from './orders.ts';
+import { credits as creditCount, orderOutcome } from './orders.ts';
 
 interface Download {
   songIndex: number;
@@ -107,7 +108,7 @@ export function Checkout({
                 {new Date(o.createdAt).toLocaleString()} ·{' '}
                 {o.method === 'credits'
                   ? creditCount(o.creditsSpent)
-                  : money(o.amountCents, o.currency)}
+                  : formatMoney(o.amountCents, o.currency)}
                 {o.receiptNumber ? ` · receipt ${o.receiptNumber}` : ''}
                 <br />
                 <strong>{orderOutcome(o)}</strong>

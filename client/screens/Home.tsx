@@ -1,11 +1,12 @@
 import { useQuery } from '@rocicorp/zero/react';
+import { formatMoney } from '../../schema/currency.ts';
 import { queries } from '../../schema/queries.ts';
 import { createDraft, recipientsOf } from '../data/drafts.ts';
 import type { LocalDraft } from '../data/db.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps, navigate } from '../ui/router.ts';
-import { credits, money, orderOutcome } from './orders.ts';
+import { credits, orderOutcome } from './orders.ts';
 
 interface Row {
   formId: string;
@@ -130,7 +131,7 @@ function ServerList({
                   {new Date(o.createdAt).toLocaleDateString()}
                   {o.method === 'credits'
                     ? ` · ${credits(o.creditsSpent)}`
-                    : ` · ${money(o.amountCents, o.currency)}`}
+                    : ` · ${formatMoney(o.amountCents, o.currency)}`}
                   {o.receiptNumber ? ` · receipt ${o.receiptNumber}` : ''}
                 </p>
               </li>

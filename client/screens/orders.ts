@@ -1,8 +1,4 @@
-/** `$49.00`: in the person's own locale, in the order's currency. */
-export const money = (cents: number, currency: string) =>
-  new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(
-    cents / 100,
-  );
+import { formatMoney } from '../../schema/currency.ts';
 
 /** `1 credit`, `3 credits`. */
 export const credits = (n: number) => `${n} credit${n === 1 ? '' : 's'}`;
@@ -20,7 +16,7 @@ interface OrderRow {
  * why and what happened to the money. The server decides; this only says it.
  */
 export function orderOutcome(o: OrderRow): string {
-  const amount = money(o.amountCents, o.currency);
+  const amount = formatMoney(o.amountCents, o.currency);
   switch (o.status) {
     case 'paid':
       return 'Paid';

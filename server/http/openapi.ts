@@ -183,7 +183,7 @@ export function openApiDocument(publicUrl: string) {
         post: {
           summary: 'Start paying for the chosen takes; the server sets the price',
           description:
-            'Body {"method": "card" | "credits"}; anything else (a price) is ignored. Answers {orderId, status, method, url, amountCents, currency, creditsSpent}.',
+            'Body {"method": "card" | "credits"}; anything else (a price) is ignored. Answers {orderId, status, method, url, amountCents, currency, creditsSpent}; amountCents is in the currency’s smallest unit (cents, or whole yen), as Stripe charges it.',
           security: bearer,
           parameters: [uuidIn('path', 'formId')],
           responses: {

@@ -1,6 +1,6 @@
 import { styleHash } from '../http/security-headers.ts';
 import type { Order, OrderMethod } from './orders.ts';
-import { formatMoney } from './price.ts';
+import { formatMoney } from '../../schema/currency.ts';
 
 const escape = (s: string) =>
   s.replace(
@@ -45,7 +45,7 @@ function page(title: string, body: string): string {
 
 /** The demo checkout: what is being bought and a Pay button that charges nothing. */
 export function demoCheckoutPage(order: Order, sessionId: string): string {
-  const price = formatMoney(order.amount_cents, order.currency);
+  const price = formatMoney(order.amount_cents, order.currency, 'en');
   const songs = order.items
     .map(
       (item) =>

@@ -1,40 +1,14 @@
-import { QUIET_RECONCILER } from '../helpers/api-server.ts';
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeGuest, type Guest } from '../helpers/api.ts';
-import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
+import { stripeFixture } from '../helpers/fixtures.ts';
+import { waitForSlots } from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
-import type { RunningStack } from '../helpers/stack.ts';
-import type { MusicGptStandIn } from '../standins/musicgpt.ts';
-import {
-  startStripeStandIn,
-  type SignedEvent,
-  type StandInSession,
-  type StripeStandIn,
-} from '../standins/stripe.ts';
+import type { SignedEvent, StandInSession } from '../standins/stripe.ts';
 
-const sql = testSql();
-let server: RunningStack;
-let musicgpt: MusicGptStandIn;
-let stripe: StripeStandIn;
-
-beforeAll(async () => {
-  stripe = await startStripeStandIn();
-  ({ server, musicgpt } = await startMusicGptServer({
-    ...QUIET_RECONCILER,
-    STRIPE_SECRET_KEY: stripe.secretKey,
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-    PRICES_CENTS: '1:2900,2:4900,3:6900,4:8400,5:9900',
-  }));
-});
-afterAll(async () => {
-  await server?.stop();
-  await musicgpt?.close();
-  await stripe?.close();
-  await sql.end();
-});
+const fx = stripeFixture({ PRICES_CENTS: '1:2900,2:4900,3:6900,4:8400,5:9900' });
+const { sql } = fx;
 
 /** A form whose songs are generated, with take 1 of variation 1 chosen for every song. */
 async function readyForm(guest: Guest, songs: number) {
@@ -59,7 +33,7 @@ async function checkout(guest: Guest, formId: string, body: unknown = {}) {
 }
 
 const deliver = (event: SignedEvent) =>
-  stripe.deliver(`${server.baseUrl}/api/webhooks/stripe`, event);
+  fx.stripe.deliver(`${fx.server.baseUrl}/api/webhooks/stripe`, event);
 
 async function orderRow(orderId: string) {
   const [row] = await sql`
@@ -80,20 +54,20 @@ async function formStatus(formId: string) {
 
 /** A guest with a ready two-song form and one open Checkout Session for it. */
 async function openCheckout() {
-  const guest = await makeGuest(server.baseUrl);
+  const guest = await makeGuest(fx.server.baseUrl);
   const form = await readyForm(guest, 2);
   const { status, body } = await checkout(guest, form.formId);
   expect(status).toBe(200);
   const sessionId = String(body.url).split('/').pop()!;
-  expect(stripe.sessions.has(sessionId)).toBe(true);
+  expect(fx.stripe.sessions.has(sessionId)).toBe(true);
   return { guest, ...form, orderId: body.orderId as string, sessionId };
 }
 
 describe('starting a checkout', () => {
   it('a double click opens one Checkout Session, priced by the server whatever the client sends', async () => {
-    stripe.reset();
-    stripe.script.responseDelayMs = 300;
-    const guest = await makeGuest(server.baseUrl);
+    fx.stripe.reset();
+    fx.stripe.script.responseDelayMs = 300;
+    const guest = await makeGuest(fx.server.baseUrl);
     const { formId, slotIds } = await readyForm(guest, 2);
 
     const [a, b] = await Promise.all([
@@ -111,10 +85,10 @@ describe('starting a checkout', () => {
       currency: 'usd',
     });
 
-    expect(stripe.createCalls).toHaveLength(1);
-    const [call] = stripe.createCalls;
+    expect(fx.stripe.createCalls).toHaveLength(1);
+    const [call] = fx.stripe.createCalls;
     expect(call!.idempotencyKey).toMatch(/^refrain-checkout-[0-9a-f]{64}$/);
-    const session = [...stripe.sessions.values()][0]!;
+    const session = [...fx.stripe.sessions.values()][0]!;
     expect(a.body.url).toBe(session.url);
     expect(session).toMatchObject({
       mode: 'payment',
@@ -129,56 +103,56 @@ describe('starting a checkout', () => {
         takes: '1,1',
       },
     });
-    expect(session.success_url).toBe(`${server.baseUrl}/forms/${formId}?paid=1`);
+    expect(session.success_url).toBe(`${fx.server.baseUrl}/forms/${formId}?paid=1`);
 
     // A later click (another tab, a replay) answers the same session without asking Stripe again.
     const again = await checkout(guest, formId, { price: 0 });
     expect(again.body.url).toBe(a.body.url);
-    expect(stripe.createCalls).toHaveLength(1);
+    expect(fx.stripe.createCalls).toHaveLength(1);
     const orders = await sql`select amount_cents from orders where form_id = ${formId}`;
     expect(orders.map((o) => o.amount_cents)).toEqual([4900]);
   });
 
   it('a session whose id was lost is asked for again under the same key and comes back the same', async () => {
-    stripe.reset();
+    fx.stripe.reset();
     const { guest, formId, orderId, sessionId } = await openCheckout();
     await sql`update orders set session_id = null, checkout_url = null where id = ${orderId}`;
     const again = await checkout(guest, formId);
     expect(again.body.orderId).toBe(orderId);
-    expect(again.body.url).toBe(stripe.sessions.get(sessionId)!.url);
-    expect(stripe.createCalls).toHaveLength(2);
-    expect(stripe.createCalls[1]).toMatchObject({
+    expect(again.body.url).toBe(fx.stripe.sessions.get(sessionId)!.url);
+    expect(fx.stripe.createCalls).toHaveLength(2);
+    expect(fx.stripe.createCalls[1]).toMatchObject({
       replayed: true,
-      idempotencyKey: stripe.createCalls[0]!.idempotencyKey,
+      idempotencyKey: fx.stripe.createCalls[0]!.idempotencyKey,
     });
-    expect(stripe.sessions.size).toBe(1);
+    expect(fx.stripe.sessions.size).toBe(1);
   });
 
   it('a provider failure answers 502 and does not poison the next attempt', async () => {
-    stripe.reset();
-    stripe.script.serverErrorNext = 1;
-    const guest = await makeGuest(server.baseUrl);
+    fx.stripe.reset();
+    fx.stripe.script.serverErrorNext = 1;
+    const guest = await makeGuest(fx.server.baseUrl);
     const { formId } = await readyForm(guest, 1);
     const failed = await checkout(guest, formId);
     expect(failed.status).toBe(502);
     expect(failed.body.error).toMatch(/could not be opened/);
     expect(await sql`select id from orders where form_id = ${formId}`).toHaveLength(0);
-    const firstKey = stripe.createCalls[0]!.idempotencyKey;
+    const firstKey = fx.stripe.createCalls[0]!.idempotencyKey;
     // stripe-node retried the 500 under the same key and got the stored 500 back.
-    expect(stripe.createCalls.every((c) => c.idempotencyKey === firstKey && c.status === 500)).toBe(
-      true,
-    );
+    expect(
+      fx.stripe.createCalls.every((c) => c.idempotencyKey === firstKey && c.status === 500),
+    ).toBe(true);
 
     const retried = await checkout(guest, formId);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ status: 'pending', amountCents: 2900 });
-    const last = stripe.createCalls.at(-1)!;
+    const last = fx.stripe.createCalls.at(-1)!;
     expect(last.status).toBe(200);
     expect(last.idempotencyKey).not.toBe(firstKey);
   });
 
   it('the stand-in refuses a reused idempotency key with other parameters, as Stripe does', async () => {
-    stripe.reset();
+    fx.stripe.reset();
     const body = (amount: number) =>
       new URLSearchParams({
         mode: 'payment',
@@ -189,10 +163,10 @@ describe('starting a checkout', () => {
         'line_items[0][price_data][product_data][name]': 'A song',
       }).toString();
     const post = (amount: number) =>
-      fetch(`${stripe.url}/v1/checkout/sessions`, {
+      fetch(`${fx.stripe.url}/v1/checkout/sessions`, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${stripe.secretKey}`,
+          authorization: `Bearer ${fx.stripe.secretKey}`,
           'content-type': 'application/x-www-form-urlencoded',
           'idempotency-key': 'same-key',
         },
@@ -210,11 +184,11 @@ describe('starting a checkout', () => {
     expect(((await other.json()) as { error: { type: string } }).error.type).toBe(
       'idempotency_error',
     );
-    expect(stripe.sessions.size).toBe(1);
+    expect(fx.stripe.sessions.size).toBe(1);
   });
 
   it('refuses without a take chosen for every song, and answers someone else like a missing form', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const formId = await createForm(guest, 2);
     await sync(guest, [ops.submit(formId)]);
     const slots = await waitForSlots(sql, formId, 6);
@@ -223,7 +197,7 @@ describe('starting a checkout', () => {
     expect(missing.status).toBe(409);
     expect(missing.body.error).toMatch(/song 2/);
 
-    const stranger = await makeGuest(server.baseUrl);
+    const stranger = await makeGuest(fx.server.baseUrl);
     expect((await checkout(stranger, formId)).status).toBe(404);
     const bad = await stranger.fetch(`/api/forms/${formId}/checkout`, {
       method: 'POST',
@@ -237,8 +211,8 @@ describe('starting a checkout', () => {
 describe('the Stripe webhook', () => {
   it('a forged, unsigned or altered delivery answers 400 and changes nothing', async () => {
     const { formId, orderId, sessionId } = await openCheckout();
-    const event = stripe.event('checkout.session.completed', sessionId);
-    const url = `${server.baseUrl}/api/webhooks/stripe`;
+    const event = fx.stripe.event('checkout.session.completed', sessionId);
+    const url = `${fx.server.baseUrl}/api/webhooks/stripe`;
     const post = (body: string, signature?: string) =>
       fetch(url, {
         method: 'POST',
@@ -275,7 +249,7 @@ describe('the Stripe webhook', () => {
 
   it('the same event delivered five times fulfils once', async () => {
     const { formId, orderId, sessionId } = await openCheckout();
-    const event = stripe.event('checkout.session.completed', sessionId);
+    const event = fx.stripe.event('checkout.session.completed', sessionId);
     const answers = await Promise.all(Array.from({ length: 5 }, () => deliver(event)));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const bodies = (await Promise.all(answers.map((r) => r.json()))) as {
@@ -308,7 +282,7 @@ describe('the Stripe webhook', () => {
   });
 
   it('a paid session this server never recorded is fulfilled once, from its metadata', async () => {
-    const guest = await makeGuest(server.baseUrl);
+    const guest = await makeGuest(fx.server.baseUrl);
     const { formId, slotIds } = await readyForm(guest, 2);
     const lostOrderId = randomUUID();
     const session: StandInSession = {
@@ -331,7 +305,7 @@ describe('the Stripe webhook', () => {
         takes: '1,1',
       },
       payment_intent: null,
-      success_url: `${server.baseUrl}/forms/${formId}?paid=1`,
+      success_url: `${fx.server.baseUrl}/forms/${formId}?paid=1`,
       cancel_url: null,
       url: null,
       created: Math.floor(Date.now() / 1000),
@@ -340,8 +314,8 @@ describe('the Stripe webhook', () => {
       line_items_sent: [],
     };
     // Two different events for the unknown session race each other.
-    const completed = stripe.event('checkout.session.completed', session);
-    const succeeded = stripe.event('checkout.session.async_payment_succeeded', session);
+    const completed = fx.stripe.event('checkout.session.completed', session);
+    const succeeded = fx.stripe.event('checkout.session.async_payment_succeeded', session);
     const answers = await Promise.all([deliver(completed), deliver(succeeded)]);
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
     const outcomes = (
@@ -367,7 +341,7 @@ describe('the Stripe webhook', () => {
   it('a completion for an order whose session id was never stored finds it by client_reference_id', async () => {
     const { formId, orderId, sessionId } = await openCheckout();
     await sql`update orders set session_id = null where id = ${orderId}`;
-    const answer = await deliver(stripe.event('checkout.session.completed', sessionId));
+    const answer = await deliver(fx.stripe.event('checkout.session.completed', sessionId));
     expect(answer.status).toBe(200);
     expect(await orderRow(orderId)).toMatchObject({ status: 'paid', session_id: sessionId });
     expect(await sql`select id from orders where form_id = ${formId}`).toHaveLength(1);
@@ -380,7 +354,7 @@ describe('the Stripe webhook', () => {
       'checkout.session.expired',
       'checkout.session.async_payment_failed',
     ] as const) {
-      expect((await deliver(stripe.event(type, sessionId))).status).toBe(200);
+      expect((await deliver(fx.stripe.event(type, sessionId))).status).toBe(200);
     }
     expect(await orderRow(orderId)).toMatchObject({ status: 'paid', ended_at: null });
     expect(await unlockCount(formId)).toBe(2);
@@ -390,19 +364,19 @@ describe('the Stripe webhook', () => {
   it('a delayed payment waits for async_payment_succeeded; a failed one ends the order unpaid', async () => {
     const later = await openCheckout();
     await deliver(
-      stripe.event('checkout.session.completed', later.sessionId, { paymentStatus: 'unpaid' }),
+      fx.stripe.event('checkout.session.completed', later.sessionId, { paymentStatus: 'unpaid' }),
     );
     expect((await orderRow(later.orderId)).status).toBe('pending');
     expect(await unlockCount(later.formId)).toBe(0);
-    await deliver(stripe.event('checkout.session.async_payment_succeeded', later.sessionId));
+    await deliver(fx.stripe.event('checkout.session.async_payment_succeeded', later.sessionId));
     expect((await orderRow(later.orderId)).status).toBe('paid');
     expect(await unlockCount(later.formId)).toBe(2);
 
     const failing = await openCheckout();
     await deliver(
-      stripe.event('checkout.session.completed', failing.sessionId, { paymentStatus: 'unpaid' }),
+      fx.stripe.event('checkout.session.completed', failing.sessionId, { paymentStatus: 'unpaid' }),
     );
-    await deliver(stripe.event('checkout.session.async_payment_failed', failing.sessionId));
+    await deliver(fx.stripe.event('checkout.session.async_payment_failed', failing.sessionId));
     expect((await orderRow(failing.orderId)).status).toBe('failed');
     expect(await unlockCount(failing.formId)).toBe(0);
     expect(await formStatus(failing.formId)).toBe('ready');
@@ -410,15 +384,17 @@ describe('the Stripe webhook', () => {
   });
 
   it('after a session expires, checking out again opens a new session under a new key', async () => {
-    stripe.reset();
+    fx.stripe.reset();
     const { guest, formId, orderId, sessionId } = await openCheckout();
-    await deliver(stripe.event('checkout.session.expired', sessionId));
+    await deliver(fx.stripe.event('checkout.session.expired', sessionId));
     expect((await orderRow(orderId)).status).toBe('expired');
     const again = await checkout(guest, formId);
     expect(again.status).toBe(200);
     expect(again.body.orderId).not.toBe(orderId);
     expect(again.body.url).not.toContain(sessionId);
-    expect(stripe.createCalls).toHaveLength(2);
-    expect(stripe.createCalls[1]!.idempotencyKey).not.toBe(stripe.createCalls[0]!.idempotencyKey);
+    expect(fx.stripe.createCalls).toHaveLength(2);
+    expect(fx.stripe.createCalls[1]!.idempotencyKey).not.toBe(
+      fx.stripe.createCalls[0]!.idempotencyKey,
+    );
   });
 });

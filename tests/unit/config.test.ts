@@ -39,6 +39,52 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${name}:`, 'm'));
   });
 
+  it('reads prices in the currency’s smallest unit, under PRICES or its older name', () => {
+    expect(loadConfig({}).pricing).toMatchObject({ currency: 'usd', bySongCount: { 1: 2900 } });
+    const yen = loadConfig({ PRICE_CURRENCY: 'JPY', PRICES: '1:500,2:900,3:1300,4:1600,5:1900' });
+    expect(yen.pricing).toMatchObject({ currency: 'jpy', bySongCount: { 1: 500, 5: 1900 } });
+    const old = loadConfig({ PRICES_CENTS: '1:1900,2:3900,3:5900,4:7900,5:9900' });
+    expect(old.pricing.bySongCount).toMatchObject({ 1: 1900, 5: 9900 });
+    // Cents-looking yen are taken as yen: ¥2,900, not guessed to be ¥29.
+    const literal = loadConfig({
+      PRICE_CURRENCY: 'jpy',
+      PRICES_CENTS: '1:2900,2:4900,3:6900,4:8400,5:9900',
+    });
+    expect(literal.pricing.bySongCount[1]).toBe(2900);
+  });
+
+  it.each([
+    [
+      { PRICE_CURRENCY: 'jpy', PRICES: '1:29,2:49,3:69,4:84,5:99' },
+      /^  PRICES: the price for 1 song, ¥29, is below Stripe's smallest charge in JPY, ¥50; prices count the currency's smallest unit, ¥1 \(got "1:29,/m,
+    ],
+    [
+      { PRICES_CENTS: '1:40,2:4900,3:6900,4:8400,5:9900' },
+      /^  PRICES_CENTS: the price for 1 song, \$0\.40, is below Stripe's smallest charge in USD, \$0\.50;/m,
+    ],
+    [
+      { PRICE_CURRENCY: 'huf' },
+      /^  PRICES: the price for 1 song, HUF.29, is below .* set PRICES for huf/m,
+    ],
+    [
+      { PRICE_CURRENCY: 'kwd', PRICES: '1:2905,2:4900,3:6900,4:8400,5:9900' },
+      /^  PRICES: the price for 1 song, KWD.2\.905, cannot be charged: Stripe takes KWD only in steps of KWD.0\.010 /m,
+    ],
+    [
+      { PRICE_CURRENCY: 'isk', PRICES: '1:290050,2:490000,3:690000,4:840000,5:990000' },
+      /^  PRICES: the price for 1 song, ISK.2,900\.50, cannot be charged: Stripe takes ISK only in steps of ISK.1 /m,
+    ],
+    [{ PRICE_CURRENCY: 'yen' }, /^  PRICE_CURRENCY: is not a currency Stripe charges in /m],
+    [{ PRICE_CURRENCY: 'xyz' }, /^  PRICE_CURRENCY: is not a currency Stripe charges in /m],
+    [
+      { PRICES: '1:2900,2:4900,3:6900,4:8400,5:9900', PRICES_CENTS: '1:50,2:99,3:99,4:99,5:99' },
+      /^  PRICES_CENTS: is the older name of PRICES/m,
+    ],
+  ])('refuses to start on prices it could not charge as meant: %j', (env, line) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(line);
+  });
+
   it('never prints a secret value in its error', () => {
     expect(() => loadConfig({ AUTH_SECRET: 'hunter2' })).toThrow(/hidden value/);
     expect(() => loadConfig({ AUTH_SECRET: 'hunter2' })).not.toThrow(/hunter2/);
