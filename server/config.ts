@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { currencyOf, formatMoney, type Currency } from '../schema/currency.ts';
+import { GROQ_DEFAULT_MODEL, groqRequestShape, unsupportedGroqModel } from './writer/models.ts';
 
 // Empty strings count as unset, so `FOO= npm start` behaves like leaving FOO out.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -129,7 +130,7 @@ const Env = z
     MUSICGPT_PLAN: withDefault(z.enum(['free', 'plus', 'pro']), 'pro'),
     MUSICGPT_BYID_PER_MINUTE: optional(z.coerce.number().int().min(1).max(100_000)),
     GROQ_API_KEY: optional(z.string()),
-    GROQ_MODEL: withDefault(z.string(), 'openai/gpt-oss-120b'),
+    GROQ_MODEL: withDefault(z.string(), GROQ_DEFAULT_MODEL),
     GROQ_BASE_URL: optional(z.url()),
     STRIPE_SECRET_KEY: optional(z.string()),
     STRIPE_WEBHOOK_SECRET: optional(z.string()),
@@ -165,6 +166,14 @@ const Env = z
         code: 'custom',
         path: ['MUSICGPT_API_KEY'],
         message: 'is required when MUSIC_PROVIDER=musicgpt',
+      });
+    }
+    // Without a key the built-in writer writes and GROQ_MODEL is never read, so it is not checked.
+    if (env.GROQ_API_KEY && !groqRequestShape(env.GROQ_MODEL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GROQ_MODEL'],
+        message: unsupportedGroqModel(env.GROQ_MODEL),
       });
     }
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {

@@ -1,10 +1,14 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { WriterSummary } from '../writer/index.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-/** 200 when every part answers; 503 naming the part that does not. */
-export function healthRoutes(deps: AppDeps) {
+/**
+ * 200 when every part answers; 503 naming the part that does not. `writing` is the writer in use
+ * and, for Groq, its model and request shape: what an operator checks before blaming the songs.
+ */
+export function healthRoutes(deps: AppDeps, writing: WriterSummary) {
   return new Hono<AppEnv>().get('/', async (c) => {
     const [db, sync] = await Promise.all([
       withTimeout(deps.sql`select 1`.then(() => true)),
@@ -16,6 +20,7 @@ export function healthRoutes(deps: AppDeps) {
       sync: sync ? 'up' : 'down',
       provider: deps.config.provider,
       writer: deps.config.writer,
+      writing,
       payments: deps.config.payments,
     };
     c.header('cache-control', 'no-store');

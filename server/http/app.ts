@@ -15,6 +15,7 @@ import type { Generation } from '../slots/generation.ts';
 import type { UrlSigner } from '../slots/tokens.ts';
 import { syncRoutes } from '../sync/routes.ts';
 import { musicGptWebhookRoutes } from '../webhooks/musicgpt.ts';
+import type { Writer } from '../writer/index.ts';
 import { openApiDocument } from './openapi.ts';
 import { sessionRoutes } from '../session/routes.ts';
 import { signOutRoutes } from '../session/sign-out.ts';
@@ -31,6 +32,7 @@ export interface AppServices {
   storage: AudioStorage;
   payments: Payments;
   links: DownloadLinks;
+  writer: Writer;
 }
 
 /** The whole HTTP surface: API under /api, the PWA everywhere else. */
@@ -43,7 +45,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.use('*', securityHeaders(deps.config));
   app.onError(onError);
 
-  app.route('/api/health', healthRoutes(deps));
+  app.route('/api/health', healthRoutes(deps, services.writer.summary));
   app.route('/api/session', sessionRoutes(deps));
   app.route('/api/session', signOutRoutes(deps));
   app.route('/api/resume-codes', resumeRoutes(deps));

@@ -1,8 +1,15 @@
 import Groq, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'groq-sdk';
+import type { ChatCompletionCreateParamsNonStreaming } from 'groq-sdk/resources/chat/completions';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { cleanBrief } from './brief.ts';
 import { LocalWriter } from './local.ts';
+import {
+  GROQ_DEFAULT_MODEL,
+  groqRequestShape,
+  unsupportedGroqModel,
+  type GroqRequestShape,
+} from './models.ts';
 import { finalise } from './output.ts';
 import { storyDetails } from './story.ts';
 import {
@@ -11,13 +18,13 @@ import {
   type Writer,
   type WriterInput,
   type WriterResult,
+  type WriterSummary,
 } from './types.ts';
 
 // Groq drafts the song; our own finaliser decides what ships. Any failure (rate limit after the
 // SDK's retries, 5xx, timeout, unparseable or off-schema content) falls back to the local writer
 // and says why, so a buyer is never blocked by a model.
 
-export const GROQ_DEFAULT_MODEL = 'openai/gpt-oss-120b';
 // Bump on any change to the instructions or schema: cache keys include it.
 export const GROQ_VERSION = '1';
 
@@ -77,12 +84,42 @@ export const SYSTEM_PROMPT = [
   'Never name real artists or bands anywhere; describe the sound instead.',
 ].join('\n');
 
+// JSON mode guarantees JSON, not our shape: Groq asks for the format to be spelled out in the
+// prompt (console.groq.com/docs/structured-outputs, "JSON Object Mode"), and zod checks the rest.
+const JSON_OBJECT_PROMPT = [
+  SYSTEM_PROMPT,
+  'Reply with one JSON object and nothing else, valid against this JSON Schema:',
+  JSON.stringify(SONG_JSON_SCHEMA),
+].join('\n');
+
+type ShapeParams = Pick<
+  ChatCompletionCreateParamsNonStreaming,
+  'response_format' | 'reasoning_effort' | 'include_reasoning'
+>;
+
+// What each request shape adds to a request; see models.ts for which model takes which.
+const SHAPE_PARAMS: Record<GroqRequestShape, { system: string; params: ShapeParams }> = {
+  json_schema: {
+    system: SYSTEM_PROMPT,
+    params: {
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'song', schema: SONG_JSON_SCHEMA, strict: true },
+      },
+      reasoning_effort: 'low',
+      include_reasoning: false,
+    },
+  },
+  json_object: { system: JSON_OBJECT_PROMPT, params: { response_format: { type: 'json_object' } } },
+};
+
 /** Failures we detected ourselves in an otherwise successful response. */
 class DraftError extends Error {}
 
 export class GroqWriter implements Writer {
   readonly name = 'groq' as const;
   readonly model: string;
+  readonly shape: GroqRequestShape;
   readonly version = GROQ_VERSION;
   /** Writes the song whenever Groq cannot; cache fallen-back songs under this writer's key. */
   readonly fallback = new LocalWriter();
@@ -92,6 +129,10 @@ export class GroqWriter implements Writer {
 
   constructor(options: GroqWriterOptions) {
     this.model = options.model ?? GROQ_DEFAULT_MODEL;
+    const shape = groqRequestShape(this.model);
+    // Start-up refuses such a model (config.ts); this guards callers that skip the config.
+    if (!shape) throw new Error(unsupportedGroqModel(this.model));
+    this.shape = shape;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 2;
     this.client = new Groq({
@@ -100,6 +141,10 @@ export class GroqWriter implements Writer {
       maxRetries: this.maxRetries,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
     });
+  }
+
+  get summary(): WriterSummary {
+    return { name: 'groq', model: this.model, shape: this.shape };
   }
 
   async write(input: WriterInput): Promise<WriterResult> {
@@ -145,18 +190,14 @@ export class GroqWriter implements Writer {
         delivery: input.preset.delivery,
       },
     };
+    const shape = SHAPE_PARAMS[this.shape];
     const completion = await this.client.chat.completions.create({
       model: this.model,
       messages: [
-        { role: 'system', content: SYSTEM_PROMPT },
+        { role: 'system', content: shape.system },
         { role: 'user', content: `<brief>\n${JSON.stringify(data)}\n</brief>` },
       ],
-      response_format: {
-        type: 'json_schema',
-        json_schema: { name: 'song', schema: SONG_JSON_SCHEMA, strict: true },
-      },
-      reasoning_effort: 'low',
-      include_reasoning: false,
+      ...shape.params,
       temperature: 0.9,
       max_completion_tokens: 4096,
     });

@@ -3,7 +3,14 @@ import { LocalWriter } from './local.ts';
 import type { Writer } from './types.ts';
 
 export { writerCacheKey, FORM_FIELDS_IN_TEXT } from './cache.ts';
-export { GroqWriter, GROQ_DEFAULT_MODEL, GROQ_VERSION, type GroqWriterOptions } from './groq.ts';
+export { GroqWriter, GROQ_VERSION, type GroqWriterOptions } from './groq.ts';
+export {
+  GROQ_DEFAULT_MODEL,
+  GROQ_MODELS,
+  groqRequestShape,
+  unsupportedGroqModel,
+  type GroqRequestShape,
+} from './models.ts';
 export { LocalWriter, writeLocal, LOCAL_MODEL, LOCAL_VERSION } from './local.ts';
 export { presetsFor, presetForSong } from './presets.ts';
 export { scrubArtists, mentionsArtist, ARTISTS } from './artists.ts';

@@ -70,6 +70,7 @@ export class LocalWriter implements Writer {
   readonly name = 'local' as const;
   readonly model = LOCAL_MODEL;
   readonly version = LOCAL_VERSION;
+  readonly summary = { name: 'local' } as const;
 
   async write(input: WriterInput): Promise<WriterResult> {
     const started = performance.now();

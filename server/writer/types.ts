@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { GroqRequestShape } from './models.ts';
 
 /**
  * Output bounds. The prompt limit is MusicGPT's length for guaranteed results; the lyrics limit
@@ -105,9 +106,14 @@ export type WriterResult = {
   ms: number;
 };
 
+/** Which writer writes, and for Groq which model with which request shape; no secrets. */
+export type WriterSummary =
+  { name: 'local' } | { name: 'groq'; model: string; shape: GroqRequestShape };
+
 export interface Writer {
   readonly name: WriterName;
   readonly model: string;
+  readonly summary: WriterSummary;
   /** Bumped whenever templates or prompts change, so cached text from older wording is not reused. */
   readonly version: string;
   write(input: WriterInput): Promise<WriterResult>;

@@ -12,6 +12,7 @@ it('health names every part and reports them up', async () => {
     sync: 'up',
     provider: 'local',
     writer: 'local',
+    writing: { name: 'local' },
     payments: 'demo',
   });
 });

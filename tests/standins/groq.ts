@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 // A local stand-in for Groq's chat-completions endpoint, written from Groq's documented shapes
 // (https://console.groq.com/docs/api-reference#chat-create, /docs/errors, /docs/rate-limits).
 // groq-sdk posts to `${baseURL}/openai/v1/chat/completions`, so `url` is usable as baseURL.
+// Like Groq, it refuses a request whose model does not take its response_format or
+// reasoning_effort (see MODELS), before any scripted behaviour is used.
 
 export type Behaviour =
   /** 200 with `content` as the assistant message (objects are sent as JSON text). */
@@ -24,7 +26,8 @@ export type Call = {
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
-  behaviour: Behaviour['kind'];
+  /** `badRequest`: refused for its model, as Groq refuses it; no scripted behaviour was used. */
+  behaviour: Behaviour['kind'] | 'badRequest';
 };
 
 export type GroqStandIn = {
@@ -85,6 +88,71 @@ function groqError(message: string, type: string, code?: string) {
   return { error: { message, type, ...(code ? { code } : {}) } };
 }
 
+type ModelFacts = {
+  /** `json_schema` with `strict: true` (constrained decoding). */
+  strict: boolean;
+  /** `json_schema` at all (best-effort when not strict). */
+  jsonSchema: boolean;
+  /** Accepted `reasoning_effort` values; empty when the parameter is refused. */
+  reasoningEffort: readonly string[];
+};
+
+// Groq's documented capabilities per chat model, written from the docs (docs/providers.md,
+// "Groq"), not from the writer's table: console.groq.com/docs/structured-outputs (strict and
+// best-effort json_schema), /docs/tool-use (JSON mode, on every model listed here), /docs/reasoning
+// (reasoning_effort: low/medium/high on gpt-oss only, none/default on qwen3-32b only).
+const GPT_OSS: ModelFacts = {
+  strict: true,
+  jsonSchema: true,
+  reasoningEffort: ['low', 'medium', 'high'],
+};
+const BEST_EFFORT: ModelFacts = { strict: false, jsonSchema: true, reasoningEffort: [] };
+const JSON_MODE_ONLY: ModelFacts = { strict: false, jsonSchema: false, reasoningEffort: [] };
+const MODELS: Record<string, ModelFacts> = {
+  'openai/gpt-oss-20b': GPT_OSS,
+  'openai/gpt-oss-120b': GPT_OSS,
+  'moonshotai/kimi-k2-instruct': BEST_EFFORT,
+  'moonshotai/kimi-k2-instruct-0905': BEST_EFFORT,
+  'meta-llama/llama-4-maverick-17b-128e-instruct': BEST_EFFORT,
+  'meta-llama/llama-4-scout-17b-16e-instruct': BEST_EFFORT,
+  'llama-3.3-70b-versatile': JSON_MODE_ONLY,
+  'llama-3.1-8b-instant': JSON_MODE_ONLY,
+  'qwen/qwen3-32b': { strict: false, jsonSchema: false, reasoningEffort: ['none', 'default'] },
+};
+
+type Refusal = { status: number; message: string; code?: string };
+
+/** Why Groq would refuse this request for its model, or null when it would accept it. */
+function refusalFor(body: Record<string, unknown>): Refusal | null {
+  const model = String(body.model);
+  const facts = Object.hasOwn(MODELS, model) ? MODELS[model] : undefined;
+  if (!facts) {
+    return {
+      status: 404,
+      message: `The model \`${model}\` does not exist or you do not have access to it.`,
+      code: 'model_not_found',
+    };
+  }
+  const format = body.response_format as
+    { type?: string; json_schema?: { strict?: boolean } } | undefined;
+  if (format?.type === 'json_schema' && !facts.jsonSchema)
+    return { status: 400, message: 'This model does not support response format `json_schema`' };
+  if (format?.type === 'json_schema' && format.json_schema?.strict === true && !facts.strict)
+    return { status: 400, message: 'This model does not support `strict: true` for `json_schema`' };
+  if (format?.type === 'json_object') {
+    // Groq lists JSON instructions in the prompt as a requirement of JSON mode
+    // (docs/structured-outputs, "JSON Object Mode") without saying how it answers their absence;
+    // this refusal is the stand-in's own, to catch a writer that forgot them.
+    const messages = JSON.stringify(body.messages ?? []);
+    if (!/json/i.test(messages))
+      return { status: 400, message: "'messages' must contain the word 'json' to use json_object" };
+  }
+  const effort = body.reasoning_effort;
+  if (effort !== undefined && effort !== null && !facts.reasoningEffort.includes(String(effort)))
+    return { status: 400, message: '`reasoning_effort` is not supported with this model' };
+  return null;
+}
+
 export async function startGroqStandIn(): Promise<GroqStandIn> {
   const started = performance.now();
   const calls: Call[] = [];
@@ -117,15 +185,27 @@ export async function startGroqStandIn(): Promise<GroqStandIn> {
         sendJson(res, 400, groqError('request body is not valid JSON', 'invalid_request_error'));
         return;
       }
+      const record = (behaviour: Call['behaviour']) =>
+        calls.push({
+          at: performance.now() - started,
+          method: String(req.method),
+          path,
+          headers: req.headers,
+          body,
+          behaviour,
+        });
+      const refusal = refusalFor((body ?? {}) as Record<string, unknown>);
+      if (refusal) {
+        record('badRequest');
+        sendJson(
+          res,
+          refusal.status,
+          groqError(refusal.message, 'invalid_request_error', refusal.code),
+        );
+        return;
+      }
       const behaviour = next();
-      calls.push({
-        at: performance.now() - started,
-        method: req.method,
-        path,
-        headers: req.headers,
-        body,
-        behaviour: behaviour.kind,
-      });
+      record(behaviour.kind);
       const requestId = `req_standin_${++served}`;
       const model = (body as { model?: unknown }).model;
 

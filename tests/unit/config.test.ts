@@ -85,6 +85,28 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(line);
   });
 
+  it('with a Groq key, refuses a GROQ_MODEL the writer cannot drive, in one line naming it and the supported ones', () => {
+    const env = { GROQ_API_KEY: 'gsk_x', GROQ_MODEL: 'llama3-70b-8192' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const line = message.split('\n').find((l) => /^\s+GROQ_MODEL:/.test(l));
+    expect(line).toContain('"llama3-70b-8192"');
+    expect(line).toContain('openai/gpt-oss-120b');
+    expect(line).toContain('llama-3.3-70b-versatile');
+    expect(message).not.toContain('gsk_x');
+
+    // A model it can drive starts; without a key the built-in writer writes and GROQ_MODEL is unread.
+    expect(loadConfig({ ...env, GROQ_MODEL: 'llama-3.3-70b-versatile' }).groq.model).toBe(
+      'llama-3.3-70b-versatile',
+    );
+    expect(loadConfig({ GROQ_MODEL: 'llama3-70b-8192' }).writer).toBe('local');
+  });
+
   it('never prints a secret value in its error', () => {
     expect(() => loadConfig({ AUTH_SECRET: 'hunter2' })).toThrow(/hidden value/);
     expect(() => loadConfig({ AUTH_SECRET: 'hunter2' })).not.toThrow(/hunter2/);
@@ -100,5 +122,21 @@ describe('configuration', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/Refrain cannot start/);
     expect(run.stderr).toMatch(/^\s+PORT:/m);
+  });
+
+  it('a Groq model the writer cannot drive stops `npm start` naming GROQ_MODEL', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        GROQ_API_KEY: 'gsk_x',
+        GROQ_MODEL: 'llama3-70b-8192',
+        DATA_DIR: '/nonexistent/never-created',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^\s+GROQ_MODEL: "llama3-70b-8192" is not a Groq model/m);
   });
 });

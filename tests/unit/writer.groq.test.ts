@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroqWriter, type GroqWriterOptions } from '../../server/writer/groq.ts';
+import { GroqWriter, SONG_JSON_SCHEMA, type GroqWriterOptions } from '../../server/writer/groq.ts';
+import { GROQ_MODELS } from '../../server/writer/models.ts';
 import { writeLocal } from '../../server/writer/local.ts';
 import { presetsFor } from '../../server/writer/presets.ts';
 import { WriterOutputSchema, type WriterInput } from '../../server/writer/types.ts';
@@ -46,6 +47,8 @@ const writer = (opts: Partial<GroqWriterOptions> = {}) =>
 type SentBody = {
   model: string;
   messages: { role: string; content: string }[];
+  reasoning_effort?: string;
+  include_reasoning?: boolean;
   response_format: {
     type: string;
     json_schema: {
@@ -169,5 +172,69 @@ describe('groq writer against the stand-in', () => {
     const result = await new GroqWriter({ apiKey: 'k', baseURL: url, maxRetries: 0 }).write(input);
     expect(result.fellBack?.reason).toMatch(/connection failed/);
     expect(WriterOutputSchema.parse(result.output)).toEqual(result.output);
+  });
+});
+
+describe('groq writer with each model it can drive', () => {
+  const jsonModeModels = Object.keys(GROQ_MODELS).filter((m) => GROQ_MODELS[m] === 'json_object');
+
+  it('the stand-in refuses, as Groq does, strict json_schema or reasoning_effort for a model without them', async () => {
+    const send = async (body: object) => {
+      const res = await fetch(`${groq.url}${CHAT_COMPLETIONS_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+        body: JSON.stringify({
+          model: 'llama-3.3-70b-versatile',
+          messages: [{ role: 'user', content: 'Reply in JSON.' }],
+          ...body,
+        }),
+      });
+      return { status: res.status, error: ((await res.json()) as { error?: object }).error };
+    };
+    groq.script([{ kind: 'ok', content: SAMPLE_SONG }]);
+    const strict = {
+      type: 'json_schema',
+      json_schema: { name: 'song', schema: SONG_JSON_SCHEMA, strict: true },
+    };
+    expect(await send({ response_format: strict })).toMatchObject({
+      status: 400,
+      error: { type: 'invalid_request_error' },
+    });
+    expect(
+      await send({ response_format: { type: 'json_object' }, reasoning_effort: 'low' }),
+    ).toMatchObject({ status: 400 });
+    expect((await send({ response_format: { type: 'json_object' } })).status).toBe(200);
+    expect(groq.calls.map((c) => c.behaviour)).toEqual(['badRequest', 'badRequest', 'ok']);
+  });
+
+  it.each(jsonModeModels)(
+    '%s writes the song with Groq through JSON mode, the schema in the prompt and no reasoning parameters',
+    async (model) => {
+      groq.script([{ kind: 'ok', content: SAMPLE_SONG }]);
+      const groqWriter = writer({ model });
+      const result = await groqWriter.write(input);
+
+      expect(result.fellBack).toBeUndefined();
+      expect(result.writer).toBe('groq');
+      expect(result.output.title).toBe(SAMPLE_SONG.title);
+      expect(groqWriter.summary).toEqual({ name: 'groq', model, shape: 'json_object' });
+
+      expect(groq.calls.map((c) => c.behaviour)).toEqual(['ok']);
+      const body = groq.calls[0]!.body as SentBody;
+      expect(body.model).toBe(model);
+      expect(body.response_format).toEqual({ type: 'json_object' });
+      expect(body).not.toHaveProperty('reasoning_effort');
+      expect(body).not.toHaveProperty('include_reasoning');
+      const system = body.messages.find((m) => m.role === 'system')!.content;
+      expect(system).toContain(JSON.stringify(SONG_JSON_SCHEMA));
+    },
+  );
+
+  it('validates a JSON-mode answer with the same schema: an off-schema object falls back', async () => {
+    groq.script([{ kind: 'ok', content: { title: 'Only a title', lyrics: 7 } }]);
+    const result = await writer({ model: 'llama-3.1-8b-instant' }).write(input);
+    expect(result.writer).toBe('local');
+    expect(result.fellBack?.reason).toMatch(/does not match the song schema/);
+    expect(result.output).toEqual(writeLocal(input));
   });
 });
