@@ -2,14 +2,16 @@ import type { Sql } from 'postgres';
 import type { AudioStorage } from '../audio/storage.ts';
 import { logger } from '../log.ts';
 import { MediaRefused } from '../media/address.ts';
+import { storeWav } from '../slots/outcome.ts';
 import type { UnlockedTake } from './unlocked.ts';
 
 const log = logger('delivery');
 
 /**
- * The stored WAV of a paid take. Providers hand WAVs out as links that may not last, and most
- * people never ask for one, so it is fetched into storage the first time someone downloads it,
- * under the media policy and only if it really is a WAV. A refused link means there is no WAV.
+ * The stored WAV of a paid take. WAVs are kept when the take arrives (server/slots/intake.ts
+ * `keepWavs`), since providers delete theirs within days; this fetches one that is still missing
+ * (a take from before that, a download that kept failing), under the media policy and only if it
+ * really is a WAV. A refused link means there is no WAV.
  */
 export async function ensureWav(
   sql: Sql,
@@ -29,6 +31,6 @@ export async function ensureWav(
     });
     return undefined;
   }
-  await sql`update takes set wav_file = ${relative}, updated_at = now() where id = ${take.take_id} and wav_file is null`;
+  await storeWav(sql, take.take_id, relative);
   return relative;
 }

@@ -401,6 +401,11 @@ export class Generation {
     await this.intake.fetchAudio(slotId);
   }
 
+  /** Keeps the WAVs of the slot's stored takes (see Intake.keepWavs). Never rejects. */
+  keepWavs(slotId: string): Promise<void> {
+    return this.intake.keepWavs(slotId);
+  }
+
   /** Stores the slot's cover from the provider's link, once. */
   fetchCover(slotId: string): Promise<void> {
     return this.intake.fetchCover(slotId);

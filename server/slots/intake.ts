@@ -4,7 +4,13 @@ import { ENGINE_SCHEME, engineFileOf, type AudioStorage } from '../audio/storage
 import { logger } from '../log.ts';
 import { checkMediaUrl, MediaRefused } from '../media/address.ts';
 import type { TakeUpdate, TaskInfo } from './outcome.ts';
-import { forgetAudioLink, forgetCoverLink, storeCover, storeTakeAudio } from './outcome.ts';
+import {
+  forgetAudioLink,
+  forgetCoverLink,
+  storeCover,
+  storeTakeAudio,
+  storeWav,
+} from './outcome.ts';
 import type { UrlSigner } from './tokens.ts';
 
 const log = logger('intake');
@@ -23,6 +29,15 @@ interface PendingTake {
   provider: string;
 }
 
+interface PendingWav {
+  id: string;
+  remote_wav_url: string;
+}
+
+// A WAV whose download failed is tried again after these waits (then every 10 minutes), well
+// inside the 7 days MusicGPT keeps it.
+const WAV_RETRY_MS = [5_000, 30_000, 120_000, 600_000];
+
 /** Where a link points, for log lines: enough to recognise it, without its query string. */
 const shown = (link: string) => link.replace(/[?#].*$/, '');
 
@@ -33,6 +48,8 @@ const shown = (link: string) => link.replace(/[?#].*$/, '');
  */
 export class Intake {
   private readonly busy = new Set<string>();
+  /** WAVs that failed: when each may be tried again, and how often it failed. */
+  private readonly wavRetry = new Map<string, { at: number; failures: number }>();
 
   constructor(private readonly deps: IntakeDeps) {}
 
@@ -74,6 +91,7 @@ export class Intake {
         where t.slot_id = ${slotId} and t.remote_audio_url is not null and t.audio_file is null
           and s.status <> 'ready' and not exists (select 1 from unlocks u where u.take_id = t.id)`;
       const stored = await Promise.all(pending.map((take) => this.fetchTakeAudio(slotId, take)));
+      await this.keepWavs(slotId);
       return stored.every(Boolean);
     } catch (err) {
       log.warn('could not look up the audio to fetch; reconciliation retries it', {
@@ -143,6 +161,54 @@ export class Intake {
       throw new MediaRefused(`${file} is not an MP3 the engine wrote`);
     }
     return file;
+  }
+
+  /**
+   * Keeps the WAVs of a slot's stored takes while the provider still has them: MusicGPT deletes
+   * WAVs after 7 days (MP3s after 90), so a download must never depend on its copy. Checked as a
+   * real WAV and size-capped like any audio. Never rejects; a failed one is tried again later
+   * (`wavRetry`), one the media policy refused is not (the download would refuse it as well).
+   */
+  async keepWavs(slotId: string): Promise<void> {
+    try {
+      const pending = await this.deps.sql<PendingWav[]>`
+        select id, remote_wav_url from takes
+        where slot_id = ${slotId} and remote_wav_url is not null and wav_file is null
+          and audio_file is not null`;
+      await Promise.all(pending.map((take) => this.keepWav(slotId, take)));
+    } catch (err) {
+      log.warn('could not look up the WAVs to keep; reconciliation retries it', {
+        slotId,
+        error: String(err),
+      });
+    }
+  }
+
+  private async keepWav(slotId: string, take: PendingWav): Promise<void> {
+    const key = `wav:${take.id}`;
+    const retry = this.wavRetry.get(take.id);
+    if (this.busy.has(key) || (retry && retry.at > Date.now())) return;
+    this.busy.add(key);
+    const relative = `${slotId}/${take.id}.wav`;
+    try {
+      await this.deps.storage.download(take.remote_wav_url, relative, 'wav');
+      await storeWav(this.deps.sql, take.id, relative);
+      this.wavRetry.delete(take.id);
+    } catch (err) {
+      const refused = err instanceof MediaRefused;
+      const failures = (retry?.failures ?? 0) + 1;
+      const wait = refused
+        ? Number.POSITIVE_INFINITY
+        : WAV_RETRY_MS[Math.min(failures, WAV_RETRY_MS.length) - 1]!;
+      this.wavRetry.set(take.id, { at: Date.now() + wait, failures });
+      log.warn(refused ? 'refused the WAV of a take; nothing was stored' : 'WAV download failed', {
+        takeId: take.id,
+        link: shown(take.remote_wav_url),
+        error: String(err),
+      });
+    } finally {
+      this.busy.delete(key);
+    }
   }
 
   /** Stores the slot's cover once, as JPEG or PNG, and names it by our own URL. */

@@ -223,6 +223,11 @@ export async function storeCover(
   });
 }
 
+/** Records a take's stored WAV, once; the files are the same bytes whoever fetched them. */
+export async function storeWav(sql: Sql, takeId: string, relative: string): Promise<void> {
+  await sql`update takes set wav_file = ${relative}, updated_at = now() where id = ${takeId} and wav_file is null`;
+}
+
 /** Forgets a cover link that was refused, so a later delivery or poll can bring another. */
 export async function forgetCoverLink(sql: Sql, slotId: string, link: string): Promise<void> {
   await sql`

@@ -211,6 +211,14 @@ export class Reconciler {
         and s.provider = ${this.generation.providerId}
       limit ${BATCH}`;
     await Promise.all(slots.map((s) => this.generation.fetchAudio(s.slot_id)));
+    // WAVs not kept yet (a late webhook, a download that failed), while the provider still has
+    // them: 7 days at MusicGPT. Each take's retries are paced by Intake.
+    const wavs = await this.sql<{ slot_id: string }[]>`
+      select distinct t.slot_id from takes t join slots s on s.id = t.slot_id
+      where t.remote_wav_url is not null and t.wav_file is null and t.audio_file is not null
+        and t.created_at > now() - interval '7 days' and s.provider = ${this.generation.providerId}
+      limit ${BATCH}`;
+    await Promise.all(wavs.map((s) => this.generation.keepWavs(s.slot_id)));
   }
 
   private async failTimedOut(): Promise<void> {

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOWNLOAD_TTL_MS, downloadLinks } from '../../server/delivery/links.ts';
-import { encodeMp3, parseMp3 } from '../../server/providers/local/engine/mp3.ts';
+import { parseMp3 } from '../../server/providers/local/engine/mp3.ts';
+import { toneMp3, wavFile } from '../helpers/media.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
 import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
@@ -23,37 +24,12 @@ let formId: string;
 let chosenTake: { id: string; audioUrl: string; lyrics: string };
 let otherTake: { id: string; audioUrl: string };
 
-/** A mono tone, long enough that serving the whole take instead of a preview would show. */
-function toneMp3(seconds: number): Buffer {
-  const rate = 32_000;
-  const pcm = new Float32Array(rate * seconds);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = 0.25 * Math.sin((2 * Math.PI * 330 * i) / rate);
-  return encodeMp3([pcm], rate, 64);
-}
-
-function wav(bytes: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + bytes, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(bytes, 40);
-  return Buffer.concat([header, Buffer.alloc(bytes, 1)]);
-}
-
 const links = () => downloadLinks(new TextEncoder().encode(server.env.AUTH_SECRET!));
 const get = (path: string, init?: RequestInit) => fetch(`${server.baseUrl}${path}`, init);
 
 beforeAll(async () => {
   fullMp3 = toneMp3(FULL_SEC);
-  fullWav = wav(64_000);
+  fullWav = wavFile(64_000);
   files = createServer((req, res) => {
     const body = req.url === '/full.wav' ? fullWav : fullMp3;
     res.writeHead(200, {
