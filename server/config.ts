@@ -106,11 +106,37 @@ function priceProblem(songs: number, amount: number, cur: Currency): string | un
 // defaults, PROVIDER_MAX_TASKS and MUSICGPT_BYID_PER_MINUTE override them (a custom plan). Plus:
 // the page's current source says 3 parallel generations, an earlier rendering 5; the lower one is
 // taken, since a place too few only waits while one too many earns 429s (docs/providers.md).
+//
+// callCents: what one Music AI call (two songs) costs on the plan, per model it offers, from the
+// pricing page (api-documentation/index/pricing, from August 2026): twice the per-song price, as
+// "AI Music … deliver 2 versions and its cost is based on per each song". A model missing here is
+// "Not available" on that plan. The free tier is billed as Pay as You Go.
 export const MUSICGPT_PLANS = {
-  free: { parallelTasks: 1, byIdPerMinute: 20 },
-  plus: { parallelTasks: 3, byIdPerMinute: 200 },
-  pro: { parallelTasks: 10, byIdPerMinute: 500 },
+  free: { parallelTasks: 1, byIdPerMinute: 20, callCents: { v6: 20 } },
+  plus: { parallelTasks: 3, byIdPerMinute: 200, callCents: { 'v6-pro': 12, v6: 10 } },
+  pro: {
+    parallelTasks: 10,
+    byIdPerMinute: 500,
+    callCents: { 'v7-pro': 12, v7: 10, 'v6-pro': 9, v6: 7 },
+  },
 } as const;
+
+export type MusicGptPlan = keyof typeof MUSICGPT_PLANS;
+
+// Music AI V2's `model` values (api-documentation/openapi.json, /v2/MusicAI). The default is
+// MusicGPT's own, and the one model every plan offers: v7-pro, which the docs recommend, is Pro only.
+export const MUSICGPT_MODELS = ['v6', 'v6-pro', 'v7', 'v7-pro'] as const;
+export type MusicGptModel = (typeof MUSICGPT_MODELS)[number];
+
+/** US cents one Music AI call costs with `model` on `plan`; undefined when the plan lacks it. */
+export function musicGptCallCents(plan: MusicGptPlan, model: MusicGptModel): number | undefined {
+  const prices: Partial<Record<MusicGptModel, number>> = MUSICGPT_PLANS[plan].callCents;
+  return prices[model];
+}
+
+// Music AI V2 submits under /v2 and polls under /v1, so the setting is the API's base. A base
+// ending in /v1 (the only form before V2) still works: the version is cut off.
+const musicGptBase = z.url().transform((url) => url.replace(/\/+$/, '').replace(/\/v1$/, ''));
 
 const Env = z
   .object({
@@ -126,8 +152,9 @@ const Env = z
     TRUST_PROXY_HOPS: withDefault(z.coerce.number().int().min(0).max(10), 0),
     MUSIC_PROVIDER: withDefault(z.enum(['local', 'musicgpt']), 'local'),
     MUSICGPT_API_KEY: optional(z.string()),
-    MUSICGPT_API_URL: withDefault(z.url(), 'https://api.musicgpt.com/api/public/v1'),
+    MUSICGPT_API_URL: withDefault(musicGptBase, 'https://api.musicgpt.com/api/public'),
     MUSICGPT_PLAN: withDefault(z.enum(['free', 'plus', 'pro']), 'pro'),
+    MUSICGPT_MODEL: withDefault(z.enum(MUSICGPT_MODELS), 'v6'),
     MUSICGPT_BYID_PER_MINUTE: optional(z.coerce.number().int().min(1).max(100_000)),
     GROQ_API_KEY: optional(z.string()),
     GROQ_MODEL: withDefault(z.string(), GROQ_DEFAULT_MODEL),
@@ -166,6 +193,17 @@ const Env = z
         code: 'custom',
         path: ['MUSICGPT_API_KEY'],
         message: 'is required when MUSIC_PROVIDER=musicgpt',
+      });
+    }
+    if (
+      env.MUSIC_PROVIDER === 'musicgpt' &&
+      musicGptCallCents(env.MUSICGPT_PLAN, env.MUSICGPT_MODEL) === undefined
+    ) {
+      const offered = Object.keys(MUSICGPT_PLANS[env.MUSICGPT_PLAN].callCents).join(', ');
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MUSICGPT_MODEL'],
+        message: `is not available on MusicGPT's ${env.MUSICGPT_PLAN} plan (it offers ${offered})`,
       });
     }
     // Without a key the built-in writer writes and GROQ_MODEL is never read, so it is not checked.
@@ -226,8 +264,10 @@ function toConfig(env: z.output<typeof Env>) {
     provider: env.MUSIC_PROVIDER,
     musicgpt: {
       apiKey: env.MUSICGPT_API_KEY,
-      apiUrl: env.MUSICGPT_API_URL.replace(/\/$/, ''),
+      /** The API's base, without a version: https://api.musicgpt.com/api/public. */
+      apiUrl: env.MUSICGPT_API_URL,
       plan: env.MUSICGPT_PLAN,
+      model: env.MUSICGPT_MODEL,
       /** byId calls a minute, shared by every process of the account (see the reconciler). */
       pollsPerMinute:
         env.MUSICGPT_BYID_PER_MINUTE ?? MUSICGPT_PLANS[env.MUSICGPT_PLAN].byIdPerMinute,

@@ -12,6 +12,7 @@ import { checkoutRoutes } from '../payments/routes.ts';
 import { stripeWebhookRoutes } from '../payments/webhook.ts';
 import { resumeRoutes } from '../resume/routes.ts';
 import type { Generation } from '../slots/generation.ts';
+import type { Reconciler } from '../slots/reconciler.ts';
 import type { UrlSigner } from '../slots/tokens.ts';
 import { syncRoutes } from '../sync/routes.ts';
 import { musicGptWebhookRoutes } from '../webhooks/musicgpt.ts';
@@ -28,6 +29,7 @@ import { pwaRoutes } from './static.ts';
 
 export interface AppServices {
   generation: Generation;
+  reconciler: Pick<Reconciler, 'pollNow'>;
   signer: UrlSigner;
   storage: AudioStorage;
   payments: Payments;
@@ -58,7 +60,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/audio', audioRoutes(deps, services.storage, services.signer));
   app.route(
     '/api/webhooks/musicgpt',
-    musicGptWebhookRoutes(deps, services.signer, services.generation),
+    musicGptWebhookRoutes(deps, services.signer, services.generation, services.reconciler),
   );
   app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));

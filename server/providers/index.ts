@@ -17,8 +17,10 @@ export type Provider = MusicProvider & {
  */
 export function providerIdentity(config: Config): string {
   if (config.provider !== 'musicgpt') return 'local';
+  // Hashed over the base as it was written before V2 (ending in /v1), so slots sent before the
+  // upgrade stay this account's: they are still polled and re-sent by the upgraded processes.
   const account = createHash('sha256')
-    .update(`${config.musicgpt.apiUrl}\n${config.musicgpt.apiKey}`)
+    .update(`${config.musicgpt.apiUrl}/v1\n${config.musicgpt.apiKey}`)
     .digest('hex');
   return `musicgpt:${account.slice(0, 12)}`;
 }
@@ -26,7 +28,8 @@ export function providerIdentity(config: Config): string {
 /** The configured music provider: MusicGPT with a key, the built-in engine otherwise. */
 export function createProvider(config: Config, storage: AudioStorage): Provider {
   if (config.provider === 'musicgpt') {
-    return musicGptProvider({ apiKey: config.musicgpt.apiKey!, apiUrl: config.musicgpt.apiUrl });
+    const { apiKey, apiUrl, model, plan } = config.musicgpt;
+    return musicGptProvider({ apiKey: apiKey!, apiUrl, model, plan });
   }
   return localProvider({ storage, concurrency: config.engineConcurrency });
 }

@@ -1,3 +1,5 @@
+import { musicGptCallCents, type MusicGptModel, type MusicGptPlan } from '../config.ts';
+import { logger } from '../log.ts';
 import { isHttpLink } from '../media/address.ts';
 import { decodeMaybeJson } from './musicgpt-webhook.ts';
 import type {
@@ -8,20 +10,26 @@ import type {
   TakeResult,
 } from './types.ts';
 
-// MusicGPT client. Shapes and sources are in docs/providers.md. This module only classifies what
-// MusicGPT answers; retrying is the caller's job, because only the caller knows whether a retry is
-// safe for the slot (a submit is a paid call).
+// MusicGPT client for Music AI V2. Shapes and sources are in docs/providers.md. This module only
+// classifies what MusicGPT answers; retrying is the caller's job, because only the caller knows
+// whether a retry is safe for the slot (a submit is a paid call).
+
+const log = logger('musicgpt');
 
 export interface MusicGptOptions {
   apiKey: string;
-  /** API base, e.g. https://api.musicgpt.com/api/public/v1 (no trailing slash needed). */
+  /** API base without a version, e.g. https://api.musicgpt.com/api/public. */
   apiUrl: string;
+  /** Music AI V2 model; MusicGPT's default is v6. */
+  model?: MusicGptModel;
+  /** The account's plan, which prices each call (default pro). */
+  plan?: MusicGptPlan;
   /** Most HTTP calls (submit and poll together) this process has open at once. */
   maxInFlight?: number;
   /** Per HTTP call, counted from when the call leaves the queue until its body has been read. */
   timeoutMs?: number;
   fetch?: typeof fetch;
-  /** Overrides the ledger estimate; see ESTIMATED_COST_CENTS. */
+  /** Overrides the ledger's price of a call, otherwise the plan's price of the model. */
   estimatedCostCents?: number;
 }
 
@@ -33,10 +41,21 @@ export type MusicGptProvider = MusicProvider & {
 export const OUT_OF_FUNDS_REASON = 'provider out of funds (MusicGPT answered 402)';
 
 /**
- * MusicGPT publishes no per-call price for its API. The cost ledger books this many US cents per
- * MusicAI call (two takes) until real invoices say otherwise; see docs/providers.md.
+ * The status MusicGPT documents for each `error_code` (api-documentation/utilities/error): "Use
+ * `error_code` to branch on the error type". An answer is classified by its code's status when
+ * the code is known, by its own HTTP status otherwise.
  */
-export const ESTIMATED_COST_CENTS = 50;
+const ERROR_CODE_STATUS: Record<string, number> = {
+  UNAUTHORIZED_ACCESS: 401,
+  INSUFFICIENT_CREDITS: 402,
+  FORBIDDEN: 403,
+  RESOURCE_NOT_FOUND: 404,
+  UNPROCESSABLE_CONTENT: 422,
+  FAILED_DEPENDENCY: 424,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
 
 /** Error codes meaning the request never left this machine, so MusicGPT cannot have seen it. */
 const NOT_SENT_CODES = new Set([
@@ -140,10 +159,18 @@ function record(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
+/** MusicGPT's `error_code`, when the body carries one. */
+function errorCodeOf(body: unknown): string | undefined {
+  return str(record(body)?.error_code)?.toUpperCase();
+}
+
+/** MusicGPT's words for an answer: `message` (or the older `error`, `detail`) and its code. */
 function providerMessage(body: unknown, text: string, status: number): string {
   const b = record(body);
   const message = str(b?.message) ?? str(b?.error) ?? str(b?.detail);
-  if (message) return message;
+  const code = errorCodeOf(body);
+  if (message) return code ? `${message} (${code})` : message;
+  if (code) return `MusicGPT answered ${status} ${code}`;
   const snippet = text.trim().slice(0, 200);
   return snippet ? `MusicGPT answered ${status}: ${snippet}` : `MusicGPT answered ${status}`;
 }
@@ -162,6 +189,12 @@ function retryable(status: number, body: unknown, text: string, headers: Headers
 
 export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
   const apiUrl = opts.apiUrl.replace(/\/+$/, '');
+  const model = opts.model ?? 'v6';
+  const plan = opts.plan ?? 'pro';
+  const estimatedCostCents = opts.estimatedCostCents ?? musicGptCallCents(plan, model);
+  if (estimatedCostCents === undefined) {
+    throw new Error(`MusicGPT's ${plan} plan does not offer the ${model} model`);
+  }
   const maxInFlight = opts.maxInFlight ?? 10;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const doFetch = opts.fetch ?? globalThis.fetch;
@@ -220,38 +253,67 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
   }
 
   function submitBody(req: SubmitRequest): Record<string, unknown> {
-    // Field names from the MusicAI OpenAPI. `title` is not a documented MusicAI field, so the
-    // title stays ours and MusicGPT names its takes itself.
+    // Field names from the Music AI V2 page. The cover and the timed lyrics are off unless asked
+    // for. `voice_id` and `vocal_only` are never sent: either one forces v6 whatever `model` says.
     const body: Record<string, unknown> = {
+      model,
+      title: req.title,
       prompt: req.prompt,
       music_style: req.musicStyle,
       lyrics: req.lyrics,
       make_instrumental: req.vocals === 'none',
+      generate_album_cover: true,
+      lyrics_timestamps: true,
       webhook_url: req.webhookUrl,
     };
     if (req.vocals !== 'none') body.gender = req.vocals;
     return body;
   }
 
+  /**
+   * A submit's answer that is not an accepted task, classified for the caller's retry policy;
+   * an error body in a 200 counts by its `error_code` too.
+   */
+  function refusal(
+    status: number,
+    body: unknown,
+    text: string,
+    headers: Headers,
+  ): SubmitResult | undefined {
+    const code = errorCodeOf(body);
+    const meant = (code === undefined ? undefined : ERROR_CODE_STATUS[code]) ?? status;
+    if (meant >= 200 && meant < 300) return undefined;
+    const raw = body ?? text;
+    if (meant === 424) {
+      // "A required dependency failed … Try again later", without saying whether the task was
+      // made: like a timeout, a task may exist, so the caller waits for its webhook first.
+      return {
+        kind: 'retryable',
+        reason: providerMessage(body, text, status),
+        status,
+        maybeAccepted: true,
+        raw,
+      };
+    }
+    if (meant === 429 || meant === 408 || meant >= 500) {
+      return retryable(status, body, text, headers);
+    }
+    if (meant === 402) return { kind: 'fatal', reason: OUT_OF_FUNDS_REASON, status, raw };
+    if (meant === 403) {
+      const reason = `MusicGPT refused: the account's plan does not permit this request (is the ${model} model on its plan? see MUSICGPT_MODEL): ${providerMessage(body, text, status)}`;
+      return { kind: 'fatal', reason, status, raw };
+    }
+    return { kind: 'fatal', reason: providerMessage(body, text, status), status, raw };
+  }
+
   async function submit(req: SubmitRequest): Promise<SubmitResult> {
-    const out = await http('POST', `${apiUrl}/MusicAI`, submitBody(req));
+    const out = await http('POST', `${apiUrl}/v2/MusicAI`, submitBody(req));
     if (out.kind === 'network') {
       return { kind: 'retryable', reason: out.reason, maybeAccepted: out.maybeSent };
     }
     const { status, body, text, headers } = out;
-    if (status === 429 || status === 408 || status >= 500) {
-      return retryable(status, body, text, headers);
-    }
-    if (status === 402)
-      return { kind: 'fatal', reason: OUT_OF_FUNDS_REASON, status, raw: body ?? text };
-    if (status < 200 || status >= 300) {
-      return {
-        kind: 'fatal',
-        reason: providerMessage(body, text, status),
-        status,
-        raw: body ?? text,
-      };
-    }
+    const refused = refusal(status, body, text, headers);
+    if (refused) return refused;
     const b = record(body);
     if (!b) {
       return {
@@ -276,6 +338,10 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
       };
     }
     const etaSec = num(b.eta);
+    if (b.is_flagged === true) {
+      // What a flag means is not documented; the task goes on, and a person can look at why.
+      log.warn('MusicGPT flagged a task', { slotId: req.slotId, taskId, reason: str(b.reason) });
+    }
     return {
       kind: 'accepted',
       taskId,
@@ -307,7 +373,7 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
 
   async function poll(taskId: string): Promise<PollResult> {
     const query = new URLSearchParams({ conversionType: 'MUSIC_AI', task_id: taskId });
-    const out = await http('GET', `${apiUrl}/byId?${query}`);
+    const out = await http('GET', `${apiUrl}/v1/byId?${query}`);
     if (out.kind === 'network') return { kind: 'retryable', reason: out.reason };
     const { status, body, text, headers } = out;
     if (status < 200 || status >= 300) {
@@ -329,7 +395,7 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
     }
     const state = (str(conversion.status) ?? '').toUpperCase();
     if (state === 'COMPLETED') {
-      const coverUrl = link(conversion.album_cover_path);
+      const coverUrl = link(conversion.album_cover_path) ?? link(conversion.album_cover_thumbnail);
       return {
         kind: 'completed',
         takes: [take(conversion, taskId, 1), take(conversion, taskId, 2)],
@@ -340,7 +406,7 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
     if (state === 'FAILED' || state === 'ERROR') {
       return {
         kind: 'failed',
-        reason: str(conversion.status_msg) ?? `MusicGPT status ${state}`,
+        reason: str(conversion.status_msg) ?? str(conversion.message) ?? `MusicGPT status ${state}`,
         raw: b,
       };
     }
@@ -350,7 +416,7 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
 
   return {
     name: 'musicgpt',
-    estimatedCostCents: opts.estimatedCostCents ?? ESTIMATED_COST_CENTS,
+    estimatedCostCents,
     submit,
     poll,
     inFlight: () => gate.inUse,

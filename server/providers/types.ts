@@ -4,9 +4,9 @@ export interface SubmitRequest {
   ownerId?: string; // never sent to a provider; the built-in engine queues renders fairly by it
   seed: string; // stable per slot attempt; the local engine seeds from it
   title: string;
-  prompt: string; // <= 280 chars
+  prompt: string; // <= 280 chars: Refrain's bound (MusicGPT V2 takes 1000)
   musicStyle: string;
-  lyrics: string; // <= 3000 chars
+  lyrics: string; // <= 3000 chars: Refrain's bound (MusicGPT V2 takes 5000)
   vocals: Vocals;
   mood: string;
   occasion: string;
@@ -59,6 +59,6 @@ export interface MusicProvider {
    * process, so a task is lost with its process; a paid provider's tasks run at the provider.
    */
   isRunningHere?(taskId: string): boolean;
-  /** Best-known estimate in US cents per submit, for the cost ledger (MusicGPT publishes none: document the assumption). */
+  /** US cents one submit costs, for the cost ledger (MusicGPT: its plan's price for the model). */
   readonly estimatedCostCents: number;
 }

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres';
+import type { PendingQuery, Row, Sql } from 'postgres';
 import type { Config } from '../config.ts';
 import { logger } from '../log.ts';
 import type { MusicProvider } from '../providers/types.ts';
@@ -12,6 +12,14 @@ const log = logger('reconcile');
 // A slot is re-sent at most this many times after its call's outcome was lost.
 const MAX_RESUBMITS = 1;
 const BATCH = 20;
+
+interface DuePoll {
+  id: string;
+  form_id: string;
+  task_id: string;
+  /** The ledger row booked for this byId call. */
+  callId: number;
+}
 
 /**
  * The loop that makes sure nothing waits forever. A process only takes over, polls or times out
@@ -145,28 +153,51 @@ export class Reconciler {
 
   private async pollOverdue(): Promise<void> {
     const { reconcileAfterMs } = this.config.timing;
+    const due = await this.bookPolls(
+      this.sql`submitted_at < now() - ${reconcileAfterMs} * interval '1 millisecond'
+        and (last_polled_at is null or last_polled_at < now() - ${reconcileAfterMs} * interval '1 millisecond')`,
+    );
+    await Promise.all(due.map((slot) => this.applyPoll(slot)));
+  }
+
+  /**
+   * Asks the provider about one slot now, within the account's byId budget: a webhook named its
+   * task but carried too little to apply (MusicGPT's generic sample, a take without its id). A
+   * slot that is not generating, or a budget used up, leaves it to the regular passes.
+   */
+  async pollNow(slotId: string): Promise<void> {
+    if (this.isEngine) return;
+    // Waits for the slot's row: the webhook often lands while the submit that made the task still
+    // holds it, and skipping it then would leave the slot to the regular passes.
+    const due = await this.bookPolls(this.sql`id = ${slotId}`, { waitForRows: true });
+    await Promise.all(due.map((slot) => this.applyPoll(slot)));
+  }
+
+  /**
+   * Picks generating slots of this account matching `which` and books a byId call for each. The
+   * plan allows so many byId calls a minute per key, whichever process makes them: the calls of
+   * the last minute are counted under the account's lock, and these are booked before it is
+   * released.
+   */
+  private async bookPolls(
+    which: PendingQuery<Row[]>,
+    { waitForRows = false } = {},
+  ): Promise<DuePoll[]> {
     const providerId = this.generation.providerId;
-    const due = await this.sql.begin(async (tx) => {
-      let room = BATCH;
-      if (!this.isEngine) {
-        // The plan allows so many byId calls a minute per key, whichever process makes them: the
-        // calls of the last minute are counted under the account's lock, and this pass's calls
-        // are booked before it is released.
-        await tx`select pg_advisory_xact_lock(hashtext(${`polls:${providerId}`}))`;
-        const [recent] = await tx<{ n: number }[]>`
-          select count(*)::int as n from provider_calls
-          where provider = ${providerId} and kind = 'poll' and started_at > now() - interval '1 minute'`;
-        room = Math.min(BATCH, this.config.musicgpt.pollsPerMinute - recent!.n);
-        if (room <= 0) return [];
-      }
+    return this.sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${`polls:${providerId}`}))`;
+      const [recent] = await tx<{ n: number }[]>`
+        select count(*)::int as n from provider_calls
+        where provider = ${providerId} and kind = 'poll' and started_at > now() - interval '1 minute'`;
+      const room = Math.min(BATCH, this.config.musicgpt.pollsPerMinute - recent!.n);
+      if (room <= 0) return [];
       const picked = await tx<{ id: string; form_id: string; task_id: string }[]>`
         with picked as (
           select id from slots
           where status = 'generating' and task_id is not null and provider = ${providerId}
-            and submitted_at < now() - ${reconcileAfterMs} * interval '1 millisecond'
-            and (last_polled_at is null or last_polled_at < now() - ${reconcileAfterMs} * interval '1 millisecond')
+            and ${which}
           order by last_polled_at nulls first, submitted_at
-          for update skip locked
+          for update ${waitForRows ? tx`` : tx`skip locked`}
           limit ${room}
         )
         update slots s set last_polled_at = now() from picked where s.id = picked.id
@@ -179,29 +210,28 @@ export class Reconciler {
         }),
       );
     });
-    await Promise.all(
-      due.map(async (slot) => {
-        const result = await this.provider.poll(slot.task_id);
-        await this.sql`
-          update provider_calls set state = 'answered', finished_at = now(),
-            response = ${this.sql.json({ kind: result.kind, raw: result.raw ?? null } as never)}
-          where id = ${slot.callId}`;
-        await recordEvent(this.sql, slot.id, slot.form_id, 'polled', { result: result.kind });
-        if (result.kind === 'completed') {
-          // Outside data, checked like a webhook.
-          await this.generation.acceptTakes(slot.id, result.takes, {
-            taskId: slot.task_id,
-            coverUrl: result.coverUrl,
-          });
-        } else if (result.kind === 'failed') {
-          await failSlot(
-            this.sql,
-            slot.id,
-            `the music provider could not make this one: ${result.reason}`,
-          );
-        }
-      }),
-    );
+  }
+
+  private async applyPoll(slot: DuePoll): Promise<void> {
+    const result = await this.provider.poll(slot.task_id);
+    await this.sql`
+      update provider_calls set state = 'answered', finished_at = now(),
+        response = ${this.sql.json({ kind: result.kind, raw: result.raw ?? null } as never)}
+      where id = ${slot.callId}`;
+    await recordEvent(this.sql, slot.id, slot.form_id, 'polled', { result: result.kind });
+    if (result.kind === 'completed') {
+      // Outside data, checked like a webhook.
+      await this.generation.acceptTakes(slot.id, result.takes, {
+        taskId: slot.task_id,
+        coverUrl: result.coverUrl,
+      });
+    } else if (result.kind === 'failed') {
+      await failSlot(
+        this.sql,
+        slot.id,
+        `the music provider could not make this one: ${result.reason}`,
+      );
+    }
   }
 
   private async fetchMissingAudio(): Promise<void> {

@@ -8,6 +8,7 @@ import { checkMediaUrl, MediaRefused } from '../media/address.ts';
 import { parseMusicGptWebhook, type MusicGptWebhook } from '../providers/musicgpt-webhook.ts';
 import type { Generation } from '../slots/generation.ts';
 import { recordTakesIn, type TakeUpdate, type TaskInfo } from '../slots/outcome.ts';
+import type { Reconciler } from '../slots/reconciler.ts';
 import type { UrlSigner } from '../slots/tokens.ts';
 
 const log = logger('webhooks');
@@ -22,7 +23,11 @@ type Delivery = Exclude<MusicGptWebhook, { kind: 'refused' }>;
 function refusedLink(event: Delivery, trustedHosts: readonly string[]): string | undefined {
   const links =
     event.kind === 'music'
-      ? { conversion_path: event.audioUrl, conversion_path_wav: event.wavUrl }
+      ? {
+          conversion_path: event.audioUrl,
+          conversion_path_wav: event.wavUrl,
+          album_cover_path: event.coverUrl,
+        }
       : event.kind === 'cover'
         ? { image_path: event.imageUrl }
         : {};
@@ -55,9 +60,10 @@ function toTakes(event: Delivery): { takes: TakeUpdate[]; info: TaskInfo } {
             durationSec: event.durationSec,
             title: event.title,
             lyrics: event.lyrics,
+            lyricsTimestamped: event.lyricsTimestamped,
           },
         ],
-        info: { taskId: event.taskId },
+        info: { taskId: event.taskId, coverUrl: event.coverUrl },
       };
     case 'lyrics':
       return {
@@ -75,7 +81,13 @@ function toTakes(event: Delivery): { takes: TakeUpdate[]; info: TaskInfo } {
       };
     case 'cover':
       return { takes: [], info: { taskId: event.taskId, coverUrl: event.imageUrl } };
-    default:
+    // A stream is for listening while the take is composed; Refrain keeps finished files only, so
+    // its link is never a take's audio. It still names the task.
+    case 'streaming':
+      return { takes: [], info: { taskId: event.taskId } };
+    case 'confirm':
+      return { takes: [], info: { taskId: event.taskId } };
+    case 'unknown':
       return { takes: [], info: {} };
   }
 }
@@ -86,9 +98,16 @@ function toTakes(event: Delivery): { takes: TakeUpdate[]; info: TaskInfo } {
  * transaction as its merge: a duplicate is a no-op, and a crash mid-merge leaves no trace, so the
  * redelivery (or the byId poll) finishes the job. Whoever holds the URL can write the body, so its
  * links are untrusted: one MusicGPT would never send is refused whole (422, nothing applied), and
- * the rest are fetched under the media policy, keeping only real audio and images.
+ * the rest are fetched under the media policy, keeping only real audio and images. A delivery that
+ * names the task but cannot be applied is answered 200 too (MusicGPT would only send it again)
+ * and the slot is polled at once, so byId says what it holds.
  */
-export function musicGptWebhookRoutes(deps: AppDeps, signer: UrlSigner, generation: Generation) {
+export function musicGptWebhookRoutes(
+  deps: AppDeps,
+  signer: UrlSigner,
+  generation: Generation,
+  reconciler: Pick<Reconciler, 'pollNow'>,
+) {
   return new Hono<AppEnv>().post('/:slotId{[0-9a-f-]{36}}', async (c) => {
     const slotId = c.req.param('slotId');
     if (!signer.verify('webhook', slotId, c.req.query('token'))) {
@@ -115,6 +134,9 @@ export function musicGptWebhookRoutes(deps: AppDeps, signer: UrlSigner, generati
         'this song is made by the built-in engine; it takes no MusicGPT deliveries',
       );
     }
+    if (event.kind === 'music' && event.isFlagged) {
+      log.warn('MusicGPT flagged a take', { slotId, reason: event.flagReason });
+    }
     const { takes, info } = toTakes(event);
     const key = createHash('sha256').update(raw).digest('hex');
 
@@ -136,6 +158,18 @@ export function musicGptWebhookRoutes(deps: AppDeps, signer: UrlSigner, generati
     if (fresh && takes.some((t) => t.audioUrl)) {
       generation.fetchAudio(slotId).catch((err) =>
         log.error('audio fetch after a delivery failed; reconciliation retries it', {
+          slotId,
+          error: String(err?.stack ?? err),
+        }),
+      );
+    }
+    if (fresh && event.kind === 'confirm') {
+      log.info('a delivery named the task without what it needs; asking byId', {
+        slotId,
+        why: event.why,
+      });
+      reconciler.pollNow(slotId).catch((err) =>
+        log.error('polling after a delivery failed; reconciliation polls again', {
           slotId,
           error: String(err?.stack ?? err),
         }),

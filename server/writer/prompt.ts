@@ -5,8 +5,9 @@ import { capitalise, clamp } from './text.ts';
 import { LIMITS, type Preset } from './types.ts';
 
 // The music prompt reads like a producer's brief: genre and feel, tempo, instruments, vocal,
-// mood, what the song is for, and one concrete image from the story. It has to fit MusicGPT's
-// 280 characters, so parts are admitted by priority and the image is shortened before it is dropped.
+// mood, what the song is for, and one concrete image from the story. It has to fit Refrain's 280
+// characters (LIMITS), so parts are admitted by priority and the image is shortened before it is
+// dropped.
 
 export function musicGenre(brief: CleanBrief, preset: Preset): string {
   return brief.genre || preset.defaultGenre;

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { GroqRequestShape } from './models.ts';
 
 /**
- * Output bounds. The prompt limit is MusicGPT's length for guaranteed results; the lyrics limit
- * is its lyrics field limit. Title and style bounds keep list views and provider tags tidy.
+ * Output bounds. The prompt and lyrics limits were MusicGPT's V1 advice; V2 takes 1000 and 5000,
+ * but the same text also feeds the built-in engine, which reads 280, so they stay Refrain's own.
+ * Title and style bounds keep list views and provider tags tidy.
  */
 export const LIMITS = {
   title: 80,

@@ -34,7 +34,7 @@ async function generateWith(order: WebhookOrder) {
 }
 
 describe('MusicGPT webhooks', () => {
-  it('duplicated, reversed, lyrics-first and cover-first deliveries end in the same state as one clean delivery', async () => {
+  it('duplicated, reversed, lyrics-first, cover-first and streaming-first deliveries end in the same state as one clean delivery', async () => {
     const clean = await generateWith('in-order');
     expect(clean.state).toHaveLength(3);
     for (const slot of clean.state) {
@@ -45,7 +45,13 @@ describe('MusicGPT webhooks', () => {
         slot.takes.every((t: { stored: boolean; timed: boolean }) => t.stored && t.timed),
       ).toBe(true);
     }
-    for (const order of ['duplicated', 'reversed', 'lyrics-first', 'cover-first'] as const) {
+    for (const order of [
+      'duplicated',
+      'reversed',
+      'lyrics-first',
+      'cover-first',
+      'streaming-first',
+    ] as const) {
       const run = await generateWith(order);
       expect(run.state, order).toEqual(clean.state);
     }

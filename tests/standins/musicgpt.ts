@@ -8,15 +8,31 @@ import {
 import type { AddressInfo } from 'node:net';
 import { Mp3Encoder } from '@breezystack/lamejs';
 
-// A local stand-in for MusicGPT's MusicAI API, written from the shapes in docs/providers.md:
-// POST /MusicAI and GET /byId as documented at docs.musicgpt.com, webhooks as third-party handlers
-// show them (unsigned, several per task, in no promised order, delivered at least once), and
-// public files for the takes. Everything listens on 127.0.0.1 only.
+// A local stand-in for MusicGPT's Music AI V2, written from docs/providers.md: POST /v2/MusicAI
+// and GET /v1/byId with the documented fields and `error_code` error bodies, the seven documented
+// webhooks (music, lyrics and streaming per take, one cover; unsigned, in no promised order,
+// delivered at least once), and public files for the takes. V1's POST /v1/MusicAI is gone, so
+// nothing can still call it. Everything listens on 127.0.0.1 only.
 
-export const API_PREFIX = '/api/public/v1';
+export const API_BASE = '/api/public';
+const SUBMIT_PATH = `${API_BASE}/v2/MusicAI`;
+const BY_ID_PATH = `${API_BASE}/v1/byId`;
 
+export const MODELS = ['v6', 'v6-pro', 'v7', 'v7-pro'] as const;
+
+/**
+ * `documented-sample`: instead of the seven, only the webhook page's generic sample (no subtype,
+ * no conversion id, `audio_url`), once per task.
+ */
 export type WebhookOrder =
-  'in-order' | 'reversed' | 'lyrics-first' | 'cover-first' | 'duplicated' | 'none';
+  | 'in-order'
+  | 'reversed'
+  | 'lyrics-first'
+  | 'cover-first'
+  | 'streaming-first'
+  | 'duplicated'
+  | 'documented-sample'
+  | 'none';
 
 export interface MusicGptScript {
   /** Answer the next N MusicAI calls 429 with `Retry-After: retryAfterSec`. */
@@ -25,7 +41,7 @@ export interface MusicGptScript {
   retryAfterSec: number;
   /** Answer the next N MusicAI calls 500. */
   serverErrorNext: number;
-  /** Answer every MusicAI call 402, as MusicGPT does when the account has no credit left. */
+  /** Answer every MusicAI call 402 INSUFFICIENT_CREDITS, as when the account has no credit left. */
   outOfFunds: boolean;
   /** Hold every MusicAI answer this long, so concurrent calls overlap. */
   responseDelayMs: number;
@@ -43,9 +59,15 @@ export interface MusicGptScript {
    * many tasks are unfinished (only tasks accepted with `completes: false` stay unfinished).
    */
   parallelTaskLimit: number;
+  /**
+   * true: the cover webhook (and byId's cover) only when the request set `generate_album_cover`,
+   * the lyrics webhooks (and byId's timed lyrics) only when it set `lyrics_timestamps`, as both
+   * default to false. Whether MusicGPT skips them is not documented; false sends them always.
+   */
+  honourOutputFlags: boolean;
 }
 
-export type WebhookKind = 'music' | 'lyrics' | 'cover';
+export type WebhookKind = 'music' | 'lyrics' | 'streaming' | 'cover' | 'sample';
 
 export interface StandInWebhook {
   kind: WebhookKind;
@@ -61,7 +83,10 @@ export interface StandInTask {
   createdAt: number;
   state: 'in_progress' | 'completed' | 'failed';
   statusMsg?: string;
-  /** The task's webhooks in their natural order (music, lyrics, cover). */
+  /**
+   * The task's webhooks in the docs' order (music, lyrics, streaming, cover), then the generic
+   * sample, which only the `documented-sample` order sends.
+   */
   webhooks: StandInWebhook[];
 }
 
@@ -78,7 +103,7 @@ export interface Delivery {
 }
 
 export interface MusicGptStandIn {
-  /** API base, usable as MUSICGPT_API_URL. */
+  /** API base without a version, usable as MUSICGPT_API_URL. */
   readonly url: string;
   readonly origin: string;
   readonly apiKey: string;
@@ -112,7 +137,7 @@ export interface MusicGptStandIn {
    * host may; returns the file's URL. For tests of what the server refuses to keep.
    */
   serveFile(name: string, answer: FileAnswer): string;
-  /** Files requested so far, by name, counting every request. */
+  /** Files requested so far, by name (`streams/<conversion id>` for a stream), counting every request. */
   readonly fileRequests: Map<string, number>;
   /** Clears counters, tasks, deliveries and served files and restores the default script. */
   reset(): void;
@@ -137,8 +162,18 @@ export function defaultScript(): MusicGptScript {
     completes: true,
     pollRateLimitNext: 0,
     parallelTaskLimit: Number.POSITIVE_INFINITY,
+    honourOutputFlags: true,
   };
 }
+
+// Per-song US dollars on the Pro plan, which the submit answer's `credit_estimate` matches in the
+// docs' sample (0.06 for v7-pro).
+const CREDIT_ESTIMATE: Record<string, number> = {
+  v6: 0.035,
+  'v6-pro': 0.045,
+  v7: 0.05,
+  'v7-pro': 0.06,
+};
 
 // --- audio -------------------------------------------------------------------------------------
 
@@ -224,6 +259,17 @@ function sendJson(
     ...headers,
   });
   res.end(text);
+}
+
+/** MusicGPT's error body: "Use `error_code` to branch on the error type … and `message` for details." */
+function sendError(
+  res: ServerResponse,
+  status: number,
+  errorCode: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  sendJson(res, status, { success: false, error_code: errorCode, message }, headers);
 }
 
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` for one range; multi-range requests get the whole file. */
@@ -345,67 +391,105 @@ export async function startMusicGptStandIn(
   function buildWebhooks(task: Omit<StandInTask, 'webhooks'>): StandInWebhook[] {
     const b = task.body;
     const instrumental = b.make_instrumental === true;
+    const wants = (flag: unknown) => !script.honourOutputFlags || flag === true;
     const lyrics = instrumental
       ? ''
       : nonEmpty(b.lyrics)
         ? b.lyrics
         : '[Verse 1]\nA song the stand-in wrote\n\n[Chorus]\nLa la la, a test in every note';
+    const timed = instrumental ? '' : timestampedLyrics(lyrics, TONE_SECONDS);
     const promptWords = (
       nonEmpty(b.prompt) ? b.prompt : nonEmpty(b.music_style) ? b.music_style : 'Untitled'
     )
       .split(/\s+/)
       .slice(0, 4)
       .join(' ');
+    const title = nonEmpty(b.title) ? b.title : promptWords;
+    const withCover = wants(b.generate_album_cover);
+    const coverUrl = fileUrl(`${task.taskId}.png`);
+    const common = { success: true, conversion_type: 'Music AI', task_id: task.taskId };
     const music: StandInWebhook[] = [];
     const lyricOnes: StandInWebhook[] = [];
+    const streams: StandInWebhook[] = [];
     task.conversionIds.forEach((conversionId, i) => {
       music.push({
         kind: 'music',
         body: {
-          success: true,
-          subtype: 'music_ai',
-          task_id: task.taskId,
+          ...common,
           conversion_id: conversionId,
           conversion_path: fileUrl(`${conversionId}.mp3`),
           conversion_path_wav: fileUrl(`${conversionId}.wav`),
           conversion_duration: TONE_SECONDS,
-          title: `${promptWords} (take ${i + 1})`,
+          is_flagged: false,
+          reason: '',
           lyrics,
+          lyrics_timestamped: wants(b.lyrics_timestamps) ? timed : '',
+          title: `${title} (take ${i + 1})`,
+          album_cover_path: withCover ? coverUrl : '',
+          subtype: 'music_ai',
         },
       });
-      if (!instrumental) {
+      if (!instrumental && wants(b.lyrics_timestamps)) {
         lyricOnes.push({
           kind: 'lyrics',
           body: {
-            success: true,
-            subtype: 'lyrics_timestamped',
-            task_id: task.taskId,
+            ...common,
             conversion_id: conversionId,
-            lyrics,
-            lyrics_timestamped: timestampedLyrics(lyrics, TONE_SECONDS),
+            subtype: 'lyrics_timestamped',
+            lyrics_timestamped: timed,
           },
         });
       }
+      streams.push({
+        kind: 'streaming',
+        body: {
+          ...common,
+          subtype: 'audio_streaming',
+          conversion_id: conversionId,
+          streaming_url: `${origin}/streams/${conversionId}/index.m3u8`,
+        },
+      });
     });
-    const cover: StandInWebhook = {
-      kind: 'cover',
+    const thumbnail = fileUrl(`${task.taskId}_thumb.png`);
+    const cover: StandInWebhook[] = withCover
+      ? [
+          {
+            kind: 'cover',
+            body: {
+              ...common,
+              image_paths: [coverUrl],
+              thumbnail_paths: [thumbnail],
+              image_path: coverUrl,
+              thumbnail_path: thumbnail,
+              conversion_id_1: task.conversionIds[0],
+              conversion_id_2: task.conversionIds[1],
+              album_cover_generator_output: true,
+              subtype: 'album_cover_generation',
+            },
+          },
+        ]
+      : [];
+    // The webhook page's "typical webhook payload", fields as the docs show them.
+    const sample: StandInWebhook = {
+      kind: 'sample',
       body: {
-        success: true,
-        subtype: 'album_cover_generation',
         task_id: task.taskId,
-        conversion_id_1: task.conversionIds[0],
-        conversion_id_2: task.conversionIds[1],
-        image_path: fileUrl(`${task.taskId}.png`),
+        status: 'COMPLETED',
+        status_msg: 'Conversion successful',
+        conversion_type: 'MUSIC_AI',
+        audio_url: music[0]!.body.conversion_path,
+        title: music[0]!.body.title,
+        conversion_cost: 1.25,
+        createdAt: new Date(task.createdAt).toISOString(),
+        updatedAt: new Date().toISOString(),
       },
     };
-    return [...music, ...lyricOnes, cover];
+    return [...music, ...lyricOnes, ...streams, ...cover, sample];
   }
 
   function ordered(task: StandInTask, order: WebhookOrder): StandInWebhook[] {
-    const all = task.webhooks;
-    const music = all.filter((w) => w.kind === 'music');
-    const lyrics = all.filter((w) => w.kind === 'lyrics');
-    const cover = all.filter((w) => w.kind === 'cover');
+    const all = task.webhooks.filter((w) => w.kind !== 'sample');
+    const of = (kind: WebhookKind) => all.filter((w) => w.kind === kind);
     switch (order) {
       case 'none':
         return [];
@@ -414,11 +498,15 @@ export async function startMusicGptStandIn(
       case 'reversed':
         return [...all].reverse();
       case 'lyrics-first':
-        return [...lyrics, ...music, ...cover];
+        return [...of('lyrics'), ...of('music'), ...of('streaming'), ...of('cover')];
       case 'cover-first':
-        return [...cover, ...music, ...lyrics];
+        return [...of('cover'), ...of('music'), ...of('lyrics'), ...of('streaming')];
+      case 'streaming-first':
+        return [...of('streaming'), ...of('music'), ...of('lyrics'), ...of('cover')];
       case 'duplicated':
         return all.flatMap((w) => [w, w]);
+      case 'documented-sample':
+        return task.webhooks.filter((w) => w.kind === 'sample');
     }
   }
 
@@ -489,22 +577,25 @@ export async function startMusicGptStandIn(
     let acceptedTask: StandInTask | undefined;
 
     if (!authorized(req)) {
-      answer = () => sendJson(res, 401, { success: false, message: 'Invalid or missing API key' });
+      answer = () => sendError(res, 401, 'UNAUTHORIZED_ACCESS', 'Invalid or missing API key');
     } else if (script.outOfFunds) {
-      answer = () => sendJson(res, 402, { success: false, message: 'INSUFFICIENT FUNDS' });
+      answer = () =>
+        sendError(
+          res,
+          402,
+          'INSUFFICIENT_CREDITS',
+          'Insufficient credits to process this request.',
+        );
     } else if (script.rateLimitNext > 0) {
       script.rateLimitNext--;
       const retryAfter = String(script.retryAfterSec);
       answer = () =>
-        sendJson(
-          res,
-          429,
-          { success: false, message: 'Too many requests' },
-          { 'retry-after': retryAfter },
-        );
+        sendError(res, 429, 'TOO_MANY_REQUESTS', 'Too many requests', {
+          'retry-after': retryAfter,
+        });
     } else if (script.serverErrorNext > 0) {
       script.serverErrorNext--;
-      answer = () => sendJson(res, 500, { success: false, message: 'Internal Server Error' });
+      answer = () => sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error');
     } else {
       let body: unknown;
       try {
@@ -525,15 +616,16 @@ export async function startMusicGptStandIn(
             success: false,
             message: 'prompt, lyrics or music_style is required',
           });
+      } else if (b.model !== undefined && !MODELS.includes(b.model as never)) {
+        // The code for this case is an assumption: the docs list 422 for /v2/MusicAI.
+        answer = () =>
+          sendError(res, 422, 'UNPROCESSABLE_CONTENT', `model must be one of ${MODELS.join(', ')}`);
       } else if (unfinished() >= script.parallelTaskLimit) {
         const retryAfter = String(script.retryAfterSec);
         answer = () =>
-          sendJson(
-            res,
-            429,
-            { success: false, message: 'Too many parallel requests' },
-            { 'retry-after': retryAfter },
-          );
+          sendError(res, 429, 'TOO_MANY_REQUESTS', 'Too many parallel requests', {
+            'retry-after': retryAfter,
+          });
       } else {
         const base = {
           taskId: randomUUID(),
@@ -555,9 +647,12 @@ export async function startMusicGptStandIn(
             success: true,
             message: 'Message published to queue',
             task_id: task.taskId,
+            eta: 154,
             conversion_id_1: task.conversionIds[0],
             conversion_id_2: task.conversionIds[1],
-            eta: 154,
+            is_flagged: false,
+            reason: '',
+            credit_estimate: CREDIT_ESTIMATE[String(b.model ?? 'v6')] ?? 0.035,
           });
       }
     }
@@ -575,23 +670,24 @@ export async function startMusicGptStandIn(
   }
 
   function conversionView(task: StandInTask): Record<string, unknown> {
-    const b = task.body;
+    const status =
+      task.state === 'completed' ? 'COMPLETED' : task.state === 'failed' ? 'FAILED' : 'IN_PROGRESS';
+    const message =
+      task.statusMsg ??
+      (task.state === 'completed' ? 'Audio conversion completed' : 'Conversion in progress');
     const view: Record<string, unknown> = {
       task_id: task.taskId,
+      feature: 'MUSIC_AI',
+      status,
+      status_msg: message,
+      message,
+      webhook_url: task.body.webhook_url ?? '',
       conversion_id_1: task.conversionIds[0],
       conversion_id_2: task.conversionIds[1],
-      status:
-        task.state === 'completed'
-          ? 'COMPLETED'
-          : task.state === 'failed'
-            ? 'FAILED'
-            : 'IN_PROGRESS',
-      status_msg:
-        task.statusMsg ??
-        (task.state === 'completed' ? 'Conversion successful' : 'Conversion in progress'),
-      music_style: b.music_style ?? null,
       createdAt: new Date(task.createdAt).toISOString(),
       updatedAt: new Date().toISOString(),
+      is_streaming_request: false,
+      is_streaming_available: true,
     };
     if (task.state !== 'completed') return view;
     const music = task.webhooks.filter((w) => w.kind === 'music');
@@ -603,10 +699,13 @@ export async function startMusicGptStandIn(
       view[`conversion_duration_${n}`] = w.body.conversion_duration;
       view[`title_${n}`] = w.body.title;
       view[`lyrics_${n}`] = w.body.lyrics;
-      const timed = lyrics[i]?.body.lyrics_timestamped;
-      if (timed !== undefined) view[`lyrics_timestamped_${n}`] = timed;
+      view[`lyrics_timestamped_${n}`] = lyrics[i]?.body.lyrics_timestamped ?? '';
+      view[`sounds_${n}`] = '';
     });
-    view.album_cover_path = task.webhooks.find((w) => w.kind === 'cover')?.body.image_path;
+    const cover = task.webhooks.find((w) => w.kind === 'cover')?.body;
+    view.album_cover_path = cover?.image_path ?? '';
+    view.album_cover_thumbnail = cover?.thumbnail_path ?? '';
+    view.generation_completed_at = new Date().toISOString();
     return view;
   }
 
@@ -614,17 +713,14 @@ export async function startMusicGptStandIn(
     counters.polls++;
     await readBody(req);
     if (!authorized(req)) {
-      sendJson(res, 401, { success: false, message: 'Invalid or missing API key' });
+      sendError(res, 401, 'UNAUTHORIZED_ACCESS', 'Invalid or missing API key');
       return;
     }
     if (script.pollRateLimitNext > 0) {
       script.pollRateLimitNext--;
-      sendJson(
-        res,
-        429,
-        { success: false, message: 'Too many requests' },
-        { 'retry-after': String(script.retryAfterSec) },
-      );
+      sendError(res, 429, 'TOO_MANY_REQUESTS', 'Too many requests', {
+        'retry-after': String(script.retryAfterSec),
+      });
       return;
     }
     const type = url.searchParams.get('conversionType');
@@ -646,7 +742,7 @@ export async function startMusicGptStandIn(
         ? tasks.get(taskId)
         : [...tasks.values()].find((t) => t.conversionIds.includes(conversionId!));
     if (!task) {
-      sendJson(res, 404, { success: false, message: 'Conversion not found' });
+      sendError(res, 404, 'RESOURCE_NOT_FOUND', 'Conversion not found');
       return;
     }
     sendJson(res, 200, { success: true, conversion: conversionView(task) });
@@ -656,19 +752,19 @@ export async function startMusicGptStandIn(
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const isApi =
-      (req.method === 'POST' && path === `${API_PREFIX}/MusicAI`) ||
-      (req.method === 'GET' && path === `${API_PREFIX}/byId`);
+      (req.method === 'POST' && path === SUBMIT_PATH) ||
+      (req.method === 'GET' && path === BY_ID_PATH);
     if (isApi) {
       counters.inFlight++;
       counters.maxInFlight = Math.max(counters.maxInFlight, counters.inFlight);
       res.once('close', () => counters.inFlight--);
     }
-    const fail = (err: unknown) => sendJson(res, 500, { success: false, message: String(err) });
-    if (req.method === 'POST' && path === `${API_PREFIX}/MusicAI`) {
+    const fail = (err: unknown) => sendError(res, 500, 'INTERNAL_SERVER_ERROR', String(err));
+    if (req.method === 'POST' && path === SUBMIT_PATH) {
       handleMusicAi(req, res).catch(fail);
       return;
     }
-    if (req.method === 'GET' && path === `${API_PREFIX}/byId`) {
+    if (req.method === 'GET' && path === BY_ID_PATH) {
       handleById(req, res, url).catch(fail);
       return;
     }
@@ -682,6 +778,16 @@ export async function startMusicGptStandIn(
         res.end(req.method === 'HEAD' ? undefined : answer.body);
         return;
       }
+    }
+    const stream = /^\/streams\/([^/]+)\/index\.m3u8$/.exec(path);
+    if (stream && (req.method === 'GET' || req.method === 'HEAD')) {
+      // A live HLS playlist, as `streaming_url` names: something to listen to, never a file.
+      const name = `streams/${decodeURIComponent(stream[1]!)}`;
+      fileRequests.set(name, (fileRequests.get(name) ?? 0) + 1);
+      const playlist = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:${TONE_SECONDS}\n#EXTINF:${TONE_SECONDS},\n/files/${encodeURIComponent(stream[1]!)}.mp3\n`;
+      res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' });
+      res.end(req.method === 'HEAD' ? undefined : playlist);
+      return;
     }
     const file = /^\/files\/([^/]+)\.(mp3|wav|png)$/.exec(path);
     if (file && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -705,7 +811,7 @@ export async function startMusicGptStandIn(
   }
 
   return {
-    url: `${origin}${API_PREFIX}`,
+    url: `${origin}${API_BASE}`,
     origin,
     apiKey,
     get accepted() {

@@ -39,6 +39,36 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${name}:`, 'm'));
   });
 
+  it('takes MusicGPT’s base without a version, still reading one written with /v1', () => {
+    expect(loadConfig({}).musicgpt).toMatchObject({
+      apiUrl: 'https://api.musicgpt.com/api/public',
+      model: 'v6',
+      plan: 'pro',
+    });
+    for (const written of [
+      'https://api.musicgpt.com/api/public/v1',
+      'https://api.musicgpt.com/api/public/v1/',
+      'https://api.musicgpt.com/api/public/',
+    ]) {
+      expect(loadConfig({ MUSICGPT_API_URL: written }).musicgpt.apiUrl).toBe(
+        'https://api.musicgpt.com/api/public',
+      );
+    }
+  });
+
+  it('refuses a MUSICGPT_MODEL outside V2’s enum or the plan, naming what the plan offers', () => {
+    const musicgpt = { MUSIC_PROVIDER: 'musicgpt', MUSICGPT_API_KEY: 'k' };
+    expect(loadConfig({ ...musicgpt, MUSICGPT_MODEL: 'v7-pro' }).musicgpt.model).toBe('v7-pro');
+    expect(() => loadConfig({ ...musicgpt, MUSICGPT_MODEL: 'v5' })).toThrow(/^\s+MUSICGPT_MODEL:/m);
+    expect(() => loadConfig({ ...musicgpt, MUSICGPT_PLAN: 'plus', MUSICGPT_MODEL: 'v7' })).toThrow(
+      /MUSICGPT_MODEL: is not available on MusicGPT's plus plan \(it offers v6-pro, v6\)/,
+    );
+    // The default model runs on every plan.
+    for (const plan of ['free', 'plus', 'pro']) {
+      expect(loadConfig({ ...musicgpt, MUSICGPT_PLAN: plan }).musicgpt.model).toBe('v6');
+    }
+  });
+
   it('reads prices in the currency’s smallest unit, under PRICES or its older name', () => {
     expect(loadConfig({}).pricing).toMatchObject({ currency: 'usd', bySongCount: { 1: 2900 } });
     const yen = loadConfig({ PRICE_CURRENCY: 'JPY', PRICES: '1:500,2:900,3:1300,4:1600,5:1900' });

@@ -25,6 +25,7 @@ describe('parseMusicGptWebhook refuses links that are not http(s)', () => {
     ['a bare path', { conversion_path: '/var/lib/refrain/audio/x.mp3' }],
     ['a WAV link to a file', { conversion_path_wav: 'file:///etc/shadow' }],
     ['the generic audio_url', { conversion_path: undefined, audio_url: 'local:x/local-1.mp3' }],
+    ['the task’s cover named in a music delivery', { album_cover_path: 'file:///etc/passwd' }],
   ])('in a music delivery: %s', (_name, fields) => {
     const parsed = parseMusicGptWebhook({ ...MUSIC, ...fields });
     expect(parsed.kind).toBe('refused');

@@ -42,7 +42,7 @@ beforeEach(() => {
 });
 
 describe('musicGptProvider.submit', () => {
-  it('maps an accepted call to the task and conversion ids and sends the documented fields', async () => {
+  it('maps an accepted V2 call to the task and conversion ids and sends the documented fields', async () => {
     const provider = musicGptProvider({ apiKey: standIn.apiKey, apiUrl: standIn.url });
     const result = await provider.submit(request());
 
@@ -56,16 +56,44 @@ describe('musicGptProvider.submit', () => {
     expect(task!.headers.authorization).toBe('test-key-123');
     expect(task!.headers['content-type']).toBe('application/json');
     expect(task!.body).toEqual({
+      model: 'v6',
+      title: 'Lisbon Nights, Maria',
       prompt: request().prompt,
       music_style: 'acoustic pop',
       lyrics: request().lyrics,
       make_instrumental: false,
+      generate_album_cover: true,
+      lyrics_timestamps: true,
       gender: 'male',
       webhook_url: request().webhookUrl,
     });
     expect(standIn.accepted).toBe(1);
     expect(provider.name).toBe('musicgpt');
-    expect(provider.estimatedCostCents).toBeGreaterThan(0);
+  });
+
+  it('sends the configured model, and never voice_id or vocal_only (either forces v6)', async () => {
+    for (const model of ['v6', 'v6-pro', 'v7', 'v7-pro'] as const) {
+      const provider = musicGptProvider({ apiKey: standIn.apiKey, apiUrl: standIn.url, model });
+      const result = await provider.submit(request({ vocals: 'none' }));
+      if (result.kind !== 'accepted') throw new Error(`expected accepted, got ${result.kind}`);
+      const body = standIn.tasks.get(result.taskId)!.body;
+      expect(body.model).toBe(model);
+      expect('voice_id' in body || 'vocal_only' in body).toBe(false);
+    }
+  });
+
+  it('prices a call as two songs of the plan’s price for the model', () => {
+    const cents = (plan: 'free' | 'plus' | 'pro', model: 'v6' | 'v6-pro' | 'v7' | 'v7-pro') =>
+      musicGptProvider({ apiKey: 'k', apiUrl: standIn.url, plan, model }).estimatedCostCents;
+    expect(cents('pro', 'v7-pro')).toBe(12);
+    expect(cents('pro', 'v7')).toBe(10);
+    expect(cents('pro', 'v6-pro')).toBe(9);
+    expect(cents('pro', 'v6')).toBe(7);
+    expect(cents('plus', 'v6-pro')).toBe(12);
+    expect(cents('plus', 'v6')).toBe(10);
+    expect(cents('free', 'v6')).toBe(20);
+    expect(() => cents('plus', 'v7-pro')).toThrow(/plus plan does not offer the v7-pro model/);
+    expect(musicGptProvider({ apiKey: 'k', apiUrl: standIn.url }).estimatedCostCents).toBe(7);
   });
 
   it('asks for an instrumental and sends no gender when vocals are none', async () => {
@@ -121,7 +149,7 @@ describe('musicGptProvider.submit', () => {
     expect(standIn.accepted).toBe(0);
   });
 
-  it('answers 402 as fatal: out of funds', async () => {
+  it('answers 402 INSUFFICIENT_CREDITS as fatal: out of funds', async () => {
     standIn.script.outOfFunds = true;
     const provider = musicGptProvider({ apiKey: standIn.apiKey, apiUrl: standIn.url });
     const result = await provider.submit(request());
@@ -129,7 +157,11 @@ describe('musicGptProvider.submit', () => {
       kind: 'fatal',
       reason: OUT_OF_FUNDS_REASON,
       status: 402,
-      raw: { success: false, message: 'INSUFFICIENT FUNDS' },
+      raw: {
+        success: false,
+        error_code: 'INSUFFICIENT_CREDITS',
+        message: 'Insufficient credits to process this request.',
+      },
     });
     expect(OUT_OF_FUNDS_REASON).toContain('out of funds');
   });
@@ -140,7 +172,7 @@ describe('musicGptProvider.submit', () => {
     expect(result).toMatchObject({
       kind: 'fatal',
       status: 401,
-      reason: 'Invalid or missing API key',
+      reason: 'Invalid or missing API key (UNAUTHORIZED_ACCESS)',
     });
     expect(standIn.accepted).toBe(0);
   });
@@ -236,7 +268,7 @@ describe('musicGptProvider.submit', () => {
     });
     const provider = musicGptProvider({
       apiKey: 'k',
-      apiUrl: `http://127.0.0.1:${closedPort}/api/public/v1`,
+      apiUrl: `http://127.0.0.1:${closedPort}/api/public`,
     });
     const result = await provider.submit(request());
     expect(result).toMatchObject({ kind: 'retryable', maybeAccepted: false });
@@ -248,9 +280,11 @@ describe('musicGptProvider with answers the stand-in does not give', () => {
   let server: Server;
   let base: string;
   let next: { status: number; body: string; headers?: Record<string, string> };
+  const paths: string[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
+      paths.push(`${req.method} ${req.url}`);
       req.resume();
       req.on('end', () => {
         res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
@@ -258,11 +292,75 @@ describe('musicGptProvider with answers the stand-in does not give', () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/public`;
   });
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('submits to /v2/MusicAI and polls /v1/byId under one base', async () => {
+    paths.length = 0;
+    next = { status: 200, body: JSON.stringify({ success: true, task_id: 't-1' }) };
+    const provider = musicGptProvider({ apiKey: 'k', apiUrl: `${base}/` });
+    await provider.submit(request());
+    next = {
+      status: 200,
+      body: JSON.stringify({ success: true, conversion: { status: 'IN_QUEUE' } }),
+    };
+    await provider.poll('t-1');
+    expect(paths).toEqual([
+      'POST /api/public/v2/MusicAI',
+      'GET /api/public/v1/byId?conversionType=MUSIC_AI&task_id=t-1',
+    ]);
+  });
+
+  it.each([
+    [424, 'FAILED_DEPENDENCY', { kind: 'retryable', maybeAccepted: true }],
+    [429, 'TOO_MANY_REQUESTS', { kind: 'retryable' }],
+    [500, 'INTERNAL_SERVER_ERROR', { kind: 'retryable' }],
+    [503, 'SERVICE_UNAVAILABLE', { kind: 'retryable' }],
+    [401, 'UNAUTHORIZED_ACCESS', { kind: 'fatal' }],
+    [404, 'RESOURCE_NOT_FOUND', { kind: 'fatal' }],
+    [422, 'UNPROCESSABLE_CONTENT', { kind: 'fatal' }],
+    // The code decides when the status says otherwise.
+    [400, 'TOO_MANY_REQUESTS', { kind: 'retryable' }],
+    [400, 'INSUFFICIENT_CREDITS', { kind: 'fatal', reason: OUT_OF_FUNDS_REASON }],
+    [200, 'INSUFFICIENT_CREDITS', { kind: 'fatal', reason: OUT_OF_FUNDS_REASON }],
+    [500, 'UNPROCESSABLE_CONTENT', { kind: 'fatal' }],
+  ] as const)('classifies %i %s by its error_code', async (status, code, expected) => {
+    next = {
+      status,
+      body: JSON.stringify({ success: false, error_code: code, message: 'MusicGPT says no' }),
+    };
+    const result = await musicGptProvider({ apiKey: 'k', apiUrl: base }).submit(request());
+    expect(result).toMatchObject({ ...expected, status });
+    if (result.kind === 'retryable' && code !== 'FAILED_DEPENDENCY') {
+      expect(result.maybeAccepted).toBeUndefined();
+    }
+    if (!('reason' in expected)) {
+      expect(result).toMatchObject({ reason: `MusicGPT says no (${code})` });
+    }
+  });
+
+  it('names a model the plan lacks when MusicGPT answers 403 FORBIDDEN', async () => {
+    next = {
+      status: 403,
+      body: JSON.stringify({
+        success: false,
+        error_code: 'FORBIDDEN',
+        message: 'Your plan or account entitlements do not permit the requested operation',
+      }),
+    };
+    const result = await musicGptProvider({ apiKey: 'k', apiUrl: base, model: 'v7' }).submit(
+      request(),
+    );
+    expect(result.kind).toBe('fatal');
+    if (result.kind !== 'fatal') return;
+    expect(result.status).toBe(403);
+    expect(result.reason).toMatch(/v7 model/);
+    expect(result.reason).toMatch(/MUSICGPT_MODEL/);
+    expect(result.reason).toMatch(/do not permit the requested operation \(FORBIDDEN\)/);
   });
 
   it('treats success:false in a 200 as fatal with the message', async () => {
@@ -312,36 +410,42 @@ describe('musicGptProvider with answers the stand-in does not give', () => {
     );
   });
 
+  const answerById = (conversion: Record<string, unknown>) => {
+    next = { status: 200, body: JSON.stringify({ success: true, conversion }) };
+  };
+
   it('maps poll statuses and tolerates numbers sent as strings', async () => {
     const provider = musicGptProvider({ apiKey: 'k', apiUrl: base });
-    next = {
-      status: 200,
-      body: JSON.stringify({ success: true, conversion: { status: 'IN_QUEUE' } }),
-    };
+    answerById({ status: 'IN_QUEUE' });
     expect((await provider.poll('t')).kind).toBe('pending');
-    next = {
-      status: 200,
-      body: JSON.stringify({ success: true, conversion: { status: 'ERROR', status_msg: 'boom' } }),
-    };
+    answerById({ status: 'ERROR', status_msg: 'boom' });
     expect(await provider.poll('t')).toMatchObject({ kind: 'failed', reason: 'boom' });
-    next = {
-      status: 200,
-      body: JSON.stringify({ success: true, conversion: { status: 'FAILED' } }),
-    };
+    answerById({ status: 'FAILED' });
     expect((await provider.poll('t')).kind).toBe('failed');
-    next = {
-      status: 200,
-      body: JSON.stringify({
-        success: true,
-        conversion: {
-          status: 'COMPLETED',
-          conversion_path_1: 'https://x/1.mp3',
-          conversion_path_2: 'https://x/2.mp3',
-          conversion_duration_1: '163.84',
-          conversion_duration_2: 170.5,
-        },
-      }),
-    };
+    // V2's byId example puts the words in `message`.
+    answerById({ status: 'FAILED', message: 'Lyrics could not be sung' });
+    expect(await provider.poll('t')).toMatchObject({
+      kind: 'failed',
+      reason: 'Lyrics could not be sung',
+    });
+    answerById({
+      status: 'COMPLETED',
+      conversion_path_1: 'https://x/1.mp3',
+      conversion_path_2: 'https://x/2.mp3',
+      album_cover_path: '',
+      album_cover_thumbnail: 'https://x/cover_thumb.jpg',
+    });
+    expect(await provider.poll('t')).toMatchObject({
+      kind: 'completed',
+      coverUrl: 'https://x/cover_thumb.jpg',
+    });
+    answerById({
+      status: 'COMPLETED',
+      conversion_path_1: 'https://x/1.mp3',
+      conversion_path_2: 'https://x/2.mp3',
+      conversion_duration_1: '163.84',
+      conversion_duration_2: 170.5,
+    });
     const done = await provider.poll('t');
     expect(done).toMatchObject({
       kind: 'completed',
@@ -374,6 +478,7 @@ describe('musicGptProvider.poll against the stand-in', () => {
       expect(take.wavUrl).toBe(`${standIn.origin}/files/${take.conversionId}.wav`);
       expect(take.durationSec).toBe(standIn.mp3DurationSec);
       expect(take.lyrics).toBe(request().lyrics);
+      expect(take.title).toMatch(/^Lisbon Nights, Maria \(take [12]\)$/);
       expect(Array.isArray(take.lyricsTimestamped)).toBe(true);
     }
     expect(done.coverUrl).toBe(`${standIn.origin}/files/${submitted.taskId}.png`);

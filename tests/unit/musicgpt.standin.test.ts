@@ -43,16 +43,23 @@ beforeEach(() => {
   answers = [];
 });
 
-async function createTask(body: Record<string, unknown> = {}): Promise<string> {
-  const res = await fetch(`${standIn.url}/MusicAI`, {
+/** A Music AI request with the stand-in's key, to V2's path unless another is named. */
+function submit(body: Record<string, unknown>, path = '/v2/MusicAI') {
+  return fetch(`${standIn.url}${path}`, {
     method: 'POST',
     headers: { authorization: standIn.apiKey, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      prompt: 'A test song',
-      lyrics: 'la\nla',
-      webhook_url: webhookUrl,
-      ...body,
-    }),
+    body: JSON.stringify(body),
+  });
+}
+
+async function createTask(body: Record<string, unknown> = {}): Promise<string> {
+  const res = await submit({
+    prompt: 'A test song',
+    lyrics: 'la\nla',
+    generate_album_cover: true,
+    lyrics_timestamps: true,
+    webhook_url: webhookUrl,
+    ...body,
   });
   const json = (await res.json()) as { success: boolean; task_id: string };
   expect(res.status).toBe(200);
@@ -64,27 +71,18 @@ function kinds(): string[] {
   return received.map((b) => parseMusicGptWebhook(b).kind);
 }
 
+const SEVEN = ['music', 'music', 'lyrics', 'lyrics', 'streaming', 'streaming', 'cover'];
+
 describe('MusicGPT stand-in webhooks', () => {
   it.each<[WebhookOrder, string[]]>([
-    ['in-order', ['music', 'music', 'lyrics', 'lyrics', 'cover']],
-    ['reversed', ['cover', 'lyrics', 'lyrics', 'music', 'music']],
-    ['lyrics-first', ['lyrics', 'lyrics', 'music', 'music', 'cover']],
-    ['cover-first', ['cover', 'music', 'music', 'lyrics', 'lyrics']],
-    [
-      'duplicated',
-      [
-        'music',
-        'music',
-        'music',
-        'music',
-        'lyrics',
-        'lyrics',
-        'lyrics',
-        'lyrics',
-        'cover',
-        'cover',
-      ],
-    ],
+    ['in-order', SEVEN],
+    ['reversed', [...SEVEN].reverse()],
+    ['lyrics-first', ['lyrics', 'lyrics', 'music', 'music', 'streaming', 'streaming', 'cover']],
+    ['cover-first', ['cover', 'music', 'music', 'lyrics', 'lyrics', 'streaming', 'streaming']],
+    ['streaming-first', ['streaming', 'streaming', 'music', 'music', 'lyrics', 'lyrics', 'cover']],
+    ['duplicated', SEVEN.flatMap((k) => [k, k])],
+    // The webhook page's generic sample names the task and no take: confirm by byId.
+    ['documented-sample', ['confirm']],
     ['none', []],
   ])('delivers %s', async (order, expected) => {
     standIn.script.webhooks = order;
@@ -97,7 +95,70 @@ describe('MusicGPT stand-in webhooks', () => {
   it('sends no lyrics webhooks for an instrumental, as MusicGPT documents', async () => {
     const taskId = await createTask({ make_instrumental: true, lyrics: '' });
     await standIn.webhooksSettled(taskId);
-    expect(kinds()).toEqual(['music', 'music', 'cover']);
+    expect(kinds()).toEqual(['music', 'music', 'streaming', 'streaming', 'cover']);
+  });
+
+  it('sends the cover and the timed lyrics only when asked for, both being off by default', async () => {
+    const taskId = await createTask({ generate_album_cover: undefined, lyrics_timestamps: false });
+    await standIn.webhooksSettled(taskId);
+    expect(kinds()).toEqual(['music', 'music', 'streaming', 'streaming']);
+    const music = received.filter((b) => b.subtype === 'music_ai');
+    expect(music.every((b) => b.album_cover_path === '' && b.lyrics_timestamped === '')).toBe(true);
+    const byId = (await (
+      await fetch(`${standIn.url}/v1/byId?conversionType=MUSIC_AI&task_id=${taskId}`, {
+        headers: { authorization: standIn.apiKey },
+      })
+    ).json()) as { conversion: Record<string, unknown> };
+    expect(byId.conversion.album_cover_path).toBe('');
+    expect(byId.conversion.lyrics_timestamped_1).toBe('');
+
+    received.length = 0;
+    standIn.script.honourOutputFlags = false;
+    const always = await createTask({ generate_album_cover: false, lyrics_timestamps: false });
+    await standIn.webhooksSettled(always);
+    expect(kinds()).toEqual(SEVEN);
+  });
+
+  it('sends the webhooks with the fields of MusicGPT’s samples', async () => {
+    const taskId = await createTask();
+    await standIn.webhooksSettled(taskId);
+    const task = standIn.tasks.get(taskId)!;
+    const bySubtype = (subtype: string) => received.filter((b) => b.subtype === subtype);
+    for (const body of received) {
+      expect(body).toMatchObject({ success: true, conversion_type: 'Music AI', task_id: taskId });
+    }
+    expect(Object.keys(bySubtype('music_ai')[0]!).sort()).toEqual(
+      [
+        'success',
+        'conversion_type',
+        'task_id',
+        'conversion_id',
+        'conversion_path',
+        'conversion_path_wav',
+        'conversion_duration',
+        'is_flagged',
+        'reason',
+        'lyrics',
+        'lyrics_timestamped',
+        'title',
+        'album_cover_path',
+        'subtype',
+      ].sort(),
+    );
+    for (const stream of bySubtype('audio_streaming')) {
+      expect(String(stream.streaming_url)).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/streams\/.+\/index\.m3u8$/,
+      );
+    }
+    const [cover] = bySubtype('album_cover_generation');
+    expect(cover).toMatchObject({
+      image_paths: [cover!.image_path],
+      thumbnail_paths: [cover!.thumbnail_path],
+      conversion_id_1: task.conversionIds[0],
+      conversion_id_2: task.conversionIds[1],
+      album_cover_generator_output: true,
+    });
+    expect('conversion_id' in cover!).toBe(false);
   });
 
   it('retries a delivery the receiver answered 500, like an at-least-once sender', async () => {
@@ -113,7 +174,7 @@ describe('MusicGPT stand-in webhooks', () => {
       [200, 3],
     ]);
     // The receiver saw the first webhook three times and every other one once.
-    expect(kinds()).toEqual(['music', 'music', 'music', 'music', 'lyrics', 'lyrics', 'cover']);
+    expect(kinds()).toEqual(['music', 'music', ...SEVEN]);
   });
 
   it('gives up on a receiver that refuses connections and still settles', async () => {
@@ -129,7 +190,7 @@ describe('MusicGPT stand-in webhooks', () => {
       make_instrumental: true,
     });
     await standIn.webhooksSettled(taskId);
-    expect(standIn.deliveries).toHaveLength(3 * 4);
+    expect(standIn.deliveries).toHaveLength(5 * 4);
     expect(standIn.deliveries.every((d) => d.status === 0 && d.error)).toBe(true);
     expect(Math.max(...standIn.deliveries.map((d) => d.attempt))).toBe(4);
   });
@@ -138,19 +199,8 @@ describe('MusicGPT stand-in webhooks', () => {
     const taskId = await createTask();
     await standIn.webhooksSettled(taskId);
     await standIn.deliverAgain(taskId);
-    expect(kinds()).toEqual([
-      'music',
-      'music',
-      'lyrics',
-      'lyrics',
-      'cover',
-      'music',
-      'music',
-      'lyrics',
-      'lyrics',
-      'cover',
-    ]);
-    expect(received.slice(0, 5)).toEqual(received.slice(5));
+    expect(kinds()).toEqual([...SEVEN, ...SEVEN]);
+    expect(received.slice(0, 7)).toEqual(received.slice(7));
   });
 
   it('sends nothing while a task is unfinished, then delivers on complete()', async () => {
@@ -160,7 +210,7 @@ describe('MusicGPT stand-in webhooks', () => {
     expect(received).toHaveLength(0);
     standIn.complete(taskId);
     await standIn.webhooksSettled(taskId);
-    expect(kinds()).toEqual(['music', 'music', 'lyrics', 'lyrics', 'cover']);
+    expect(kinds()).toEqual(SEVEN);
   });
 
   it('writes the accepted answer only after onAccept finished', async () => {
@@ -171,7 +221,7 @@ describe('MusicGPT stand-in webhooks', () => {
       taskKnownDuringHook = standIn.tasks.has(task.taskId);
       // A full HTTP round trip inside the hook: long enough for an early answer to arrive.
       const res = await fetch(
-        `${standIn.url}/byId?conversionType=MUSIC_AI&task_id=${task.taskId}`,
+        `${standIn.url}/v1/byId?conversionType=MUSIC_AI&task_id=${task.taskId}`,
         {
           headers: { authorization: standIn.apiKey },
         },
@@ -193,12 +243,9 @@ describe('MusicGPT stand-in webhooks', () => {
     standIn.script.parallelTaskLimit = 2;
     await createTask();
     await createTask();
-    const res = await fetch(`${standIn.url}/MusicAI`, {
-      method: 'POST',
-      headers: { authorization: standIn.apiKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: 'third', webhook_url: webhookUrl }),
-    });
+    const res = await submit({ prompt: 'third', webhook_url: webhookUrl });
     expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({ success: false, error_code: 'TOO_MANY_REQUESTS' });
     expect(res.headers.get('retry-after')).toBe('1');
     expect(standIn.accepted).toBe(2);
     expect(standIn.attempts).toBe(3);
@@ -207,17 +254,42 @@ describe('MusicGPT stand-in webhooks', () => {
 
 describe('MusicGPT stand-in API', () => {
   it('refuses calls without the key', async () => {
-    const res = await fetch(`${standIn.url}/MusicAI`, {
+    const res = await fetch(`${standIn.url}/v2/MusicAI`, {
       method: 'POST',
       headers: { authorization: `Bearer ${standIn.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: 'x' }),
     });
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ success: false });
-    const poll = await fetch(`${standIn.url}/byId?conversionType=MUSIC_AI&task_id=x`);
+    expect(await res.json()).toMatchObject({ success: false, error_code: 'UNAUTHORIZED_ACCESS' });
+    const poll = await fetch(`${standIn.url}/v1/byId?conversionType=MUSIC_AI&task_id=x`);
     expect(poll.status).toBe(401);
     expect(standIn.accepted).toBe(0);
     expect(standIn.attempts).toBe(1);
+  });
+
+  it('serves only V2’s submit: V1’s MusicAI path is gone', async () => {
+    const res = await submit({ prompt: 'x' }, '/v1/MusicAI');
+    expect(res.status).toBe(404);
+    expect(standIn.attempts).toBe(0);
+  });
+
+  it('answers V2’s fields, and 422 UNPROCESSABLE_CONTENT for a model outside the enum', async () => {
+    const ok = await submit({ prompt: 'x', model: 'v7-pro' });
+    expect(await ok.json()).toMatchObject({
+      success: true,
+      message: 'Message published to queue',
+      eta: 154,
+      is_flagged: false,
+      reason: '',
+      credit_estimate: 0.06,
+    });
+    const bad = await submit({ prompt: 'x', model: 'v8' });
+    expect(bad.status).toBe(422);
+    expect(await bad.json()).toMatchObject({ success: false, error_code: 'UNPROCESSABLE_CONTENT' });
+    standIn.script.outOfFunds = true;
+    const broke = await submit({ prompt: 'x' });
+    expect(broke.status).toBe(402);
+    expect(await broke.json()).toMatchObject({ error_code: 'INSUFFICIENT_CREDITS' });
   });
 
   it('finds a task by conversion id too, and rejects asking by both ids', async () => {
@@ -225,14 +297,14 @@ describe('MusicGPT stand-in API', () => {
     const task = standIn.tasks.get(taskId)!;
     const headers = { authorization: standIn.apiKey };
     const byConversion = await fetch(
-      `${standIn.url}/byId?conversionType=MUSIC_AI&conversion_id=${task.conversionIds[1]}`,
+      `${standIn.url}/v1/byId?conversionType=MUSIC_AI&conversion_id=${task.conversionIds[1]}`,
       { headers },
     );
     expect(
       ((await byConversion.json()) as { conversion: { task_id: string } }).conversion.task_id,
     ).toBe(taskId);
     const both = await fetch(
-      `${standIn.url}/byId?conversionType=MUSIC_AI&task_id=${taskId}&conversion_id=${task.conversionIds[0]}`,
+      `${standIn.url}/v1/byId?conversionType=MUSIC_AI&task_id=${taskId}&conversion_id=${task.conversionIds[0]}`,
       { headers },
     );
     expect(both.status).toBe(400);

@@ -6,46 +6,104 @@ import { musicGptProvider } from '../../server/providers/musicgpt.ts';
 import type { SubmitRequest } from '../../server/providers/types.ts';
 import { startMusicGptStandIn, type MusicGptStandIn } from '../standins/musicgpt.ts';
 
-// Payloads shaped like the ones third-party handlers log (see docs/providers.md).
+// MusicGPT's own Music AI V2 webhook samples (docs/providers.md, "Webhooks"), links shortened.
+const TIMED =
+  '[{"start": 9880, "end": 35120, "text": "[Verse]", "index": 0}, {"start": 9880, "end": 10720, "text": "Turn up the sound", "index": 1}]';
 const MUSIC = {
   success: true,
+  conversion_type: 'Music AI',
+  task_id: 'c287cca4-c03a-5074-b16a-b8da9d6a124c',
+  conversion_id: '8725079f-bf68-5098-a6c8-6dcba44dcaa2',
+  conversion_path: 'https://cdn1.musicgpt.com/conversions/api/standard/8725079f/8725079f.mp3',
+  conversion_path_wav: 'https://cdn1.musicgpt.com/conversions/api/hq/8725079f/8725079f.wav',
+  conversion_duration: 155.95,
+  is_flagged: false,
+  reason: '',
+  lyrics: '[Verse]\nTurn up the sound\nLet the rhythm take control',
+  lyrics_timestamped: TIMED,
+  title: 'Rhythm Take Control',
+  album_cover_path: 'https://cdn1.musicgpt.com/img-gen-pipeline/api/c287cca4.jpg',
   subtype: 'music_ai',
-  task_id: '4fc2cdba-005d-4d14-a208-5fb02a2809da',
-  conversion_id: '05092d5c-f8b1-4c96-a4a3-45bc00de6268',
-  conversion_path: 'https://lalals.s3.amazonaws.com/conversions/05092d5c.mp3',
-  conversion_path_wav: 'https://lalals.s3.amazonaws.com/conversions/05092d5c.wav',
-  conversion_duration: 163.84,
-  title: 'Lisbon Nights',
-  lyrics: '[Verse 1]\nWe met in Lisbon',
-  album_cover_path: 'https://lalals.s3.amazonaws.com/covers/x.png',
 };
 const LYRICS = {
-  subtype: 'lyrics_timestamped',
+  success: true,
+  conversion_type: 'Music AI',
   task_id: MUSIC.task_id,
   conversion_id: '1630df93-ca03-41b7-b3a9-27ef418d9630',
-  lyrics_timestamped:
-    '[{"index": 0, "text": "[Verse 1]", "start": 8173, "end": 8173}, {"index": 1, "text": "Snow falls soft", "start": 8173, "end": 12631}]',
+  subtype: 'lyrics_timestamped',
+  lyrics_timestamped: TIMED,
+};
+const STREAMING = {
+  success: true,
+  conversion_type: 'Music AI',
+  subtype: 'audio_streaming',
+  task_id: MUSIC.task_id,
+  conversion_id: MUSIC.conversion_id,
+  streaming_url: 'https://cdn1.musicgpt.com/streams/22e4efb8/index.m3u8',
 };
 const COVER = {
   success: true,
-  subtype: 'album_cover_generation',
+  conversion_type: 'Music AI',
   task_id: MUSIC.task_id,
+  image_paths: ['https://cdn1.musicgpt.com/img-gen-pipeline/api/5254c422.jpg'],
+  thumbnail_paths: ['https://cdn1.musicgpt.com/img-gen-pipeline/api/5254c422_thumb.jpg'],
+  image_path: 'https://cdn1.musicgpt.com/img-gen-pipeline/api/5254c422.jpg',
+  thumbnail_path: 'https://cdn1.musicgpt.com/img-gen-pipeline/api/5254c422_thumb.jpg',
   conversion_id_1: MUSIC.conversion_id,
   conversion_id_2: LYRICS.conversion_id,
-  image_path: 'https://lalals.s3.amazonaws.com/covers/cover.png',
+  album_cover_generator_output: true,
+  subtype: 'album_cover_generation',
 };
+// The webhook page's generic "typical webhook payload": no subtype, no conversion id.
+const DOCS_SAMPLE = {
+  task_id: '12345678-abcd-1234-efgh-567890abcdef',
+  status: 'COMPLETED',
+  status_msg: 'Conversion successful',
+  conversion_type: 'MUSIC_AI',
+  audio_url: 'https://musicgpt.s3.amazonaws.com/audiofile.mp3',
+  title: 'Generated Song',
+  conversion_cost: 1.25,
+  createdAt: '2025-01-01T12:00:00Z',
+  updatedAt: '2025-01-01T12:05:00Z',
+};
+const DECODED = [
+  { start: 9880, end: 35120, text: '[Verse]', index: 0 },
+  { start: 9880, end: 10720, text: 'Turn up the sound', index: 1 },
+];
 
 describe('parseMusicGptWebhook', () => {
-  it('reads a music webhook', () => {
+  it('reads a music webhook, with the task’s cover and the take’s timed lyrics', () => {
     expect(parseMusicGptWebhook(MUSIC)).toEqual({
       kind: 'music',
       taskId: MUSIC.task_id,
       conversionId: MUSIC.conversion_id,
       audioUrl: MUSIC.conversion_path,
       wavUrl: MUSIC.conversion_path_wav,
-      durationSec: 163.84,
-      title: 'Lisbon Nights',
+      durationSec: 155.95,
+      title: 'Rhythm Take Control',
       lyrics: MUSIC.lyrics,
+      lyricsTimestamped: DECODED,
+      coverUrl: MUSIC.album_cover_path,
+      isFlagged: false,
+    });
+    expect(
+      parseMusicGptWebhook({ ...MUSIC, is_flagged: true, reason: 'names an artist' }),
+    ).toMatchObject({
+      kind: 'music',
+      isFlagged: true,
+      flagReason: 'names an artist',
+    });
+  });
+
+  it.each([
+    ['as sent', STREAMING],
+    ['without its subtype (by its shape)', { ...STREAMING, subtype: undefined }],
+    ['with an audio link beside it', { ...STREAMING, conversion_path: STREAMING.streaming_url }],
+  ])('reads a streaming webhook %s as a stream, never as a take’s audio', (_name, body) => {
+    expect(parseMusicGptWebhook(body)).toEqual({
+      kind: 'streaming',
+      taskId: MUSIC.task_id,
+      conversionId: MUSIC.conversion_id,
     });
   });
 
@@ -65,10 +123,7 @@ describe('parseMusicGptWebhook', () => {
       kind: 'lyrics',
       taskId: MUSIC.task_id,
       conversionId: LYRICS.conversion_id,
-      lyricsTimestamped: [
-        { index: 0, text: '[Verse 1]', start: 8173, end: 8173 },
-        { index: 1, text: 'Snow falls soft', start: 8173, end: 12631 },
-      ],
+      lyricsTimestamped: DECODED,
     });
   });
 
@@ -81,11 +136,32 @@ describe('parseMusicGptWebhook', () => {
     });
   });
 
-  it('reads an album cover webhook', () => {
+  it('reads an album cover webhook, from image_path, else image_paths[0], else the thumbnail', () => {
     expect(parseMusicGptWebhook(COVER)).toEqual({
       kind: 'cover',
       taskId: MUSIC.task_id,
       imageUrl: COVER.image_path,
+    });
+    const { image_path: _path, ...listsOnly } = COVER;
+    expect(parseMusicGptWebhook(listsOnly)).toMatchObject({
+      kind: 'cover',
+      imageUrl: COVER.image_paths[0],
+    });
+    const { subtype: _subtype, ...bareLists } = listsOnly;
+    expect(parseMusicGptWebhook(bareLists)).toMatchObject({
+      kind: 'cover',
+      imageUrl: COVER.image_paths[0],
+    });
+    expect(
+      parseMusicGptWebhook({ ...listsOnly, image_paths: [], thumbnail_path: undefined }),
+    ).toMatchObject({ kind: 'cover', imageUrl: COVER.thumbnail_paths[0] });
+  });
+
+  it('refuses a cover whose image_paths[0] is not an http(s) link', () => {
+    const { image_path: _path, ...listsOnly } = COVER;
+    expect(parseMusicGptWebhook({ ...listsOnly, image_paths: ['file:///etc/passwd'] })).toEqual({
+      kind: 'refused',
+      reason: 'image_paths must be an http(s) link',
     });
   });
 
@@ -96,21 +172,33 @@ describe('parseMusicGptWebhook', () => {
     );
   });
 
-  it('takes the docs’ generic `audio_url` as the audio link when a conversion id is present', () => {
-    const docsSample = {
-      task_id: '12345678-abcd-1234-efgh-567890abcdef',
-      status: 'COMPLETED',
-      conversion_type: 'MUSIC_AI',
-      audio_url: 'https://musicgpt.s3.amazonaws.com/audiofile.mp3',
-      title: 'Generated Song',
-      conversion_cost: 1.25,
-    };
+  it('asks to confirm the docs’ generic sample by byId, and reads its `audio_url` when a conversion id comes too', () => {
     // Without a conversion id the take cannot be placed: the caller polls instead.
-    expect(parseMusicGptWebhook(docsSample)).toEqual({ kind: 'unknown' });
-    expect(parseMusicGptWebhook({ ...docsSample, conversion_id: 'c1' })).toMatchObject({
+    expect(parseMusicGptWebhook(DOCS_SAMPLE)).toEqual({
+      kind: 'confirm',
+      taskId: DOCS_SAMPLE.task_id,
+      why: expect.any(String),
+    });
+    expect(parseMusicGptWebhook({ ...DOCS_SAMPLE, conversion_id: 'c1' })).toMatchObject({
       kind: 'music',
       conversionId: 'c1',
-      audioUrl: docsSample.audio_url,
+      audioUrl: DOCS_SAMPLE.audio_url,
+    });
+  });
+
+  it.each([
+    ['a cover without an image', { subtype: 'album_cover_generation', task_id: 't' }],
+    ['music without conversion_id', { task_id: 't', conversion_path: 'https://x/a.mp3' }],
+    ['music without its audio', { ...MUSIC, task_id: 't', conversion_path: '' }],
+    ['a failure report', { ...MUSIC, task_id: 't', success: false, status_msg: 'failed' }],
+    ['a FAILED status', { task_id: 't', conversion_id: 'c', status: 'FAILED', lyrics: 'x' }],
+    ['an empty conversion_path', { task_id: 't', conversion_id: 'c', conversion_path: '' }],
+    ['a subtype of no known shape', { task_id: 't', subtype: 'remix', sound: 'x' }],
+  ])('asks to confirm %s by byId', (_name, body) => {
+    expect(parseMusicGptWebhook(body)).toEqual({
+      kind: 'confirm',
+      taskId: 't',
+      why: expect.any(String),
     });
   });
 
@@ -121,12 +209,10 @@ describe('parseMusicGptWebhook', () => {
     ['text that is not JSON', 'hello'],
     ['an empty object', {}],
     ['unrelated fields', { event: 'ping', id: 7 }],
-    ['a cover without image_path', { subtype: 'album_cover_generation', task_id: 't' }],
-    ['music without conversion_id', { task_id: 't', conversion_path: 'https://x/a.mp3' }],
-    ['a failure report', { ...MUSIC, success: false, status_msg: 'failed' }],
-    ['a FAILED status', { task_id: 't', conversion_id: 'c', status: 'FAILED', lyrics: 'x' }],
+    ['a cover that names no task and has no image', { subtype: 'album_cover_generation' }],
+    ['music that names no task or take', { conversion_path: 'https://x/a.mp3' }],
+    ['a failure report naming no task', { success: false, status_msg: 'failed' }],
     ['lyrics that name no task or take', { lyrics: 'orphan' }],
-    ['an empty conversion_path', { task_id: 't', conversion_id: 'c', conversion_path: '' }],
   ])('answers unknown for %s', (_name, body) => {
     expect(parseMusicGptWebhook(body)).toEqual({ kind: 'unknown' });
   });
@@ -178,14 +264,22 @@ describe('parseMusicGptWebhook on the stand-in’s real deliveries', () => {
     };
   }
 
-  it('turns every delivery of a task into music, lyrics and cover for the right takes', async () => {
+  it('turns every delivery of a task into music, lyrics, streams and cover for the right takes', async () => {
     const provider = musicGptProvider({ apiKey: standIn.apiKey, apiUrl: standIn.url });
     const submitted = await provider.submit(req());
     if (submitted.kind !== 'accepted') throw new Error('expected accepted');
     await standIn.webhooksSettled(submitted.taskId);
 
     const parsed = received.map(parseMusicGptWebhook);
-    expect(parsed.map((p) => p.kind)).toEqual(['music', 'music', 'lyrics', 'lyrics', 'cover']);
+    expect(parsed.map((p) => p.kind)).toEqual([
+      'music',
+      'music',
+      'lyrics',
+      'lyrics',
+      'streaming',
+      'streaming',
+      'cover',
+    ]);
     const music = parsed.filter((p) => p.kind === 'music');
     expect(music.map((m) => m.conversionId)).toEqual(submitted.conversionIds);
     for (const m of music) {
@@ -193,6 +287,7 @@ describe('parseMusicGptWebhook on the stand-in’s real deliveries', () => {
       expect(m.audioUrl).toBe(`${standIn.origin}/files/${m.conversionId}.mp3`);
       expect(m.durationSec).toBe(standIn.mp3DurationSec);
       expect(m.lyrics).toBe(req().lyrics);
+      expect(m.coverUrl).toBe(`${standIn.origin}/files/${submitted.taskId}.png`);
     }
     const lyrics = parsed.filter((p) => p.kind === 'lyrics');
     expect(lyrics.map((l) => l.conversionId)).toEqual(submitted.conversionIds);
@@ -206,7 +301,9 @@ describe('parseMusicGptWebhook on the stand-in’s real deliveries', () => {
         'Line three',
       ]);
     }
-    expect(parsed[4]).toEqual({
+    const streams = parsed.filter((p) => p.kind === 'streaming');
+    expect(streams.map((x) => x.conversionId)).toEqual(submitted.conversionIds);
+    expect(parsed[6]).toEqual({
       kind: 'cover',
       taskId: submitted.taskId,
       imageUrl: `${standIn.origin}/files/${submitted.taskId}.png`,
