@@ -82,9 +82,8 @@ function toTakes(event: Delivery): { takes: TakeUpdate[]; info: TaskInfo } {
     case 'cover':
       return { takes: [], info: { taskId: event.taskId, coverUrl: event.imageUrl } };
     // A stream is for listening while the take is composed; Refrain keeps finished files only, so
-    // its link is never a take's audio. It still names the task.
+    // its link is never a take's audio. It and a body to confirm by byId still name the task.
     case 'streaming':
-      return { takes: [], info: { taskId: event.taskId } };
     case 'confirm':
       return { takes: [], info: { taskId: event.taskId } };
     case 'unknown':
