@@ -6,6 +6,18 @@
 export type FaultPoint =
   'after-claim' | 'after-provider-accept' | 'during-webhook' | 'after-refund-recorded';
 
+/** Points where the process is made slow on purpose, to hold it in a state a test must reach. */
+export type SlowPoint = 'slow-stop';
+
 export function faultPoint(name: FaultPoint): void {
   if (process.env.REFRAIN_FAULT === name) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
+ * Waits `ms` when REFRAIN_FAULT names this point. An idle stack stops in well under a second, so
+ * "a second Ctrl-C during the stop ends it at once" can only be checked on a stop held open.
+ */
+export function slowPoint(name: SlowPoint, ms: number): Promise<void> {
+  if (process.env.REFRAIN_FAULT !== name) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

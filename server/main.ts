@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.ts';
+import { slowPoint } from './faults.ts';
 import { logger, setLogLevel } from './log.ts';
 import { startStack } from './stack.ts';
 
@@ -52,6 +53,7 @@ const shutdown = async (why: string) => {
     process.exit(1);
   }, STOP_DEADLINE_MS);
   const stack = await starting.catch(() => undefined);
+  await slowPoint('slow-stop', 5_000);
   await stack?.stop();
   clearTimeout(deadline);
   process.exit(0);
