@@ -38,7 +38,8 @@ export const queries = defineQueries({
           .where('isCurrent', true)
           .orderBy('songIndex', 'asc')
           .orderBy('variationIndex', 'asc')
-          .related('takes', (t) => t.where('ownerId', owner).orderBy('takeIndex', 'asc')),
+          .related('takes', (t) => t.where('ownerId', owner).orderBy('takeIndex', 'asc'))
+          .related('streams', (t) => t.where('ownerId', owner).orderBy('createdAt', 'asc')),
       )
       .related('selections', (q) => q.where('ownerId', owner))
       .one();

@@ -78,6 +78,20 @@ const takes = table('takes')
   })
   .primaryKey('id');
 
+// A live stream of a take still being made; `streamUrl` is a signed path on this server.
+const takeStreams = table('takeStreams')
+  .from('take_streams')
+  .columns({
+    id: string(),
+    slotId: string().from('slot_id'),
+    formId: string().from('form_id'),
+    ownerId: string().from('owner_id'),
+    takeIndex: number().optional().from('take_index'),
+    streamUrl: string().from('stream_url'),
+    createdAt: number().from('created_at'),
+  })
+  .primaryKey('id');
+
 const selections = table('selections')
   .columns({
     formId: string().from('form_id'),
@@ -144,10 +158,11 @@ const formRelationships = relationships(forms, ({ many }) => ({
 
 const slotRelationships = relationships(slots, ({ many }) => ({
   takes: many({ sourceField: ['id'], destField: ['slotId'], destSchema: takes }),
+  streams: many({ sourceField: ['id'], destField: ['slotId'], destSchema: takeStreams }),
 }));
 
 export const schema = createSchema({
-  tables: [forms, songs, slots, takes, selections, draftHistory, orders, owners],
+  tables: [forms, songs, slots, takes, takeStreams, selections, draftHistory, orders, owners],
   relationships: [formRelationships, slotRelationships],
 });
 

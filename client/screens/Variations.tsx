@@ -167,6 +167,11 @@ function VariationCard({
   const status = slot?.status ?? 'pending';
   const waiting = status === 'queued' && slot?.waitingSince != null;
   const current = slot?.takes.find((t) => t.takeIndex === take) ?? slot?.takes[0];
+  const making = status === 'queued' || status === 'generating';
+  const stream = making
+    ? (slot?.streams.find((s) => s.takeIndex === take) ?? slot?.streams[0])
+    : undefined;
+
   const isChosen =
     !!slot && chosen?.slotId === slot.id && chosen.take === (current?.takeIndex ?? take);
   const act = (type: 'slot.retry' | 'selection.set', args: unknown) =>
@@ -189,6 +194,12 @@ function VariationCard({
       {slot?.title && <p className="variation__title">“{slot.title}”</p>}
       {(status === 'queued' || status === 'generating' || status === 'pending') && (
         <progress aria-label="Making this variation" className="variation__busy" />
+      )}
+      {stream && (
+        <LiveTake
+          url={stream.streamUrl}
+          label={`${VARIATION_NAMES[variationIndex]}, live while it is made`}
+        />
       )}
       {waiting && (
         <p className="hint" data-testid="variation-waiting">
@@ -261,5 +272,46 @@ function VariationCard({
         </>
       )}
     </article>
+  );
+}
+
+/** Whether this browser plays HLS itself (Safari, Chrome on Android and on desktop since 2025). */
+function playsHls(): boolean {
+  return document.createElement('audio').canPlayType('application/vnd.apple.mpegurl') !== '';
+}
+
+/**
+ * A take MusicGPT is still composing, played from its live stream (proxied by this server, so
+ * the page never talks to the studio). The stored preview replaces it once the take is ready.
+ */
+function LiveTake({ url, label }: { url: string; label: string }) {
+  const [failed, setFailed] = useState(false);
+  if (!playsHls()) {
+    return (
+      <p className="hint" data-testid="live-unsupported">
+        This browser cannot play a song while it is being made. It will be here to play as soon as
+        it is ready.
+      </p>
+    );
+  }
+  return (
+    <div className="live" data-testid="live">
+      <p className="live__label">
+        <span className="live__dot" aria-hidden="true" /> Listen while it is made
+      </p>
+      <audio
+        controls
+        preload="none"
+        src={url}
+        data-testid="live-player"
+        aria-label={label}
+        onError={() => setFailed(true)}
+      />
+      <p className="hint">
+        {failed
+          ? 'The live version cannot be played right now. The finished take will be here soon.'
+          : 'A first listen, straight from the studio. The finished take replaces it here.'}
+      </p>
+    </div>
   );
 }

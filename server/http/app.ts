@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { audioRoutes } from '../audio/routes.ts';
+import { streamRoutes } from '../audio/stream.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import type { DownloadLinks } from '../delivery/links.ts';
 import { downloadListRoutes, downloadRoutes } from '../delivery/routes.ts';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/forms', downloadListRoutes(deps, services.links));
   app.route('/api/download', downloadRoutes(deps, services.storage, services.links));
   app.route('/api/audio', audioRoutes(deps, services.storage, services.signer));
+  app.route('/api/streams', streamRoutes(deps, services.signer));
   app.route(
     '/api/webhooks/musicgpt',
     musicGptWebhookRoutes(deps, services.signer, services.generation, services.reconciler),

@@ -18,6 +18,11 @@ export function httpError(
   return new HTTPException(status, { message });
 }
 
+/** A 502: an outside service this answer depends on failed or sent something unusable. */
+export function badGateway(message: string) {
+  return new HTTPException(502, { message });
+}
+
 /** A 503: nothing is wrong with the request; the same request is answered after Retry-After. */
 export function unavailable(
   message = 'The server lost its database connection for a moment. Try again in a moment.',

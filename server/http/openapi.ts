@@ -160,6 +160,38 @@ export function openApiDocument(publicUrl: string) {
           responses: { 200: { description: 'image/jpeg or image/png' }, 403: error, 404: error },
         },
       },
+      '/api/streams/{streamId}/index.m3u8': {
+        get: {
+          summary:
+            'The live HLS playlist of a take still being made, fetched from the music provider now; its links point back here',
+          parameters: [uuidIn('path', 'streamId'), param('query', 'sig', 'string')],
+          responses: {
+            200: { description: 'application/vnd.apple.mpegurl' },
+            403: error,
+            404: error,
+            410: { ...error, description: 'the take is ready (play its preview) or failed' },
+            502: error,
+          },
+        },
+      },
+      '/api/streams/{streamId}/part': {
+        get: {
+          summary:
+            'One link a live playlist named (a segment or a nested playlist); the signature covers the link',
+          parameters: [
+            uuidIn('path', 'streamId'),
+            param('query', 'u', 'string'),
+            param('query', 'sig', 'string'),
+          ],
+          responses: {
+            200: { description: 'video/mp2t, audio/mp4, audio/aac, audio/mpeg or a playlist' },
+            403: error,
+            404: error,
+            410: error,
+            502: error,
+          },
+        },
+      },
       '/api/resume-codes': {
         post: {
           summary: 'Make a one-time link (15 minutes) to continue on another device',

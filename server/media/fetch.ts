@@ -28,6 +28,66 @@ export async function fetchToFile(
   policy: FetchPolicy,
 ): Promise<{ bytes: number; url: string }> {
   const signal = AbortSignal.timeout(policy.timeoutMs);
+  const { res, url } = await open(raw, policy, signal);
+  let bytes = 0;
+  try {
+    await pipeline(
+      res,
+      capped(policy.maxBytes, (n) => (bytes += n)),
+      fs.createWriteStream(dest),
+      { signal },
+    );
+  } catch (err) {
+    fs.rmSync(dest, { force: true });
+    throw err;
+  }
+  return { bytes, url: url.href };
+}
+
+/**
+ * The same fetch into memory, for small bodies read whole (a stream's playlist or segment).
+ * `url` is where the body came from after redirects: a playlist's relative links resolve there.
+ */
+export async function fetchToBuffer(
+  raw: string,
+  policy: FetchPolicy,
+): Promise<{ body: Buffer; url: string; contentType: string | undefined }> {
+  const signal = AbortSignal.timeout(policy.timeoutMs);
+  const { res, url } = await open(raw, policy, signal);
+  const chunks: Buffer[] = [];
+  await pipeline(
+    res,
+    capped(policy.maxBytes),
+    async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) chunks.push(chunk);
+    },
+    { signal },
+  );
+  return { body: Buffer.concat(chunks), url: url.href, contentType: res.headers['content-type'] };
+}
+
+function capped(max: number, counted?: (n: number) => void) {
+  let bytes = 0;
+  return async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      bytes += chunk.length;
+      counted?.(chunk.length);
+      if (bytes > max) throw new MediaRefused(`more than the ${max} byte limit`);
+      yield chunk;
+    }
+  };
+}
+
+/**
+ * Follows redirects by hand, checking every hop, and returns the 200 answer whose body is still
+ * to be read. Throws MediaRefused for what the policy refuses and a plain Error for what may pass
+ * on a retry (timeouts, 5xx).
+ */
+async function open(
+  raw: string,
+  policy: FetchPolicy,
+  signal: AbortSignal,
+): Promise<{ res: http.IncomingMessage; url: URL }> {
   let link = raw;
   for (let hop = 0; ; hop++) {
     const { url, isTrusted } = checkMediaUrl(link, policy.trustedHosts);
@@ -55,26 +115,7 @@ export async function fetchToFile(
       res.destroy();
       throw new MediaRefused(`${declared} bytes is over the ${policy.maxBytes} byte limit`);
     }
-    let bytes = 0;
-    const max = policy.maxBytes;
-    try {
-      await pipeline(
-        res,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            bytes += chunk.length;
-            if (bytes > max) throw new MediaRefused(`more than the ${max} byte limit`);
-            yield chunk;
-          }
-        },
-        fs.createWriteStream(dest),
-        { signal },
-      );
-    } catch (err) {
-      fs.rmSync(dest, { force: true });
-      throw err;
-    }
-    return { bytes, url: url.href };
+    return { res, url };
   }
 }
 

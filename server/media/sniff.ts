@@ -120,3 +120,28 @@ export function imageTypeOf(buf: Uint8Array): 'image/jpeg' | 'image/png' | undef
   if (isPng(buf)) return 'image/png';
   return undefined;
 }
+
+/**
+ * What an HLS segment holds, from its bytes: MPEG-TS (sync byte every 188 bytes), fragmented MP4
+ * (a box this format starts with), ADTS AAC or MP3. A playlist is text and told apart by its
+ * caller; anything else (an HTML page, a JSON error) is no segment.
+ */
+export function segmentTypeOf(
+  buf: Uint8Array,
+): 'video/mp2t' | 'audio/mp4' | 'audio/aac' | 'audio/mpeg' | undefined {
+  const TS_PACKET = 188;
+  if (buf.length >= TS_PACKET && buf.length % TS_PACKET === 0) {
+    let synced = true;
+    for (let at = 0; at < Math.min(buf.length, TS_PACKET * 8); at += TS_PACKET) {
+      if (buf[at] !== 0x47) synced = false;
+    }
+    if (synced) return 'video/mp2t';
+  }
+  if (buf.length >= 8 && ['ftyp', 'styp', 'moof', 'sidx', 'emsg'].includes(ascii(buf, 4))) {
+    return 'audio/mp4';
+  }
+  // ADTS: a 12-bit sync word, then MPEG version, layer 00.
+  if (buf.length >= 7 && buf[0] === 0xff && (buf[1]! & 0xf6) === 0xf0) return 'audio/aac';
+  if (isMp3(buf)) return 'audio/mpeg';
+  return undefined;
+}

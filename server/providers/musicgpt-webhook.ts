@@ -33,7 +33,7 @@ export type MusicGptWebhook =
     }
   | { kind: 'cover'; taskId?: string; imageUrl: string }
   /** A live HLS playlist for listening while the take is composed: never a take's audio. */
-  | { kind: 'streaming'; taskId?: string; conversionId?: string }
+  | { kind: 'streaming'; taskId?: string; conversionId?: string; streamUrl?: string }
   /** Names a task but carries too little to apply; byId says what the task holds. */
   | { kind: 'confirm'; taskId: string; why: string }
   /** A delivery naming a link that is not http(s) (a file path, `local:`, `data:`…): never applied. */
@@ -180,6 +180,7 @@ export function parseMusicGptWebhook(body: unknown): MusicGptWebhook {
     conversion_path_wav: p.conversion_path_wav,
     album_cover_path: p.album_cover_path,
     [imageField]: imageUrl,
+    streaming_url: p.streaming_url,
   };
   for (const [field, link] of Object.entries(links)) {
     if (link !== undefined && !isHttpLink(link)) {
@@ -212,6 +213,7 @@ export function parseMusicGptWebhook(body: unknown): MusicGptWebhook {
         kind: 'streaming' as const,
         taskId: p.task_id,
         conversionId: p.conversion_id,
+        streamUrl: p.streaming_url,
       });
     case 'cover':
       if (imageUrl === undefined) return confirmOrUnknown(p, 'an album cover without its image');

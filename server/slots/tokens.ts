@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * proves a webhook URL was made by us for that slot (MusicGPT does not sign its webhooks), and an
  * audio (or cover) signature makes a take's (or a slot's cover's) URL unguessable.
  */
-export type UrlPurpose = 'webhook' | 'audio' | 'cover';
+export type UrlPurpose = 'webhook' | 'audio' | 'cover' | 'stream';
 
 export interface UrlSigner {
   sign(purpose: UrlPurpose, id: string): string;

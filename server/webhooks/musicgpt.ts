@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
+import { recordStreamIn } from '../audio/stream.ts';
 import { faultPoint } from '../faults.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { httpError } from '../http/errors.ts';
@@ -30,7 +31,9 @@ function refusedLink(event: Delivery, trustedHosts: readonly string[]): string |
         }
       : event.kind === 'cover'
         ? { image_path: event.imageUrl }
-        : {};
+        : event.kind === 'streaming'
+          ? { streaming_url: event.streamUrl }
+          : {};
   for (const [field, link] of Object.entries(links)) {
     if (link === undefined) continue;
     try {
@@ -81,8 +84,9 @@ function toTakes(event: Delivery): { takes: TakeUpdate[]; info: TaskInfo } {
       };
     case 'cover':
       return { takes: [], info: { taskId: event.taskId, coverUrl: event.imageUrl } };
-    // A stream is for listening while the take is composed; Refrain keeps finished files only, so
-    // its link is never a take's audio. It and a body to confirm by byId still name the task.
+    // A stream is for listening while the take is composed (kept apart, recordStreamIn); Refrain
+    // keeps finished files only, so its link is never a take's audio. It and a body to confirm by
+    // byId still name the task.
     case 'streaming':
     case 'confirm':
       return { takes: [], info: { taskId: event.taskId } };
@@ -148,6 +152,7 @@ export function musicGptWebhookRoutes(
       const source = { callCostCents: generation.callCostCents };
       if (!(await recordTakesIn(tx, slotId, takes, info, source)))
         throw httpError(404, `no slot ${slotId}`);
+      if (event.kind === 'streaming') await recordStreamIn(tx, signer, slotId, event);
       faultPoint('during-webhook');
       return true;
     });

@@ -1,6 +1,11 @@
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { startMusicGptStandIn, type MusicGptStandIn } from '../standins/musicgpt.ts';
+import {
+  startMusicGptStandIn,
+  type MusicGptStandIn,
+  type StandInTask,
+} from '../standins/musicgpt.ts';
+import { makeGuest } from './api.ts';
 import type { Guest } from './guest.ts';
 import { createForm, ops, sync } from './ops.ts';
 import { startApiServer } from './api-server.ts';
@@ -102,4 +107,34 @@ export async function readyForm(
   if (answers.some((a) => a.status !== 'applied'))
     throw new Error(`selection.set: ${JSON.stringify(answers)}`);
   return formId;
+}
+
+/**
+ * One variation requested on a new form, waited on until MusicGPT holds its task (with
+ * `completes: false` the task stays unfinished until the test completes it).
+ */
+export async function requestOneVariation(
+  sql: TestSql,
+  server: RunningStack,
+  musicgpt: MusicGptStandIn,
+): Promise<{ formId: string; slotId: string; task: StandInTask }> {
+  const guest = await makeGuest(server.baseUrl);
+  const formId = await createForm(guest, 1);
+  const [answer] = await sync(guest, [ops.request(formId, 0, 0)]);
+  if (answer?.status !== 'applied')
+    throw new Error(`request not applied: ${JSON.stringify(answer)}`);
+  let slotId = '';
+  let task: StandInTask | undefined;
+  await waitFor(
+    async () => {
+      const [slot] = await sql<{ id: string; status: string; task_id: string | null }[]>`
+        select id, status, task_id from slots where form_id = ${formId}`;
+      task = slot?.task_id ? musicgpt.tasks.get(slot.task_id) : undefined;
+      slotId = slot?.id ?? '';
+      return slot?.status === 'generating' && task !== undefined;
+    },
+    60_000,
+    () => `no generating slot for form ${formId}`,
+  );
+  return { formId, slotId, task: task! };
 }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { makeGuest } from '../helpers/api.ts';
 import { QUIET_RECONCILER } from '../helpers/api-server.ts';
 import { musicGptFixture } from '../helpers/fixtures.ts';
-import { waitForSlots } from '../helpers/generation.ts';
+import { requestOneVariation, waitForSlots } from '../helpers/generation.ts';
 import { createForm, ops, sync } from '../helpers/ops.ts';
 import { waitFor } from '../helpers/stack.ts';
-import type { StandInTask, WebhookOrder } from '../standins/musicgpt.ts';
+import type { WebhookOrder } from '../standins/musicgpt.ts';
 
 // Music AI V2's seven webhooks, as MusicGPT's docs show them, against a server whose reconciler
 // stays idle: whatever finishes a song here is a webhook, or the byId call a webhook asked for.
@@ -126,26 +126,11 @@ describe('Music AI V2 webhooks', () => {
     fx.musicgpt.reset();
     fx.musicgpt.script.completes = false;
     fx.musicgpt.script.webhooks = 'none';
-    const guest = await makeGuest(fx.server.baseUrl);
-    const formId = await createForm(guest, 1);
-    expect((await sync(guest, [ops.request(formId, 0, 0)]))[0]!.status).toBe('applied');
-    let slotId = '';
-    let task: StandInTask | undefined;
-    await waitFor(
-      async () => {
-        const [slot] = await sql<{ id: string; status: string; task_id: string | null }[]>`
-          select id, status, task_id from slots where form_id = ${formId}`;
-        task = slot?.task_id ? fx.musicgpt.tasks.get(slot.task_id) : undefined;
-        slotId = slot?.id ?? '';
-        return slot?.status === 'generating' && task !== undefined;
-      },
-      60_000,
-      () => `no generating slot for form ${formId}`,
-    );
-    const streams = task!.webhooks.filter((w) => w.kind === 'streaming');
+    const { formId, slotId, task } = await requestOneVariation(sql, fx.server, fx.musicgpt);
+    const streams = task.webhooks.filter((w) => w.kind === 'streaming');
     expect(streams).toHaveLength(2);
     for (const stream of streams) {
-      const res = await fetch(String(task!.body.webhook_url), {
+      const res = await fetch(String(task.body.webhook_url), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(stream.body),
@@ -158,9 +143,9 @@ describe('Music AI V2 webhooks', () => {
     expect(recorded!.n).toBe(2);
 
     fx.musicgpt.script.webhooks = 'streaming-first';
-    fx.musicgpt.complete(task!.taskId);
+    fx.musicgpt.complete(task.taskId);
     await waitForSlots(sql, formId, 1, 'ready', 90_000);
-    await fx.musicgpt.webhooksSettled(task!.taskId);
+    await fx.musicgpt.webhooksSettled(task.taskId);
     const takes = await sql<{ remote_audio_url: string; audio_file: string }[]>`
       select remote_audio_url, audio_file from takes where slot_id = ${slotId}`;
     expect(takes).toHaveLength(2);

@@ -62,6 +62,43 @@ describe('reads through a real zero-cache are owner-only', () => {
     }
   });
 
+  it("a take's live stream reaches its owner as a path on this server, never the studio's link", async () => {
+    const slotId = randomUUID();
+    await sql`insert into songs (form_id, song_index, owner_id, brief)
+      values (${aForm}, 0, ${a.ownerId}, ${sql.json({ recipient: 'Ana' })})`;
+    // A finished slot: nothing in the running stack picks it up.
+    await sql`insert into slots (id, form_id, song_index, variation_index, owner_id, status, preset, provider)
+      values (${slotId}, ${aForm}, 0, 0, ${a.ownerId}, 'failed', 'poetic', 'local')`;
+    const own = randomUUID();
+    const foreign = randomUUID();
+    await sql`insert into take_streams
+        (id, slot_id, owner_id, form_id, conversion_id, take_index, remote_url, stream_url)
+      values
+        (${own}, ${slotId}, ${a.ownerId}, ${aForm}, 'c1', 1,
+         'https://cdn1.musicgpt.com/streams/secret/index.m3u8', ${`/api/streams/${own}/index.m3u8?sig=x`}),
+        (${foreign}, ${slotId}, ${b.ownerId}, ${aForm}, 'c2', 2,
+         'https://cdn1.musicgpt.com/streams/other/index.m3u8', ${`/api/streams/${foreign}/index.m3u8?sig=y`})`;
+    const zero = connectZero(zeroUrl, a);
+    try {
+      let streams: readonly unknown[] = [];
+      await waitFor(
+        async () => {
+          const form = await zero.run(queries.form({ formId: aForm }), { type: 'complete' });
+          streams = form?.slots.find((slot) => slot.id === slotId)?.streams ?? [];
+          return streams.length > 0;
+        },
+        20_000,
+        () => JSON.stringify(streams),
+      );
+      expect(streams).toEqual([
+        expect.objectContaining({ id: own, streamUrl: `/api/streams/${own}/index.m3u8?sig=x` }),
+      ]);
+      expect(JSON.stringify(streams)).not.toContain('cdn1.musicgpt.com');
+    } finally {
+      await zero.close();
+    }
+  });
+
   it('the query endpoint refuses a forged token', async () => {
     const res = await fetch(`${a.baseUrl}/api/zero/query?schema=x&appID=zero`, {
       method: 'POST',

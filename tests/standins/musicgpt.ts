@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Mp3Encoder } from '@breezystack/lamejs';
+import { mp3ToTsSegments } from './mpegts.ts';
 
 // A local stand-in for MusicGPT's Music AI V2, written from docs/providers.md: POST /v2/MusicAI
 // and GET /v1/byId with the documented fields and `error_code` error bodies, the seven documented
@@ -65,6 +66,11 @@ export interface MusicGptScript {
    * default to false. Whether MusicGPT skips them is not documented; false sends them always.
    */
   honourOutputFlags: boolean;
+  /**
+   * true: a task accepted unfinished (`completes: false`) sends its two streaming webhooks at once,
+   * as a pro model streams while it composes, and not again when it completes.
+   */
+  streamsWhileComposing: boolean;
 }
 
 export type WebhookKind = 'music' | 'lyrics' | 'streaming' | 'cover' | 'sample';
@@ -163,6 +169,7 @@ export function defaultScript(): MusicGptScript {
     pollRateLimitNext: 0,
     parallelTaskLimit: Number.POSITIVE_INFINITY,
     honourOutputFlags: true,
+    streamsWhileComposing: false,
   };
 }
 
@@ -357,6 +364,10 @@ export async function startMusicGptStandIn(
   const settled = new Map<string, Promise<void>>();
   const servedFiles = new Map<string, FileAnswer>();
   const fileRequests = new Map<string, number>();
+  const streamedEarly = new Set<string>();
+  // Every take's stream is the take's MP3 in 1-second MPEG-TS segments, the format browsers'
+  // own HLS players take (MusicGPT does not document its segments).
+  const segments = mp3ToTsSegments(mp3, 1);
   const counters = {
     accepted: 0,
     attempts: 0,
@@ -488,7 +499,9 @@ export async function startMusicGptStandIn(
   }
 
   function ordered(task: StandInTask, order: WebhookOrder): StandInWebhook[] {
-    const all = task.webhooks.filter((w) => w.kind !== 'sample');
+    const all = task.webhooks.filter(
+      (w) => w.kind !== 'sample' && !(w.kind === 'streaming' && streamedEarly.has(task.taskId)),
+    );
     const of = (kind: WebhookKind) => all.filter((w) => w.kind === kind);
     switch (order) {
       case 'none':
@@ -666,6 +679,13 @@ export async function startMusicGptStandIn(
       const start = () => void schedule(task, ordered(task, order));
       if (res.writableFinished || res.destroyed) start();
       else res.once('close', start);
+    } else if (acceptedTask && script.streamsWhileComposing) {
+      const task = acceptedTask;
+      streamedEarly.add(task.taskId);
+      const streams = task.webhooks.filter((w) => w.kind === 'streaming');
+      const start = () => void schedule(task, streams);
+      if (res.writableFinished || res.destroyed) start();
+      else res.once('close', start);
     }
   }
 
@@ -781,12 +801,32 @@ export async function startMusicGptStandIn(
     }
     const stream = /^\/streams\/([^/]+)\/index\.m3u8$/.exec(path);
     if (stream && (req.method === 'GET' || req.method === 'HEAD')) {
-      // A live HLS playlist, as `streaming_url` names: something to listen to, never a file.
+      // An HLS playlist, as `streaming_url` names: something to listen to, never a file. Its
+      // segment links are relative, as a CDN's usually are.
       const name = `streams/${decodeURIComponent(stream[1]!)}`;
       fileRequests.set(name, (fileRequests.get(name) ?? 0) + 1);
-      const playlist = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:${TONE_SECONDS}\n#EXTINF:${TONE_SECONDS},\n/files/${encodeURIComponent(stream[1]!)}.mp3\n`;
+      const playlist = [
+        '#EXTM3U',
+        '#EXT-X-VERSION:3',
+        '#EXT-X-TARGETDURATION:2',
+        '#EXT-X-MEDIA-SEQUENCE:0',
+        ...segments.flatMap((seg, i) => [`#EXTINF:${seg.sec.toFixed(3)},`, `s${i}.ts`]),
+        '#EXT-X-ENDLIST',
+        '',
+      ].join('\n');
       res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' });
       res.end(req.method === 'HEAD' ? undefined : playlist);
+      return;
+    }
+    const segment = /^\/streams\/([^/]+)\/s(\d+)\.ts$/.exec(path);
+    if (
+      segment &&
+      segments[Number(segment[2])] &&
+      (req.method === 'GET' || req.method === 'HEAD')
+    ) {
+      const name = `streams/${decodeURIComponent(segment[1]!)}/s${segment[2]}.ts`;
+      fileRequests.set(name, (fileRequests.get(name) ?? 0) + 1);
+      sendFile(req, res, segments[Number(segment[2])]!.ts, 'video/mp2t');
       return;
     }
     const file = /^\/files\/([^/]+)\.(mp3|wav|png)$/.exec(path);
@@ -872,6 +912,7 @@ export async function startMusicGptStandIn(
     reset() {
       servedFiles.clear();
       fileRequests.clear();
+      streamedEarly.clear();
       counters.accepted = 0;
       counters.attempts = 0;
       counters.polls = 0;

@@ -104,8 +104,19 @@ describe('parseMusicGptWebhook', () => {
       kind: 'streaming',
       taskId: MUSIC.task_id,
       conversionId: MUSIC.conversion_id,
+      streamUrl: STREAMING.streaming_url,
     });
   });
+
+  it.each(['file:///etc/passwd', 'javascript:alert(1)', 'ftp://cdn1.musicgpt.com/a.m3u8'])(
+    'refuses a streaming webhook whose playlist link is %s',
+    (link) => {
+      expect(parseMusicGptWebhook({ ...STREAMING, streaming_url: link })).toEqual({
+        kind: 'refused',
+        reason: 'streaming_url must be an http(s) link',
+      });
+    },
+  );
 
   it('accepts numbers sent as strings and ids sent as numbers', () => {
     const parsed = parseMusicGptWebhook({ ...MUSIC, conversion_duration: ' 98.5 ', task_id: 123 });
