@@ -1,11 +1,11 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { EnginePool } from '../server/providers/local/engine/index.ts';
-import { renderTake } from '../server/providers/local/engine/render.ts';
-import { PRESETS, sampleSpec } from '../server/providers/local/engine/samples.ts';
-import { loadSoundFont } from '../server/providers/local/engine/soundfont.ts';
-import type { SongSpec } from '../server/providers/local/engine/types.ts';
+import { EnginePool } from '../server/engine/index.ts';
+import { renderTake } from '../server/engine/render.ts';
+import { PRESETS, sampleSpec } from '../server/engine/samples.ts';
+import { loadSoundFont } from '../server/engine/soundfont.ts';
+import type { SongSpec } from '../server/engine/types.ts';
 
 // Built-in engine speed: seconds of finished audio (composed, synthesised, mastered, encoded
 // to MP3 with its preview) per CPU second, over a spread of styles and presets. Every user

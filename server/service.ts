@@ -9,15 +9,15 @@ import type { Config } from './config.ts';
 import { AudioStorage } from './audio/storage.ts';
 import { downloadLinks } from './delivery/links.ts';
 import { createPayments } from './payments/index.ts';
-import { createApp } from './http/app.ts';
+import { createApp } from './app.ts';
 import { createProvider, providerIdentity } from './providers/index.ts';
 import { Generation } from './slots/generation.ts';
 import { Reconciler } from './slots/reconciler.ts';
 import { urlSigner } from './slots/tokens.ts';
 import { createWriter } from './writer/index.ts';
 import { logger } from './log.ts';
-import { isZeroCacheUp } from './sync/zero-cache.ts';
-import { zeroProxy, type ZeroProxy } from './sync/zero-proxy.ts';
+import { isZeroCacheUp } from './zero/cache.ts';
+import { zeroProxy, type ZeroProxy } from './zero/proxy.ts';
 import { SIGNED_OUT_CHANNEL } from './session/sign-out.ts';
 
 const log = logger('api');

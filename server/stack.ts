@@ -9,7 +9,7 @@ import { migrate } from './db/migrate.ts';
 import { logger } from './log.ts';
 import { supervise, type Supervised } from './process/supervised.ts';
 import { startWatchdog } from './process/watchdog.ts';
-import { startZeroCache, type ZeroCache } from './sync/zero-cache.ts';
+import { startZeroCache, type ZeroCache } from './zero/cache.ts';
 
 const log = logger('refrain');
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { logger } from '../log.ts';
-import { cutPreview } from '../providers/local/engine/mp3.ts';
-import { scanFrames, type FrameScan } from './mp3-frames.ts';
+import { cutPreview } from '../media/mp3/encode.ts';
+import { scanFrames, type FrameScan } from '../media/mp3/frames.ts';
 import type { AudioStorage } from './storage.ts';
 
 const log = logger('preview');

@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import { id3v2Length, scanFrames } from '../audio/mp3-frames.ts';
+import { id3v2Length, scanFrames } from './mp3/frames.ts';
 
 // What a file really is, read from its bytes: a Content-Type header is whatever the sender wrote,
 // so it decides nothing. Each check wants the structure a decoder would need, not just a magic

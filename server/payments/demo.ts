@@ -12,7 +12,7 @@ import {
   demoNotFoundPage,
 } from './demo-page.ts';
 import type { Order, OrderMethod } from './orders.ts';
-import { receiveAndSettle, type EventReceiver } from './webhook.ts';
+import { receiveAndSettle, type EventReceiver } from './receipt.ts';
 
 const SessionId = z.string().regex(/^cs_demo_[0-9a-f]{32}$/);
 

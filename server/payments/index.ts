@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { Checkout } from './checkout.ts';
 import { demoGateway, stripeClient, stripeGateway } from './gateway.ts';
 import { Settlement } from './settlement.ts';
-import { webhookSecretFor } from './webhook.ts';
+import { webhookSecretFor } from './receipt.ts';
 
 export interface Payments {
   checkout: Checkout;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AudioStorage } from '../audio/storage.ts';
 import type { Config } from '../config.ts';
-import { localProvider, type LocalCompletion } from './local/index.ts';
-import { musicGptProvider } from './musicgpt.ts';
+import { localProvider, type LocalCompletion } from './local.ts';
+import { musicGptProvider } from './musicgpt/client.ts';
 import type { MusicProvider } from './types.ts';
 
 export type Provider = MusicProvider & {

@@ -6,7 +6,7 @@ import type { AppDeps, AppEnv } from '../http/env.ts';
 import { httpError } from '../http/errors.ts';
 import { logger } from '../log.ts';
 import { checkMediaUrl, MediaRefused } from '../media/address.ts';
-import { parseMusicGptWebhook, type MusicGptWebhook } from '../providers/musicgpt-webhook.ts';
+import { parseMusicGptWebhook, type MusicGptWebhook } from '../providers/musicgpt/webhook.ts';
 import type { Generation } from '../slots/generation.ts';
 import { recordTakesIn, type TakeUpdate, type TaskInfo } from '../slots/outcome.ts';
 import type { Reconciler } from '../slots/reconciler.ts';

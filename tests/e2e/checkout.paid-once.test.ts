@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { expect, it } from 'vitest';
 import { demoCompletedEvent } from '../../server/payments/demo.ts';
 import type { Order } from '../../server/payments/orders.ts';
-import { demoWebhookSecret } from '../../server/payments/webhook.ts';
+import { demoWebhookSecret } from '../../server/payments/receipt.ts';
 import type { Guest } from '../helpers/api.ts';
 import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
 import { readyForm } from '../helpers/generation.ts';

@@ -1,4 +1,4 @@
-import { encodeMp3 } from '../../server/providers/local/engine/mp3.ts';
+import { encodeMp3 } from '../../server/media/mp3/encode.ts';
 
 /** A mono tone as an MP3, long enough that serving the whole take instead of a preview shows. */
 export function toneMp3(seconds: number): Buffer {

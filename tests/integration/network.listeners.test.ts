@@ -94,7 +94,7 @@ describe('only PORT faces the network', () => {
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       expect(cmdline, `pid ${pid}`).toContain('--require');
       expect(
-        cmdline.some((a) => a.endsWith('zero-cache-loopback.cjs')),
+        cmdline.some((a) => a.endsWith('cache-loopback.cjs')),
         `pid ${pid}`,
       ).toBe(true);
     }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queries } from '../../schema/queries.ts';
 import { loadAuthSecret } from '../../server/auth/secret.ts';
 import { tokenSigner } from '../../server/auth/token.ts';
-import { zeroProxy, type ZeroProxy } from '../../server/sync/zero-proxy.ts';
+import { zeroProxy, type ZeroProxy } from '../../server/zero/proxy.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
 import { createForm } from '../helpers/ops.ts';
 import { waitFor } from '../helpers/stack.ts';

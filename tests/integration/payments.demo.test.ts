@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { musicGptFixture } from '../helpers/fixtures.ts';
 import { readyForm as readyFormIn } from '../helpers/generation.ts';
 import { queries } from '../../schema/queries.ts';
-import { demoWebhookSecret } from '../../server/payments/webhook.ts';
+import { demoWebhookSecret } from '../../server/payments/receipt.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
 import { ops, sync } from '../helpers/ops.ts';
 import { waitFor } from '../helpers/stack.ts';

@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { queries } from '../../schema/queries.ts';
 import { demoCompletedEvent } from '../../server/payments/demo.ts';
 import type { Order } from '../../server/payments/orders.ts';
-import { demoWebhookSecret } from '../../server/payments/webhook.ts';
+import { demoWebhookSecret } from '../../server/payments/receipt.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
 import { musicGptFixture } from '../helpers/fixtures.ts';
 import { readyForm as readyFormIn } from '../helpers/generation.ts';

@@ -1,4 +1,4 @@
-import { scanFrames } from '../../server/audio/mp3-frames.ts';
+import { scanFrames } from '../../server/media/mp3/frames.ts';
 
 // An MPEG transport stream (ISO 13818-1) carrying MP3 frames: what an HLS stream's `.ts` segments
 // hold, so the MusicGPT stand-in's `streaming_url` plays in a browser's own HLS player. MusicGPT

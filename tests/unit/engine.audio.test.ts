@@ -1,17 +1,12 @@
 import { MPEGDecoder } from 'mpg123-decoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bandProfile, estimateTempo } from '../../server/providers/local/engine/analysis.ts';
-import { renderSong, type RenderedTake } from '../../server/providers/local/engine/index.ts';
-import { limit } from '../../server/providers/local/engine/limiter.ts';
-import {
-  kWeighting,
-  measureLoudness,
-  toDb,
-  truePeak,
-} from '../../server/providers/local/engine/loudness.ts';
-import { cutPreview, encodeMp3, parseMp3 } from '../../server/providers/local/engine/mp3.ts';
-import { renderTake } from '../../server/providers/local/engine/render.ts';
-import { PRESETS, sampleSpec } from '../../server/providers/local/engine/samples.ts';
+import { bandProfile, estimateTempo } from '../../server/engine/analysis.ts';
+import { renderSong, type RenderedTake } from '../../server/engine/index.ts';
+import { limit } from '../../server/engine/limiter.ts';
+import { kWeighting, measureLoudness, toDb, truePeak } from '../../server/engine/loudness.ts';
+import { cutPreview, encodeMp3, parseMp3 } from '../../server/media/mp3/encode.ts';
+import { renderTake } from '../../server/engine/render.ts';
+import { PRESETS, sampleSpec } from '../../server/engine/samples.ts';
 
 const SR = 44100;
 // Renders take seconds of CPU each and share two cores with the other test files.

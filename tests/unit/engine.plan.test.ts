@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../server/providers/local/engine/composer.ts';
-import { planSong, type SongSpec } from '../../server/providers/local/engine/index.ts';
-import { instrument } from '../../server/providers/local/engine/instruments.ts';
-import {
-  lineSyllables,
-  parseLyrics,
-  splitWord,
-} from '../../server/providers/local/engine/lyrics.ts';
-import { PRESETS, sampleSpec } from '../../server/providers/local/engine/samples.ts';
+import { compose } from '../../server/engine/composer.ts';
+import { planSong, type SongSpec } from '../../server/engine/index.ts';
+import { instrument } from '../../server/engine/instruments.ts';
+import { lineSyllables, parseLyrics, splitWord } from '../../server/engine/lyrics.ts';
+import { PRESETS, sampleSpec } from '../../server/engine/samples.ts';
 
 const GENRES = [
   'pop',

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { EnginePool } from '../../server/providers/local/engine/index.ts';
-import { FairQueue } from '../../server/providers/local/engine/fair-queue.ts';
-import { sampleSpec } from '../../server/providers/local/engine/samples.ts';
+import { EnginePool } from '../../server/engine/index.ts';
+import { FairQueue } from '../../server/engine/fair-queue.ts';
+import { sampleSpec } from '../../server/engine/samples.ts';
 
 it("serves the owner served least recently, in order within each, so one owner's backlog never blocks another", () => {
   const q = new FairQueue<string>();

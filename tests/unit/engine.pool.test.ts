@@ -1,12 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import {
-  EnginePool,
-  renderSong,
-  type RenderedTake,
-} from '../../server/providers/local/engine/index.ts';
-import { parseMp3 } from '../../server/providers/local/engine/mp3.ts';
-import { sampleSpec } from '../../server/providers/local/engine/samples.ts';
+import { EnginePool, renderSong, type RenderedTake } from '../../server/engine/index.ts';
+import { parseMp3 } from '../../server/media/mp3/encode.ts';
+import { sampleSpec } from '../../server/engine/samples.ts';
 
 // The shortest full takes keep these worker renders quick.
 const A = sampleSpec({ seed: 'pool-a:1', durationSec: 60, lyrics: '' });

@@ -8,7 +8,7 @@ import {
   localProvider,
   type LocalProvider,
   type TakeRenderer,
-} from '../../server/providers/local/index.ts';
+} from '../../server/providers/local.ts';
 import type { SubmitRequest, TakeResult } from '../../server/providers/types.ts';
 import { waitFor } from '../helpers/stack.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseMusicGptWebhook } from '../../server/providers/musicgpt-webhook.ts';
-import { musicGptProvider } from '../../server/providers/musicgpt.ts';
+import { parseMusicGptWebhook } from '../../server/providers/musicgpt/webhook.ts';
+import { musicGptProvider } from '../../server/providers/musicgpt/client.ts';
 
 // Webhook bodies and byId answers are written by whoever holds the webhook URL or answers for
 // MusicGPT: a link in them is never a path into this server's storage.

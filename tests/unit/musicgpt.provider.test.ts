@@ -5,7 +5,7 @@ import {
   musicGptProvider,
   OUT_OF_FUNDS_REASON,
   parseRetryAfter,
-} from '../../server/providers/musicgpt.ts';
+} from '../../server/providers/musicgpt/client.ts';
 import type { SubmitRequest } from '../../server/providers/types.ts';
 import { startMusicGptStandIn, type MusicGptStandIn } from '../standins/musicgpt.ts';
 

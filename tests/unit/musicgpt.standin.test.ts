@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MPEGDecoder } from 'mpg123-decoder';
-import { parseMusicGptWebhook } from '../../server/providers/musicgpt-webhook.ts';
+import { parseMusicGptWebhook } from '../../server/providers/musicgpt/webhook.ts';
 import {
   startMusicGptStandIn,
   type MusicGptStandIn,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseMusicGptWebhook } from '../../server/providers/musicgpt-webhook.ts';
-import { musicGptProvider } from '../../server/providers/musicgpt.ts';
+import { parseMusicGptWebhook } from '../../server/providers/musicgpt/webhook.ts';
+import { musicGptProvider } from '../../server/providers/musicgpt/client.ts';
 import type { SubmitRequest } from '../../server/providers/types.ts';
 import { startMusicGptStandIn, type MusicGptStandIn } from '../standins/musicgpt.ts';
 

@@ -6,9 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 
-const PRELOAD = fileURLToPath(
-  new URL('../../server/sync/zero-cache-loopback.cjs', import.meta.url),
-);
+const PRELOAD = fileURLToPath(new URL('../../server/zero/cache-loopback.cjs', import.meta.url));
 
 // Every form of net.Server#listen a library might use, then the same from a forked child, which
 // is how zero-cache starts its workers. Each line printed is one bound address.

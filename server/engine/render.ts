@@ -2,7 +2,7 @@
 
 import { compose } from './composer.ts';
 import { renderMix } from './mixer.ts';
-import { cutPreview, encodeMp3, MP3_KBPS } from './mp3.ts';
+import { cutPreview, encodeMp3, MP3_KBPS } from '../media/mp3/encode.ts';
 import { TAKE_LIMITS, type LengthLimits } from './style.ts';
 import { SAMPLE_RATE } from './synth.ts';
 import type { RenderedTake, SongPlan, SongSpec } from './types.ts';

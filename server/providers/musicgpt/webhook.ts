@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isHttpLink } from '../media/address.ts';
+import { isHttpLink } from '../../media/address.ts';
 
 // MusicGPT sends up to seven unsigned webhooks per Music AI V2 task, in no promised order: one
 // "music" and one "streaming" per take, one "lyrics" per take (not for instrumentals) and one

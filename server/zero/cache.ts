@@ -14,10 +14,10 @@ const log = logger('zero-cache');
 /** The publication zero-cache replicates; see schema/migrations/0001_init.sql. */
 export const SYNC_PUBLICATION = 'refrain_sync';
 
-// Every process zero-cache starts binds here (see zero-cache-loopback.cjs); only the API server,
+// Every process zero-cache starts binds here (see cache-loopback.cjs); only the API server,
 // on PORT, faces the network.
 const LISTEN_HOST = '127.0.0.1';
-const PRELOAD = fileURLToPath(new URL('./zero-cache-loopback.cjs', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./cache-loopback.cjs', import.meta.url));
 const GUARD_INTERVAL_MS = 1_000;
 
 export interface ZeroCache extends Supervised {

@@ -1,14 +1,14 @@
-import { musicGptCallCents, type MusicGptModel, type MusicGptPlan } from '../config.ts';
-import { logger } from '../log.ts';
-import { isHttpLink } from '../media/address.ts';
-import { decodeMaybeJson } from './musicgpt-webhook.ts';
+import { musicGptCallCents, type MusicGptModel, type MusicGptPlan } from '../../config.ts';
+import { logger } from '../../log.ts';
+import { isHttpLink } from '../../media/address.ts';
+import { decodeMaybeJson } from './webhook.ts';
 import type {
   MusicProvider,
   PollResult,
   SubmitRequest,
   SubmitResult,
   TakeResult,
-} from './types.ts';
+} from '../types.ts';
 
 // MusicGPT client for Music AI V2. Shapes and sources are in docs/providers.md. This module only
 // classifies what MusicGPT answers; retrying is the caller's job, because only the caller knows

@@ -1,11 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { Hono } from 'hono';
 import type { Sql } from 'postgres';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { faultPoint } from '../faults.ts';
-import type { AppEnv } from '../http/env.ts';
 import { httpError } from '../http/errors.ts';
 import { logger } from '../log.ts';
 import { applySessionEvent, SESSION_EVENTS, SessionEvent, type EventOutcome } from './events.ts';
@@ -138,17 +136,4 @@ export async function receiveAndSettle(
   if (receipt.followUp.refund.length > 0) faultPoint('after-refund-recorded');
   await payments.settlement.followUp(receipt.followUp);
   return receipt;
-}
-
-/** POST /api/webhooks/stripe — Stripe's (or the demo checkout's) signed events. */
-export function stripeWebhookRoutes(sql: Sql, payments: EventReceiver) {
-  return new Hono<AppEnv>().post('/', async (c) => {
-    const { followUp: _, ...receipt } = await receiveAndSettle(
-      sql,
-      payments,
-      await c.req.text(),
-      c.req.header('stripe-signature'),
-    );
-    return c.json({ received: true, ...receipt });
-  });
 }

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { engineTakeFile, type AudioStorage } from '../../audio/storage.ts';
-import { logger } from '../../log.ts';
+import { engineTakeFile, type AudioStorage } from '../audio/storage.ts';
+import { logger } from '../log.ts';
 import type {
   MusicProvider,
   PollResult,
   SubmitRequest,
   SubmitResult,
   TakeResult,
-} from '../types.ts';
-import type { RenderedTake, SongSpec } from './engine/index.ts';
+} from './types.ts';
+import type { RenderedTake, SongSpec } from '../engine/index.ts';
 
 const log = logger('local-engine');
 
@@ -55,7 +55,9 @@ export function localProvider(opts: {
   const engine = () =>
     (pool ??=
       opts.renderer?.() ??
-      import('./engine/index.ts').then((m) => new m.EnginePool({ concurrency: opts.concurrency })));
+      import('../engine/index.ts').then(
+        (m) => new m.EnginePool({ concurrency: opts.concurrency }),
+      ));
   // By task id; an entry leaves once its takes are handed over or its render failed.
   const renders = new Map<string, Promise<void>>();
   let closed = false;

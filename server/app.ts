@@ -1,32 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { audioRoutes } from '../audio/routes.ts';
-import { streamRoutes } from '../audio/stream.ts';
-import type { AudioStorage } from '../audio/storage.ts';
-import type { DownloadLinks } from '../delivery/links.ts';
-import { downloadListRoutes, downloadRoutes } from '../delivery/routes.ts';
-import { formRoutes } from '../forms/routes.ts';
-import { healthRoutes } from '../health/routes.ts';
-import { demoCheckoutRoutes } from '../payments/demo.ts';
-import type { Payments } from '../payments/index.ts';
-import { checkoutRoutes } from '../payments/routes.ts';
-import { stripeWebhookRoutes } from '../payments/webhook.ts';
-import { resumeRoutes } from '../resume/routes.ts';
-import type { Generation } from '../slots/generation.ts';
-import type { Reconciler } from '../slots/reconciler.ts';
-import type { UrlSigner } from '../slots/tokens.ts';
-import { syncRoutes } from '../sync/routes.ts';
-import { musicGptWebhookRoutes } from '../webhooks/musicgpt.ts';
-import type { Writer } from '../writer/index.ts';
-import { openApiDocument } from './openapi.ts';
-import { sessionRoutes } from '../session/routes.ts';
-import { signOutRoutes } from '../session/sign-out.ts';
-import { zeroRoutes } from '../sync/zero-endpoints.ts';
-import { ZERO_PATH } from '../sync/zero-proxy.ts';
-import type { AppDeps, AppEnv } from './env.ts';
-import { httpError, onError } from './errors.ts';
-import { securityHeaders } from './security-headers.ts';
-import { pwaRoutes } from './static.ts';
+import { audioRoutes } from './audio/routes.ts';
+import { streamRoutes } from './audio/stream.ts';
+import type { AudioStorage } from './audio/storage.ts';
+import type { DownloadLinks } from './delivery/links.ts';
+import { downloadListRoutes, downloadRoutes } from './delivery/routes.ts';
+import { formRoutes } from './forms/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+import { demoCheckoutRoutes } from './payments/demo.ts';
+import type { Payments } from './payments/index.ts';
+import { checkoutRoutes } from './payments/routes.ts';
+import { resumeRoutes } from './resume/routes.ts';
+import type { Generation } from './slots/generation.ts';
+import type { Reconciler } from './slots/reconciler.ts';
+import type { UrlSigner } from './slots/tokens.ts';
+import { syncRoutes } from './sync/routes.ts';
+import { musicGptWebhookRoutes } from './webhooks/musicgpt.ts';
+import { stripeWebhookRoutes } from './webhooks/stripe.ts';
+import type { Writer } from './writer/index.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { sessionRoutes } from './session/routes.ts';
+import { signOutRoutes } from './session/sign-out.ts';
+import { zeroRoutes } from './zero/endpoints.ts';
+import { ZERO_PATH } from './zero/proxy.ts';
+import type { AppDeps, AppEnv } from './http/env.ts';
+import { httpError, onError } from './http/errors.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { pwaRoutes } from './http/static.ts';
 
 export interface AppServices {
   generation: Generation;
@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
       payments: deps.config.payments,
     }),
   );
-  // Only the WebSocket upgrade of /zero/sync/... is served (server/sync/zero-proxy.ts).
+  // Only the WebSocket upgrade of /zero/sync/... is served (server/zero/proxy.ts).
   app.all(`${ZERO_PATH}/*`, () => {
     throw httpError(404, `no such endpoint: live sync connects by WebSocket under ${ZERO_PATH}`);
   });
