@@ -76,13 +76,16 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
+    // What this render shows can lag the last keystroke (it arrives through a Dexie live query);
+    // IndexedDB orders this read after every write already started, so it sees all of them.
+    const latest = (await db.drafts.get(formId))?.draft ?? draft;
     const problems: string[] = [];
-    draft.songs.slice(0, draft.songCount).forEach((song, i) => {
+    latest.songs.slice(0, latest.songCount).forEach((song, i) => {
       const parsed = SongBrief.safeParse(song);
       if (!parsed.success)
         problems.push(...parsed.error.issues.map((issue) => `Song ${i + 1}: ${issue.message}`));
     });
-    if (!isSendableEmail(draft.buyerEmail))
+    if (!isSendableEmail(latest.buyerEmail))
       problems.push('Your email: that address looks incomplete; finish it or leave it empty');
     setErrors(problems);
     if (problems.length) return;
