@@ -63,6 +63,20 @@ export const SyncBatch = z.object({
 export type OpStatus = 'applied' | 'duplicate' | 'rejected' | 'limited';
 
 /**
+ * Why an op was rejected: `internal` when the server failed on it (logged with its id), any
+ * other what was wrong with it.
+ */
+export type OpCode =
+  | 'invalid'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'state'
+  | 'unknown_type'
+  | 'limit'
+  | 'internal';
+
+/**
  * The answer for one op; `results[i]` answers `ops[i]`. `id` is the op's id as sent (empty when
  * it sent no string). `rejected` is final: the client drops the op and shows the error.
  * `limited` is not: nothing of the op was applied, and the client keeps it and sends it again
@@ -73,19 +87,8 @@ export interface OpResult {
   status: OpStatus;
   result?: unknown;
   error?: string;
-  /**
-   * Why a rejection happened, for code: invalid, forbidden, not_found, conflict, state,
-   * unknown_type, limit; `internal` when the server failed on this op (logged with its id).
-   */
-  code?:
-    | 'invalid'
-    | 'forbidden'
-    | 'not_found'
-    | 'conflict'
-    | 'state'
-    | 'unknown_type'
-    | 'limit'
-    | 'internal';
+  /** Why a rejection happened. */
+  code?: OpCode;
   /** With `limited`: wait at least this long before sending the op again. */
   retryAfterMs?: number;
 }

@@ -5,6 +5,7 @@ import { streamRoutes } from './audio/stream.ts';
 import type { AudioStorage } from './audio/storage.ts';
 import type { DownloadLinks } from './delivery/links.ts';
 import { downloadListRoutes, downloadRoutes } from './delivery/routes.ts';
+import { Refusal } from './errors.ts';
 import { formRoutes } from './forms/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { demoCheckoutRoutes } from './payments/demo.ts';
@@ -24,7 +25,7 @@ import { signOutRoutes } from './session/sign-out.ts';
 import { zeroRoutes } from './zero/endpoints.ts';
 import { ZERO_PATH } from './zero/proxy.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
-import { httpError, onError } from './http/errors.ts';
+import { onError } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { pwaRoutes } from './http/static.ts';
 
@@ -76,10 +77,13 @@ export function createApp(deps: AppDeps, services: AppServices) {
   );
   // Only the WebSocket upgrade of /zero/sync/... is served (server/zero/proxy.ts).
   app.all(`${ZERO_PATH}/*`, () => {
-    throw httpError(404, `no such endpoint: live sync connects by WebSocket under ${ZERO_PATH}`);
+    throw new Refusal(
+      'not_found',
+      `no such endpoint: live sync connects by WebSocket under ${ZERO_PATH}`,
+    );
   });
   app.all('/api/*', (c) => {
-    throw httpError(404, `no such endpoint: ${c.req.method} ${c.req.path}`);
+    throw new Refusal('not_found', `no such endpoint: ${c.req.method} ${c.req.path}`);
   });
   if (deps.config.payments === 'demo') {
     app.route('/demo-checkout', demoCheckoutRoutes(deps.sql, services.payments));

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import { Refusal } from '../errors.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { httpError } from '../http/errors.ts';
 import type { UrlSigner } from '../slots/tokens.ts';
 import { ensurePreview } from './preview.ts';
 import { sendFile } from './send.ts';
@@ -15,15 +15,15 @@ export function audioRoutes(deps: AppDeps, storage: AudioStorage, signer: UrlSig
   return coverRoutes(deps, storage, signer).get('/:file{[0-9a-f-]{36}\\.mp3}', async (c) => {
     const takeId = c.req.param('file').slice(0, 36);
     if (!signer.verify('audio', takeId, c.req.query('sig')))
-      throw httpError(403, 'this audio link is not valid');
+      throw new Refusal('forbidden', 'this audio link is not valid');
     const [take] = await deps.sql<{ audio_file: string | null; preview_file: string | null }[]>`
       select audio_file, preview_file from takes where id = ${takeId}`;
-    if (!take?.audio_file) throw httpError(404, 'this take has no audio yet');
+    if (!take?.audio_file) throw new Refusal('not_found', 'this take has no audio yet');
     let previewFile = take.preview_file;
     if (!previewFile) {
       // Takes stored before previews were recorded get theirs on first play.
       previewFile = (await ensurePreview(storage, take.audio_file)) ?? null;
-      if (!previewFile) throw httpError(404, 'no preview could be made of this take');
+      if (!previewFile) throw new Refusal('not_found', 'no preview could be made of this take');
       await deps.sql`update takes set preview_file = ${previewFile} where id = ${takeId} and preview_file is null`;
     }
     return sendFile(c, storage.resolve(previewFile), {
@@ -41,10 +41,10 @@ function coverRoutes(deps: AppDeps, storage: AudioStorage, signer: UrlSigner) {
   return new Hono<AppEnv>().get('/covers/:slotId{[0-9a-f-]{36}}', async (c) => {
     const slotId = c.req.param('slotId');
     if (!signer.verify('cover', slotId, c.req.query('sig')))
-      throw httpError(403, 'this cover link is not valid');
+      throw new Refusal('forbidden', 'this cover link is not valid');
     const [cover] = await deps.sql<{ file: string; content_type: string }[]>`
       select file, content_type from slot_covers where slot_id = ${slotId} and file is not null`;
-    if (!cover) throw httpError(404, 'this song has no cover yet');
+    if (!cover) throw new Refusal('not_found', 'this song has no cover yet');
     return sendFile(c, storage.resolve(cover.file), {
       contentType: cover.content_type,
       cacheControl: 'private, max-age=31536000, immutable',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { TransactionSql } from 'postgres';
+import { Refusal } from '../errors.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { badGateway, httpError } from '../http/errors.ts';
 import { logger } from '../log.ts';
 import { fetchToBuffer, type FetchPolicy } from '../media/fetch.ts';
 import { MediaRefused } from '../media/address.ts';
@@ -120,14 +120,14 @@ export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
       select ts.remote_url, s.status,
         (extract(epoch from now() - ts.created_at) * 1000)::float8 as age_ms
       from take_streams ts join slots s on s.id = ts.slot_id where ts.id = ${id}`;
-    if (!row) throw httpError(404, 'there is no live stream here');
+    if (!row) throw new Refusal('not_found', 'there is no live stream here');
     if (row.status === 'ready') {
-      throw httpError(410, 'this take is ready: its preview plays instead of the live stream');
+      throw new Refusal('gone', 'this take is ready: its preview plays instead of the live stream');
     }
     if (row.status === 'failed') {
-      throw httpError(410, 'this take could not be made, so there is nothing to listen to');
+      throw new Refusal('gone', 'this take could not be made, so there is nothing to listen to');
     }
-    if (row.age_ms > STREAM_LIFETIME_MS) throw httpError(410, 'this live stream has ended');
+    if (row.age_ms > STREAM_LIFETIME_MS) throw new Refusal('gone', 'this live stream has ended');
     return row.remote_url;
   }
 
@@ -137,9 +137,10 @@ export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
     } catch (err) {
       if (err instanceof MediaRefused) {
         log.warn('refused a live stream link', { link, why: err.message });
-        throw badGateway(`the music studio’s live stream was refused: ${err.message}`);
+        throw new Refusal('upstream', `the music studio’s live stream was refused: ${err.message}`);
       }
-      throw badGateway(
+      throw new Refusal(
+        'upstream',
         'the music studio’s live stream did not answer; the finished take will be here soon',
       );
     }
@@ -151,7 +152,7 @@ export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
       rewritten = rewritePlaylist(text, base, (link) => partPath(signer, id, link));
     } catch (err) {
       if (!(err instanceof MediaRefused)) throw err;
-      throw badGateway(`the music studio’s live stream was refused: ${err.message}`);
+      throw new Refusal('upstream', `the music studio’s live stream was refused: ${err.message}`);
     }
     return new Response(rewritten, {
       headers: { 'content-type': PLAYLIST_TYPE, 'cache-control': 'no-store' },
@@ -162,12 +163,15 @@ export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
     .get('/:id{[0-9a-f-]{36}}/index.m3u8', async (c) => {
       const id = c.req.param('id');
       if (!signer.verify('stream', id, c.req.query('sig'))) {
-        throw httpError(403, 'this live stream link is not valid');
+        throw new Refusal('forbidden', 'this live stream link is not valid');
       }
       const remote = await liveStream(id);
       const { body, url } = await fetchPart(remote, PLAYLIST_POLICY);
       if (!isPlaylist(body)) {
-        throw badGateway('the music studio’s live stream sent something that is not a playlist');
+        throw new Refusal(
+          'upstream',
+          'the music studio’s live stream sent something that is not a playlist',
+        );
       }
       return playlistAnswer(id, body.toString('utf8'), url);
     })
@@ -175,14 +179,17 @@ export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
       const id = c.req.param('id');
       const link = c.req.query('u') ?? '';
       if (!link || !signer.verify('stream', `${id} ${link}`, c.req.query('sig'))) {
-        throw httpError(403, 'this live stream link is not valid');
+        throw new Refusal('forbidden', 'this live stream link is not valid');
       }
       await liveStream(id);
       const { body, url } = await fetchPart(link, SEGMENT_POLICY);
       if (isPlaylist(body)) return playlistAnswer(id, body.toString('utf8'), url);
       const type = segmentTypeOf(body);
       if (!type) {
-        throw badGateway('the music studio’s live stream sent something that is not audio');
+        throw new Refusal(
+          'upstream',
+          'the music studio’s live stream sent something that is not audio',
+        );
       }
       return new Response(new Uint8Array(body), {
         headers: { 'content-type': type, 'cache-control': 'private, max-age=3600' },

@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { attachment, sendFile } from '../audio/send.ts';
 import type { AudioStorage } from '../audio/storage.ts';
+import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { httpError } from '../http/errors.ts';
 import { logger } from '../log.ts';
 import { DOWNLOAD_TTL_MS, type DownloadKind, type DownloadLinks } from './links.ts';
 import { unlockedTake, unlockedTakesOf, type UnlockedTake } from './unlocked.ts';
@@ -30,15 +29,16 @@ const fileName = (take: UnlockedTake, suffix: string) =>
 export function downloadListRoutes(deps: AppDeps, links: DownloadLinks) {
   return new Hono<AppEnv>().get('/:formId/downloads', requireOwner(deps), async (c) => {
     const formId = z.uuid().safeParse(c.req.param('formId'));
-    if (!formId.success) throw httpError(400, 'formId must be a UUID');
+    if (!formId.success) throw new Refusal('invalid', 'formId must be a UUID');
     const [form] = await deps.sql<
       { owner_id: string }[]
     >`select owner_id from forms where id = ${formId.data}`;
-    if (!form || form.owner_id !== c.get('ownerId')) throw httpError(404, `no form ${formId.data}`);
+    if (!form || form.owner_id !== c.get('ownerId'))
+      throw new Refusal('not_found', `no form ${formId.data}`);
     const takes = await unlockedTakesOf(deps.sql, formId.data);
     if (takes.length === 0) {
-      throw httpError(
-        402,
+      throw new Refusal(
+        'payment_required',
         `these songs are not paid for yet; start with POST /api/forms/${formId.data}/checkout`,
       );
     }
@@ -72,15 +72,15 @@ export function downloadRoutes(deps: AppDeps, storage: AudioStorage, links: Down
     const takeId = file.slice(0, 36);
     const kind = file.slice(37) as DownloadKind;
     const check = links.check(takeId, kind, c.req.query('exp'), c.req.query('sig'));
-    if (check === 'forged') throw httpError(403, 'this download link is not valid');
+    if (check === 'forged') throw new Refusal('forbidden', 'this download link is not valid');
     if (check === 'expired') {
-      throw httpError(
-        403,
+      throw new Refusal(
+        'forbidden',
         'this download link has expired; get fresh links from GET /api/forms/:formId/downloads',
       );
     }
     const take = await unlockedTake(deps.sql, takeId);
-    if (!take) throw httpError(403, 'this take is not paid for');
+    if (!take) throw new Refusal('forbidden', 'this take is not paid for');
     const headers = { cacheControl: 'private, no-store' };
 
     if (kind === 'txt') {
@@ -95,18 +95,19 @@ export function downloadRoutes(deps: AppDeps, storage: AudioStorage, links: Down
         wav = await ensureWav(deps.sql, storage, take);
       } catch (err) {
         log.warn('WAV fetch failed', { takeId, error: String(err) });
-        throw new HTTPException(502, {
-          message: 'the WAV could not be fetched from the music provider; try again',
-        });
+        throw new Refusal(
+          'upstream',
+          'the WAV could not be fetched from the music provider; try again',
+        );
       }
-      if (!wav) throw httpError(404, 'there is no WAV of this take; download the MP3');
+      if (!wav) throw new Refusal('not_found', 'there is no WAV of this take; download the MP3');
       return sendFile(c, storage.resolve(wav), {
         contentType: 'audio/wav',
         ...headers,
         downloadName: fileName(take, '.wav'),
       });
     }
-    if (!take.audio_file) throw httpError(404, 'this take has no audio');
+    if (!take.audio_file) throw new Refusal('not_found', 'this take has no audio');
     return sendFile(c, storage.resolve(take.audio_file), {
       contentType: 'audio/mpeg',
       ...headers,

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { httpError } from '../http/errors.ts';
 
 /**
  * GET /api/forms/:formId — the owner's form with its songs, every slot attempt, takes and
@@ -11,7 +11,7 @@ import { httpError } from '../http/errors.ts';
 export function formRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/:formId', requireOwner(deps), async (c) => {
     const formId = z.uuid().safeParse(c.req.param('formId'));
-    if (!formId.success) throw httpError(400, 'formId must be a UUID');
+    if (!formId.success) throw new Refusal('invalid', 'formId must be a UUID');
     const ownerId = c.get('ownerId');
     const [form] = await deps.sql`
       select id, owner_id as "ownerId", status, song_count as "songCount", draft,
@@ -19,7 +19,7 @@ export function formRoutes(deps: AppDeps) {
              submitted_at as "submittedAt", created_at as "createdAt", updated_at as "updatedAt"
       from forms where id = ${formId.data}`;
     // Someone else's form answers like a missing one: ids are not for probing.
-    if (!form || form.ownerId !== ownerId) throw httpError(404, `no form ${formId.data}`);
+    if (!form || form.ownerId !== ownerId) throw new Refusal('not_found', `no form ${formId.data}`);
     const [songs, slots, takes, selections] = await Promise.all([
       deps.sql`select song_index as "songIndex", brief from songs where form_id = ${formId.data} order by song_index`,
       deps.sql`

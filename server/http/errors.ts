@@ -2,6 +2,7 @@ import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { isTransient } from '../db/transient.ts';
+import { REFUSAL_STATUS, Refusal } from '../errors.ts';
 import { logger } from '../log.ts';
 import type { AppEnv } from './env.ts';
 
@@ -10,20 +11,10 @@ const log = logger('http');
 /** How long a client waits before sending a request again after a 503. */
 export const RETRY_AFTER_MS = 1_000;
 
-/** A 4xx with a message a person can act on. */
-export function httpError(
-  status: 400 | 401 | 402 | 403 | 404 | 409 | 410 | 413 | 422,
-  message: string,
-) {
-  return new HTTPException(status, { message });
-}
-
-/** A 502: an outside service this answer depends on failed or sent something unusable. */
-export function badGateway(message: string) {
-  return new HTTPException(502, { message });
-}
-
-/** A 503: nothing is wrong with the request; the same request is answered after Retry-After. */
+/**
+ * A 503: nothing is wrong with the request; the same request is answered after Retry-After. Not a
+ * Refusal: nothing was refused, and an op must never be rejected for it.
+ */
 export function unavailable(
   message = 'The server lost its database connection for a moment. Try again in a moment.',
   cause?: unknown,
@@ -32,11 +23,14 @@ export function unavailable(
 }
 
 /**
- * The one place errors become answers: 4xx say what was wrong, a lost database connection is a
- * 503 with Retry-After, other 5xx only carry a request id.
+ * The one place errors become answers: a refusal says what was wrong with the status of its code,
+ * a lost database connection is a 503 with Retry-After, other 5xx only carry a request id.
  */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = c.get('requestId');
+  if (err instanceof Refusal) {
+    return c.json({ error: err.message, requestId }, REFUSAL_STATUS[err.code]);
+  }
   const answer =
     !(err instanceof HTTPException) && isTransient(err) ? unavailable(undefined, err) : err;
   if (answer instanceof HTTPException && answer.status === 503) {
@@ -48,6 +42,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     c.header('retry-after', String(Math.ceil(RETRY_AFTER_MS / 1000)));
     return c.json({ error: answer.message, requestId, retryAfterMs: RETRY_AFTER_MS }, 503);
   }
+  // Hono's own middleware and request helpers throw these.
   if (answer instanceof HTTPException) {
     return c.json({ error: answer.message, requestId }, answer.status);
   }

@@ -1,6 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { Config } from '../config.ts';
-import { OpRejection } from '../sync/rejection.ts';
+import { Refusal } from '../errors.ts';
 import { fixedWindow, take } from './store.ts';
 import { inAbout, windowWords } from './wording.ts';
 
@@ -81,7 +81,7 @@ export class OwnerLimits {
     const { formsPerOwner, slotsPerOwner, generatingSlotsPerOwner } = this.limits;
     const most = Math.min(slotsPerOwner.points, generatingSlotsPerOwner);
     if (usage.slots > most) {
-      throw new OpRejection(
+      throw new Refusal(
         'limit',
         `this starts ${usage.slots} songs at once, more than this server ever allows at a time (${most}); choose fewer songs`,
       );

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { HTTPException } from 'hono/http-exception';
 import type { Sql } from 'postgres';
 import type { DraftDoc } from '../../schema/draft.ts';
 import type { Config } from '../config.ts';
-import { httpError } from '../http/errors.ts';
+import { Refusal } from '../errors.ts';
 import { creditBalance, notEnoughCredits, spendCredits } from './credits.ts';
 import { formUrl, type CheckoutGateway } from './gateway.ts';
 import {
@@ -116,13 +115,14 @@ export class Checkout {
       });
       if (!outcome) continue;
       if ('kind' in outcome) {
-        throw new HTTPException(502, {
-          message: `the payment page could not be opened (${outcome.reason}); try again`,
-        });
+        throw new Refusal(
+          'upstream',
+          `the payment page could not be opened (${outcome.reason}); try again`,
+        );
       }
       return outcome;
     }
-    throw httpError(409, 'this checkout changed while it was being opened; try again');
+    throw new Refusal('conflict', 'this checkout changed while it was being opened; try again');
   }
 
   /**
@@ -155,7 +155,7 @@ export class Checkout {
         buyerEmail: form.draft.buyerEmail || null,
       });
       if (!inserted)
-        throw httpError(409, 'another payment for these songs is under way; try again');
+        throw new Refusal('conflict', 'another payment for these songs is under way; try again');
       const balance = await spendCredits(tx, ownerId, needed);
       if (balance === undefined) throw notEnoughCredits(needed, await creditBalance(tx, ownerId));
       await markPaid(tx, id);
@@ -176,8 +176,8 @@ export class Checkout {
     const paid = await findPaidOrder(sql, formId, hash);
     if (!paid) return undefined;
     if (paid.selection_hash === hash) return this.answer(paid);
-    throw httpError(
-      409,
+    throw new Refusal(
+      'state',
       `this form is paid already; its songs are at GET /api/forms/${formId}/downloads`,
     );
   }
@@ -203,6 +203,6 @@ export class Checkout {
 async function loadForm(sql: Sql, formId: string, ownerId: string, lock = false): Promise<FormRow> {
   const [form] = await sql<FormRow[]>`
     select id, owner_id, song_count, draft from forms where id = ${formId} ${lock ? sql`for update` : sql``}`;
-  if (!form || form.owner_id !== ownerId) throw httpError(404, `no form ${formId}`);
+  if (!form || form.owner_id !== ownerId) throw new Refusal('not_found', `no form ${formId}`);
   return form;
 }

@@ -1,6 +1,5 @@
-import type { HTTPException } from 'hono/http-exception';
 import type { TransactionSql } from 'postgres';
-import { httpError } from '../http/errors.ts';
+import { Refusal } from '../errors.ts';
 
 /**
  * Takes `n` credits in one conditional update: of two purchases racing for the last credits, the
@@ -22,10 +21,13 @@ export async function creditBalance(tx: TransactionSql, ownerId: string): Promis
   return row?.credits ?? 0;
 }
 
-/** 402: what it costs and what the person has, so the client can offer the card instead. */
-export function notEnoughCredits(needed: number, have: number): HTTPException {
-  return httpError(
-    402,
+/**
+ * Refused for want of credits: what it costs and what the person has, so the client can offer the
+ * card instead.
+ */
+export function notEnoughCredits(needed: number, have: number): Refusal {
+  return new Refusal(
+    'payment_required',
     `this package costs ${needed} credit${needed === 1 ? '' : 's'} and you have ${have}; pay by card instead`,
   );
 }

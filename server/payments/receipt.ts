@@ -3,8 +3,8 @@ import type { Sql } from 'postgres';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import { Refusal } from '../errors.ts';
 import { faultPoint } from '../faults.ts';
-import { httpError } from '../http/errors.ts';
 import { logger } from '../log.ts';
 import { applySessionEvent, SESSION_EVENTS, SessionEvent, type EventOutcome } from './events.ts';
 import { noFollowUp, type FollowUp, type Settlement } from './settlement.ts';
@@ -70,25 +70,25 @@ export async function receiveStripeEvent(
       TOLERANCE_SEC,
     );
   } catch (err) {
-    throw httpError(
-      400,
+    throw new Refusal(
+      'invalid',
       `the Stripe-Signature header does not match this body (${err instanceof Error ? err.message : err})`,
     );
   }
   const ahead = (signedAt(signature ?? '') ?? 0) - Math.floor(Date.now() / 1000);
   if (ahead > TOLERANCE_SEC) {
-    throw httpError(
-      400,
+    throw new Refusal(
+      'invalid',
       `the Stripe-Signature timestamp is ${ahead} s in the future, more than the ${TOLERANCE_SEC} s allowed`,
     );
   }
   const known = AnyEvent.safeParse(event);
-  if (!known.success) throw httpError(400, 'the body is not a Stripe event');
+  if (!known.success) throw new Refusal('invalid', 'the body is not a Stripe event');
   const isSessionEvent = (SESSION_EVENTS as readonly string[]).includes(known.data.type);
   const session = isSessionEvent ? SessionEvent.safeParse(event) : undefined;
   if (session && !session.success) {
-    throw httpError(
-      400,
+    throw new Refusal(
+      'invalid',
       `the ${known.data.type} event is missing fields: ${z.prettifyError(session.error)}`,
     );
   }

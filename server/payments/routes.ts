@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { httpError } from '../http/errors.ts';
 import type { Checkout } from './checkout.ts';
 
 /**
@@ -17,19 +17,19 @@ export const CheckoutRequest = z.object({
 export function checkoutRoutes(deps: AppDeps, checkout: Checkout) {
   return new Hono<AppEnv>().post('/:formId/checkout', requireOwner(deps), async (c) => {
     const formId = z.uuid().safeParse(c.req.param('formId'));
-    if (!formId.success) throw httpError(400, 'formId must be a UUID');
+    if (!formId.success) throw new Refusal('invalid', 'formId must be a UUID');
     const text = await c.req.text();
     let body: unknown = {};
     if (text.trim()) {
       try {
         body = JSON.parse(text);
       } catch {
-        throw httpError(400, 'the body is not JSON');
+        throw new Refusal('invalid', 'the body is not JSON');
       }
     }
     const request = CheckoutRequest.safeParse(body);
     if (!request.success)
-      throw httpError(400, `invalid checkout request: ${z.prettifyError(request.error)}`);
+      throw new Refusal('invalid', `invalid checkout request: ${z.prettifyError(request.error)}`);
     const pay = request.data.method === 'credits' ? 'credits' : 'checkout';
     return c.json(await checkout.start(c.get('ownerId'), formId.data, pay));
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
-import { httpError } from '../http/errors.ts';
+import { Refusal } from '../errors.ts';
 
 /** One song of an order: the take chosen for it, frozen when the order is made. */
 export const OrderItem = z.object({
@@ -50,10 +50,10 @@ export async function selectedItems(
   const items: OrderItem[] = [];
   for (let i = 0; i < songCount; i++) {
     const row = rows.find((r) => r.song_index === i);
-    if (!row) throw httpError(409, `choose a take for song ${i + 1} before checking out`);
+    if (!row) throw new Refusal('state', `choose a take for song ${i + 1} before checking out`);
     if (row.status !== 'ready' || !row.take_id) {
-      throw httpError(
-        409,
+      throw new Refusal(
+        'state',
         `the take chosen for song ${i + 1} is not ready yet; choose a ready one`,
       );
     }

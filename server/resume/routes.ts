@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { httpError } from '../http/errors.ts';
 import { resumeRedeemLimit } from '../limits/per-address.ts';
 
 const LIFETIME_MS = 15 * 60 * 1000;
@@ -35,14 +35,14 @@ export function resumeRoutes(deps: AppDeps) {
       const body = z
         .object({ code: z.string().min(10).max(100) })
         .safeParse(await c.req.json().catch(() => null));
-      if (!body.success) throw httpError(400, 'send {"code": "<the code from the link>"}');
+      if (!body.success) throw new Refusal('invalid', 'send {"code": "<the code from the link>"}');
       const [row] = await deps.sql<{ owner_id: string }[]>`
         update resume_codes set used_at = now()
         where code_hash = ${hash(body.data.code)} and used_at is null and expires_at > now()
         returning owner_id`;
       if (!row) {
-        throw httpError(
-          410,
+        throw new Refusal(
+          'gone',
           'this link was already used or has expired; make a new one on the device you started on',
         );
       }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { SongBrief, type DraftDoc } from '../../schema/draft.ts';
+import { Refusal } from '../errors.ts';
 import { presetsFor } from '../writer/index.ts';
 import { recordEvent } from './events.ts';
-import { OpRejection } from '../sync/rejection.ts';
 
 export interface ClaimContext {
   ownerId: string;
@@ -29,9 +29,9 @@ export async function lockForm(
   const [form] = await tx<FormRow[]>`
     select id, owner_id, status, song_count, draft from forms where id = ${formId} for update`;
   if (!form)
-    throw new OpRejection('not_found', `form ${formId} does not exist yet; sync its draft first`);
+    throw new Refusal('not_found', `form ${formId} does not exist yet; sync its draft first`);
   if (form.owner_id !== ownerId)
-    throw new OpRejection('forbidden', `form ${formId} belongs to someone else`);
+    throw new Refusal('forbidden', `form ${formId} belongs to someone else`);
   return form;
 }
 
@@ -48,7 +48,7 @@ export async function freezeSong(
     select brief from songs where form_id = ${form.id} and song_index = ${songIndex}`;
   if (frozen) return frozen.brief;
   if (songIndex >= form.song_count) {
-    throw new OpRejection(
+    throw new Refusal(
       'invalid',
       `song ${songIndex + 1} is beyond this form's ${form.song_count} song(s)`,
     );
@@ -56,7 +56,7 @@ export async function freezeSong(
   const parsed = SongBrief.safeParse(form.draft.songs?.[songIndex] ?? {});
   if (!parsed.success) {
     const what = parsed.error.issues.map((i) => i.message).join('; ');
-    throw new OpRejection('invalid', `song ${songIndex + 1} is not ready: ${what}`);
+    throw new Refusal('invalid', `song ${songIndex + 1} is not ready: ${what}`);
   }
   await tx`
     insert into songs (form_id, song_index, owner_id, brief)

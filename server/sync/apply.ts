@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
-import { OpArgs, type OpResult, type OpType, type SyncOp } from '../../schema/ops.ts';
+import { OpArgs, type OpCode, type OpResult, type OpType, type SyncOp } from '../../schema/ops.ts';
 import { isTransient } from '../db/transient.ts';
+import { Refusal, type RefusalCode } from '../errors.ts';
 import { OpLimited, type OwnerLimits } from '../limits/owner.ts';
 import { logger } from '../log.ts';
 import { readOp } from './envelope.ts';
@@ -8,7 +9,6 @@ import { opBodyHash, replayAnswer, type StoredOp } from './ledger.ts';
 import { putDraft, restoreDraft } from './ops/draft.ts';
 import { requestGeneration, retrySlot, setSelection, submitForm } from './ops/generation.ts';
 import type { OpContext, OpHandler, OpOutcome } from './ops/types.ts';
-import { OpRejection } from './rejection.ts';
 import type { z } from 'zod';
 
 const log = logger('sync');
@@ -23,6 +23,26 @@ const HANDLERS: { [T in OpType]: OpHandler<any> } = {
 };
 
 class AlreadyApplied extends Error {}
+
+/**
+ * The code an op is rejected with for each refusal. A client knows only op codes, so a refusal
+ * that only HTTP answers made so far is told as the op code nearest in meaning.
+ */
+const OP_CODE: Record<RefusalCode, OpCode> = {
+  invalid: 'invalid',
+  unknown_type: 'unknown_type',
+  unauthorized: 'forbidden',
+  payment_required: 'forbidden',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  conflict: 'conflict',
+  state: 'state',
+  gone: 'state',
+  limit: 'limit',
+  unprocessable: 'invalid',
+  internal: 'internal',
+  upstream: 'internal',
+};
 
 export interface ApplyHooks {
   /** Gets the slots each applied op claimed, after its commit. */
@@ -222,8 +242,8 @@ async function applyOne(
     if (outcome.claimed?.length) hooks.afterCommit(outcome.claimed);
     return { id: op.id, status: 'applied', result: outcome.result };
   } catch (err) {
-    if (err instanceof OpRejection)
-      return { id: op.id, status: 'rejected', code: err.code, error: err.message };
+    if (err instanceof Refusal)
+      return { id: op.id, status: 'rejected', code: OP_CODE[err.code], error: err.message };
     if (err instanceof OpLimited)
       return { id: op.id, status: 'limited', retryAfterMs: err.retryAfterMs, error: err.message };
     if (err instanceof AlreadyApplied) {

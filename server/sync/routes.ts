@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MAX_SYNC_BODY_BYTES, SyncBatch } from '../../schema/ops.ts';
 import { isTransient } from '../db/transient.ts';
+import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { httpError, unavailable } from '../http/errors.ts';
+import { unavailable } from '../http/errors.ts';
 import { OwnerLimits } from '../limits/owner.ts';
 import { tooMany } from '../limits/per-address.ts';
 import type { Generation } from '../slots/generation.ts';
@@ -39,15 +40,15 @@ export function syncRoutes(deps: AppDeps, generation: Generation) {
     }),
     async (c) => {
       const body = await c.req.json().catch(() => {
-        throw httpError(400, 'the body is not JSON');
+        throw new Refusal('invalid', 'the body is not JSON');
       });
       const parsed = SyncBatch.safeParse(body);
       if (!parsed.success) {
         const detail = parsed.error.issues
           .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
           .join('; ');
-        throw httpError(
-          400,
+        throw new Refusal(
+          'invalid',
           `invalid sync request (a JSON object with clientId and a list of ops): ${detail}`,
         );
       }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { recordStreamIn } from '../audio/stream.ts';
+import { Refusal } from '../errors.ts';
 import { faultPoint } from '../faults.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { httpError } from '../http/errors.ts';
 import { logger } from '../log.ts';
 import { checkMediaUrl, MediaRefused } from '../media/address.ts';
 import { parseMusicGptWebhook, type MusicGptWebhook } from '../providers/musicgpt/webhook.ts';
@@ -48,7 +48,7 @@ function refusedLink(event: Delivery, trustedHosts: readonly string[]): string |
 
 function refuse(slotId: string, why: string): never {
   log.warn('refused a MusicGPT delivery; nothing was applied', { slotId, why });
-  throw httpError(422, `this delivery was not applied: ${why}`);
+  throw new Refusal('unprocessable', `this delivery was not applied: ${why}`);
 }
 
 function toTakes(event: Delivery): { takes: TakeUpdate[]; info: TaskInfo } {
@@ -114,14 +114,14 @@ export function musicGptWebhookRoutes(
   return new Hono<AppEnv>().post('/:slotId{[0-9a-f-]{36}}', async (c) => {
     const slotId = c.req.param('slotId');
     if (!signer.verify('webhook', slotId, c.req.query('token'))) {
-      throw httpError(401, 'missing or wrong webhook token');
+      throw new Refusal('unauthorized', 'missing or wrong webhook token');
     }
     const raw = await c.req.text();
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
-      throw httpError(400, 'the webhook body is not JSON');
+      throw new Refusal('invalid', 'the webhook body is not JSON');
     }
     const event = parseMusicGptWebhook(body);
     if (event.kind === 'refused') refuse(slotId, event.reason);
@@ -130,10 +130,10 @@ export function musicGptWebhookRoutes(
     const [slot] = await deps.sql<
       { provider: string }[]
     >`select provider from slots where id = ${slotId}`;
-    if (!slot) throw httpError(404, `no slot ${slotId}`);
+    if (!slot) throw new Refusal('not_found', `no slot ${slotId}`);
     if (slot.provider === 'local') {
-      throw httpError(
-        409,
+      throw new Refusal(
+        'conflict',
         'this song is made by the built-in engine; it takes no MusicGPT deliveries',
       );
     }
@@ -151,7 +151,7 @@ export function musicGptWebhookRoutes(
       if (!inserted) return false;
       const source = { callCostCents: generation.callCostCents };
       if (!(await recordTakesIn(tx, slotId, takes, info, source)))
-        throw httpError(404, `no slot ${slotId}`);
+        throw new Refusal('not_found', `no slot ${slotId}`);
       if (event.kind === 'streaming') await recordStreamIn(tx, signer, slotId, event);
       faultPoint('during-webhook');
       return true;

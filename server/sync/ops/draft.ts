@@ -7,7 +7,7 @@ import {
 } from '../../../schema/draft-merge.ts';
 import type { DraftDoc } from '../../../schema/draft.ts';
 import type { TransactionSql } from 'postgres';
-import { OpRejection } from '../rejection.ts';
+import { Refusal } from '../../errors.ts';
 import type { OpContext, OpHandler } from './types.ts';
 
 interface StoredDraft {
@@ -25,10 +25,10 @@ async function lockDraft(
   const [row] = await tx<StoredDraft[]>`
     select owner_id, status, draft, field_times from forms where id = ${formId} for update`;
   if (row && row.owner_id !== ctx.ownerId) {
-    throw new OpRejection('forbidden', `form ${formId} belongs to someone else`);
+    throw new Refusal('forbidden', `form ${formId} belongs to someone else`);
   }
   if (row && row.status !== 'draft') {
-    throw new OpRejection('state', `form ${formId} was already submitted; its draft is frozen`);
+    throw new Refusal('state', `form ${formId} was already submitted; its draft is frozen`);
   }
   return row;
 }
@@ -71,16 +71,15 @@ export const putDraft: OpHandler<OpArgsOf<'draft.put'>> = async (tx, args, ctx) 
 /** draft.restore: writes a value from history back as the newest write of its field. */
 export const restoreDraft: OpHandler<OpArgsOf<'draft.restore'>> = async (tx, args, ctx) => {
   const stored = await lockDraft(tx, args.formId, ctx);
-  if (!stored) throw new OpRejection('not_found', `form ${args.formId} does not exist`);
+  if (!stored) throw new Refusal('not_found', `form ${args.formId} does not exist`);
   const [entry] = await tx<{ field: string; value: unknown }[]>`
     select field, value from draft_history where id = ${args.historyId} and form_id = ${args.formId}`;
-  if (!entry)
-    throw new OpRejection('not_found', `no history entry ${args.historyId} for this form`);
+  if (!entry) throw new Refusal('not_found', `no history entry ${args.historyId} for this form`);
   const draft = structuredClone(stored.draft);
   const [head, index, field] = entry.field.split('.');
   if (head === 'songs') {
     const song = draft.songs[Number(index)];
-    if (!song) throw new OpRejection('state', `song ${Number(index) + 1} no longer exists`);
+    if (!song) throw new Refusal('state', `song ${Number(index) + 1} no longer exists`);
     (song as Record<string, unknown>)[field!] = entry.value;
   } else {
     (draft as Record<string, unknown>)[head!] = entry.value;

@@ -1,4 +1,5 @@
 import type { OpArgsOf } from '../../../schema/ops.ts';
+import { Refusal } from '../../errors.ts';
 import {
   claimSlot,
   freezeSong,
@@ -8,7 +9,6 @@ import {
   refreshProgress,
 } from '../../slots/claim.ts';
 import { recordEvent } from '../../slots/events.ts';
-import { OpRejection } from '../rejection.ts';
 import type { OpHandler } from './types.ts';
 
 export const VARIATIONS = 3;
@@ -70,16 +70,16 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
       is_current: boolean;
     }[]
   >`select form_id, owner_id, song_index, variation_index, attempt, status, is_current from slots where id = ${args.slotId}`;
-  if (!slot) throw new OpRejection('not_found', `slot ${args.slotId} does not exist`);
+  if (!slot) throw new Refusal('not_found', `slot ${args.slotId} does not exist`);
   if (slot.owner_id !== ctx.ownerId)
-    throw new OpRejection('forbidden', `slot ${args.slotId} belongs to someone else`);
+    throw new Refusal('forbidden', `slot ${args.slotId} belongs to someone else`);
   const form = await lockForm(tx, slot.form_id, ctx.ownerId);
   // Re-read under the form lock: a concurrent retry may have just replaced this attempt.
   const [now] = await tx<{ status: string; is_current: boolean }[]>`
     select status, is_current from slots where id = ${args.slotId}`;
-  if (!now!.is_current) throw new OpRejection('state', 'this attempt was already retried');
+  if (!now!.is_current) throw new Refusal('state', 'this attempt was already retried');
   if (now!.status !== 'failed')
-    throw new OpRejection('state', `only a failed slot can be retried (it is ${now!.status})`);
+    throw new Refusal('state', `only a failed slot can be retried (it is ${now!.status})`);
   const [song] = await tx<{ brief: { occasion: string } }[]>`
     select brief from songs where form_id = ${form.id} and song_index = ${slot.song_index}`;
   await tx`update slots set is_current = false, updated_at = now() where id = ${args.slotId}`;
@@ -115,7 +115,7 @@ export const setSelection: OpHandler<OpArgsOf<'selection.set'>> = async (tx, arg
     ) as unchanged
     from orders where form_id = ${args.formId} and status = 'paid' limit 1`;
   if (paid && !paid.unchanged) {
-    throw new OpRejection(
+    throw new Refusal(
       'state',
       'These songs are paid for, so the chosen takes can no longer change.',
     );
@@ -123,19 +123,18 @@ export const setSelection: OpHandler<OpArgsOf<'selection.set'>> = async (tx, arg
   const [slot] = await tx<{ status: string; song_index: number }[]>`
     select status, song_index from slots where id = ${args.slotId} and form_id = ${args.formId}`;
   if (!slot)
-    throw new OpRejection('not_found', `slot ${args.slotId} is not part of form ${args.formId}`);
+    throw new Refusal('not_found', `slot ${args.slotId} is not part of form ${args.formId}`);
   if (slot.song_index !== args.songIndex) {
-    throw new OpRejection(
+    throw new Refusal(
       'invalid',
       `slot ${args.slotId} belongs to song ${slot.song_index + 1}, not ${args.songIndex + 1}`,
     );
   }
-  if (slot.status !== 'ready')
-    throw new OpRejection('state', 'only a ready variation can be chosen');
+  if (slot.status !== 'ready') throw new Refusal('state', 'only a ready variation can be chosen');
   const [take] =
     await tx`select 1 from takes where slot_id = ${args.slotId} and take_index = ${args.take}`;
   if (!take)
-    throw new OpRejection('not_found', `take ${args.take} of slot ${args.slotId} does not exist`);
+    throw new Refusal('not_found', `take ${args.take} of slot ${args.slotId} does not exist`);
   await tx`
     insert into selections (form_id, song_index, owner_id, slot_id, take_index)
     values (${args.formId}, ${args.songIndex}, ${ctx.ownerId}, ${args.slotId}, ${args.take})
