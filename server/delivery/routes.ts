@@ -9,6 +9,7 @@ import { logger } from '../log.ts';
 import { DOWNLOAD_TTL_MS, type DownloadKind, type DownloadLinks } from './links.ts';
 import { unlockedTake, unlockedTakesOf, type UnlockedTake } from './unlocked.ts';
 import { ensureWav } from './wav.ts';
+import { requireOwnForm } from '../ownership.ts';
 
 const log = logger('delivery');
 
@@ -33,8 +34,7 @@ export function downloadListRoutes(deps: AppDeps, links: DownloadLinks) {
     const [form] = await deps.sql<
       { owner_id: string }[]
     >`select owner_id from forms where id = ${formId.data}`;
-    if (!form || form.owner_id !== c.get('ownerId'))
-      throw new Refusal('not_found', `no form ${formId.data}`);
+    requireOwnForm(form, c.get('ownerId'), formId.data);
     const takes = await unlockedTakesOf(deps.sql, formId.data);
     if (takes.length === 0) {
       throw new Refusal(

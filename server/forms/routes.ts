@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
+import { requireOwnForm } from '../ownership.ts';
 
 /**
  * GET /api/forms/:formId — the owner's form with its songs, every slot attempt, takes and
@@ -13,13 +14,13 @@ export function formRoutes(deps: AppDeps) {
     const formId = z.uuid().safeParse(c.req.param('formId'));
     if (!formId.success) throw new Refusal('invalid', 'formId must be a UUID');
     const ownerId = c.get('ownerId');
-    const [form] = await deps.sql`
-      select id, owner_id as "ownerId", status, song_count as "songCount", draft,
+    const [form] = await deps.sql<{ owner_id: string }[]>`
+      select id, owner_id, owner_id as "ownerId", status, song_count as "songCount", draft,
              progress_ready as "progressReady", progress_total as "progressTotal",
              submitted_at as "submittedAt", created_at as "createdAt", updated_at as "updatedAt"
       from forms where id = ${formId.data}`;
     // Someone else's form answers like a missing one: ids are not for probing.
-    if (!form || form.ownerId !== ownerId) throw new Refusal('not_found', `no form ${formId.data}`);
+    const { owner_id: _, ...own } = requireOwnForm(form, ownerId, formId.data);
     const [songs, slots, takes, selections] = await Promise.all([
       deps.sql`select song_index as "songIndex", brief from songs where form_id = ${formId.data} order by song_index`,
       deps.sql`
@@ -39,6 +40,6 @@ export function formRoutes(deps: AppDeps) {
         select song_index as "songIndex", slot_id as "slotId", take_index as "take"
         from selections where form_id = ${formId.data} order by song_index`,
     ]);
-    return c.json({ form, songs, slots, takes, selections });
+    return c.json({ form: own, songs, slots, takes, selections });
   });
 }

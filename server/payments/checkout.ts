@@ -20,6 +20,7 @@ import {
 import { priceFor } from './price.ts';
 import { selectedItems, selectionHash } from './selection.ts';
 import type { Settlement } from './settlement.ts';
+import { requireOwnForm } from '../ownership.ts';
 
 export interface CheckoutAnswer {
   orderId: string;
@@ -203,6 +204,5 @@ export class Checkout {
 async function loadForm(sql: Sql, formId: string, ownerId: string, lock = false): Promise<FormRow> {
   const [form] = await sql<FormRow[]>`
     select id, owner_id, song_count, draft from forms where id = ${formId} ${lock ? sql`for update` : sql``}`;
-  if (!form || form.owner_id !== ownerId) throw new Refusal('not_found', `no form ${formId}`);
-  return form;
+  return requireOwnForm(form, ownerId, formId);
 }

@@ -4,6 +4,7 @@ import { SongBrief, type DraftDoc } from '../../schema/draft.ts';
 import { Refusal } from '../errors.ts';
 import { presetsFor } from '../writer/index.ts';
 import { recordEvent } from './events.ts';
+import { refuseOthers } from '../ownership.ts';
 
 export interface ClaimContext {
   ownerId: string;
@@ -30,8 +31,7 @@ export async function lockForm(
     select id, owner_id, status, song_count, draft from forms where id = ${formId} for update`;
   if (!form)
     throw new Refusal('not_found', `form ${formId} does not exist yet; sync its draft first`);
-  if (form.owner_id !== ownerId)
-    throw new Refusal('forbidden', `form ${formId} belongs to someone else`);
+  refuseOthers(form, ownerId, `form ${formId}`);
   return form;
 }
 

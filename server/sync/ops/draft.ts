@@ -9,6 +9,7 @@ import type { DraftDoc } from '../../../schema/draft.ts';
 import type { TransactionSql } from 'postgres';
 import { Refusal } from '../../errors.ts';
 import type { OpContext, OpHandler } from './types.ts';
+import { refuseOthers } from '../../ownership.ts';
 
 interface StoredDraft {
   owner_id: string;
@@ -24,9 +25,7 @@ async function lockDraft(
 ): Promise<StoredDraft | undefined> {
   const [row] = await tx<StoredDraft[]>`
     select owner_id, status, draft, field_times from forms where id = ${formId} for update`;
-  if (row && row.owner_id !== ctx.ownerId) {
-    throw new Refusal('forbidden', `form ${formId} belongs to someone else`);
-  }
+  refuseOthers(row, ctx.ownerId, `form ${formId}`);
   if (row && row.status !== 'draft') {
     throw new Refusal('state', `form ${formId} was already submitted; its draft is frozen`);
   }

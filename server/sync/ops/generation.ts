@@ -10,6 +10,7 @@ import {
 } from '../../slots/claim.ts';
 import { recordEvent } from '../../slots/events.ts';
 import type { OpHandler } from './types.ts';
+import { refuseOthers } from '../../ownership.ts';
 
 export const VARIATIONS = 3;
 
@@ -71,8 +72,7 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
     }[]
   >`select form_id, owner_id, song_index, variation_index, attempt, status, is_current from slots where id = ${args.slotId}`;
   if (!slot) throw new Refusal('not_found', `slot ${args.slotId} does not exist`);
-  if (slot.owner_id !== ctx.ownerId)
-    throw new Refusal('forbidden', `slot ${args.slotId} belongs to someone else`);
+  refuseOthers(slot, ctx.ownerId, `slot ${args.slotId}`);
   const form = await lockForm(tx, slot.form_id, ctx.ownerId);
   // Re-read under the form lock: a concurrent retry may have just replaced this attempt.
   const [now] = await tx<{ status: string; is_current: boolean }[]>`
