@@ -35,7 +35,8 @@ export function getField(draft: DraftDoc, path: string): unknown {
   return (draft.songs[Number(index)] as Record<string, unknown> | undefined)?.[field!];
 }
 
-function setField(draft: DraftDoc, path: string, value: unknown): void {
+/** Sets one field path (see fieldPaths), adding empty songs up to the one it names. */
+export function setField(draft: DraftDoc, path: string, value: unknown): void {
   const [head, index, field] = path.split('.');
   if (head !== 'songs') {
     (draft as Record<string, unknown>)[head!] = value;

@@ -1,6 +1,6 @@
 import { SongDraft, emptyDraft, type DraftDoc } from '../../schema/draft.ts';
 import type { FieldStamps } from '../../schema/draft-merge.ts';
-import { getField } from '../../schema/draft-merge.ts';
+import { getField, setField } from '../../schema/draft-merge.ts';
 import type { LocalDraft, RefrainDb } from './db.ts';
 import { enqueue, queueDraftPut } from './outbox.ts';
 import { cleanDraft, cleanValue } from './text.ts';
@@ -28,17 +28,6 @@ export async function createDraft(db: RefrainDb, from?: DraftDoc): Promise<strin
   return formId;
 }
 
-function setPath(draft: DraftDoc, path: string, value: unknown) {
-  const [head, index, field] = path.split('.');
-  if (head === 'songs') {
-    const i = Number(index);
-    while (draft.songs.length <= i) draft.songs.push(SongDraft.parse({}));
-    (draft.songs[i] as Record<string, unknown>)[field!] = value;
-  } else {
-    (draft as Record<string, unknown>)[head!] = value;
-  }
-}
-
 /**
  * One field changed: written to IndexedDB at once with its time (text cleaned, see `cleanText`),
  * and the queued draft.put updated in the same transaction, so closing the tab a moment later
@@ -54,7 +43,7 @@ export async function setDraftField(
   await db.transaction('rw', db.drafts, db.outbox, async () => {
     const local = await db.drafts.get(formId);
     if (!local) return;
-    setPath(local.draft, path, cleanValue(value));
+    setField(local.draft, path, cleanValue(value));
     if (path === 'songCount') {
       while (local.draft.songs.length < Number(value)) {
         const i = local.draft.songs.length;
@@ -102,7 +91,7 @@ export async function mergeServerDraft(
       if (stamp.t <= (local.fieldTimes[path] ?? -1)) continue;
       const value = getField(server.draft, path);
       if (value === undefined) continue;
-      setPath(local.draft, path, value);
+      setField(local.draft, path, value);
       local.fieldTimes[path] = stamp.t;
       changed = true;
     }

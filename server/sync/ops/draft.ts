@@ -2,6 +2,7 @@ import type { OpArgsOf } from '../../../schema/ops.ts';
 import {
   mergeDraft,
   getField,
+  setField,
   type FieldStamps,
   type LostValue,
 } from '../../../schema/draft-merge.ts';
@@ -75,14 +76,11 @@ export const restoreDraft: OpHandler<OpArgsOf<'draft.restore'>> = async (tx, arg
     select field, value from draft_history where id = ${args.historyId} and form_id = ${args.formId}`;
   if (!entry) throw new Refusal('not_found', `no history entry ${args.historyId} for this form`);
   const draft = structuredClone(stored.draft);
-  const [head, index, field] = entry.field.split('.');
-  if (head === 'songs') {
-    const song = draft.songs[Number(index)];
-    if (!song) throw new Refusal('state', `song ${Number(index) + 1} no longer exists`);
-    (song as Record<string, unknown>)[field!] = entry.value;
-  } else {
-    (draft as Record<string, unknown>)[head!] = entry.value;
+  const [head, index] = entry.field.split('.');
+  if (head === 'songs' && !draft.songs[Number(index)]) {
+    throw new Refusal('state', `song ${Number(index) + 1} no longer exists`);
   }
+  setField(draft, entry.field, entry.value);
   const newest = Math.max(Date.now(), (stored.field_times[entry.field]?.t ?? 0) + 1);
   const merged = mergeDraft(
     { draft: stored.draft, stamps: stored.field_times },
