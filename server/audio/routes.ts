@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
+import type { UrlSigner } from '../auth/signing.ts';
 import { Refusal } from '../errors.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import type { UrlSigner } from '../slots/tokens.ts';
 import { ensurePreview } from './preview.ts';
 import { sendFile } from './send.ts';
 import type { AudioStorage } from './storage.ts';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { TransactionSql } from 'postgres';
+import type { UrlSigner } from '../auth/signing.ts';
 import { Refusal } from '../errors.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { logger } from '../log.ts';
 import { fetchToBuffer, type FetchPolicy } from '../media/fetch.ts';
 import { MediaRefused } from '../media/address.ts';
 import { segmentTypeOf } from '../media/sniff.ts';
-import type { UrlSigner } from '../slots/tokens.ts';
 
 // Listening while a take is made. MusicGPT's `audio_streaming` webhook names a live HLS playlist
 // per take; its link comes from a webhook body, which whoever holds the webhook URL can write, so

@@ -1,5 +1,6 @@
 import { jwtVerify, SignJWT } from 'jose';
 import type { Sql } from 'postgres';
+import { sessionKey } from './signing.ts';
 
 const ISSUER = 'refrain';
 // A guest's token is their only key to their drafts, so it lives as long as a phone keeps it;
@@ -18,7 +19,8 @@ export interface TokenSigner {
   verify(token: string): Promise<string | null>;
 }
 
-export function tokenSigner(secret: Uint8Array, sql: Sql): TokenSigner {
+export function tokenSigner(authSecret: Uint8Array, sql: Sql): TokenSigner {
+  const key = sessionKey(authSecret);
   const currentVersion = async (ownerId: string) => {
     const [owner] = await sql<{ token_version: number }[]>`
       select token_version from owners where id = ${ownerId}`;
@@ -32,11 +34,11 @@ export function tokenSigner(secret: Uint8Array, sql: Sql): TokenSigner {
         .setIssuer(ISSUER)
         .setIssuedAt()
         .setExpirationTime(LIFETIME)
-        .sign(secret),
+        .sign(key),
     verify: async (token) => {
       let payload;
       try {
-        ({ payload } = await jwtVerify(token, secret, {
+        ({ payload } = await jwtVerify(token, key, {
           issuer: ISSUER,
           algorithms: ['HS256'],
           // A token without an expiry would be a key that works forever if it ever leaked.

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { downloadLinkSigner } from '../auth/signing.ts';
 
 export type DownloadKind = 'mp3' | 'wav' | 'txt';
 
@@ -24,17 +24,15 @@ export interface DownloadLinks {
 }
 
 export function downloadLinks(authSecret: Uint8Array): DownloadLinks {
-  const key = createHmac('sha256', authSecret).update('download-links').digest();
-  const sign = (takeId: string, kind: string, expiresAt: string) =>
-    createHmac('sha256', key).update(`${takeId}:${kind}:${expiresAt}`).digest('base64url');
+  const signer = downloadLinkSigner(authSecret);
+  const message = (takeId: string, kind: string, expiresAt: string) =>
+    `${takeId}:${kind}:${expiresAt}`;
   return {
     url: (takeId, kind, expiresAt) =>
-      `/api/download/${takeId}.${kind}?exp=${expiresAt}&sig=${sign(takeId, kind, String(expiresAt))}`,
+      `/api/download/${takeId}.${kind}?exp=${expiresAt}&sig=${signer.sign(message(takeId, kind, String(expiresAt)))}`,
     check: (takeId, kind, expiresAt, sig, now = Date.now()) => {
       if (!expiresAt || !sig || !/^\d{1,15}$/.test(expiresAt)) return 'forged';
-      const expected = Buffer.from(sign(takeId, kind, expiresAt));
-      const given = Buffer.from(sig);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
+      if (!signer.verify(message(takeId, kind, expiresAt), sig)) return 'forged';
       return Number(expiresAt) < now ? 'expired' : 'valid';
     },
   };

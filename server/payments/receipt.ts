@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import type { Sql } from 'postgres';
 import Stripe from 'stripe';
 import { z } from 'zod';
+import { demoCheckoutWebhookKey } from '../auth/signing.ts';
 import type { Config } from '../config.ts';
 import { Refusal } from '../errors.ts';
 import { faultPoint } from '../faults.ts';
@@ -28,7 +28,7 @@ export function webhookSecretFor(config: Config, authSecret: Uint8Array): string
 }
 
 export function demoWebhookSecret(authSecret: Uint8Array): string {
-  return `whsec_demo_${createHmac('sha256', authSecret).update('demo-checkout-webhook').digest('base64url')}`;
+  return `whsec_demo_${demoCheckoutWebhookKey(authSecret)}`;
 }
 
 export interface Receipt {

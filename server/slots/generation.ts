@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Sql } from 'postgres';
+import type { UrlSigner } from '../auth/signing.ts';
 import type { Config } from '../config.ts';
 import { faultPoint } from '../faults.ts';
 import { logger } from '../log.ts';
@@ -14,7 +15,6 @@ import { recordEvent } from './events.ts';
 import { Intake } from './intake.ts';
 import { failSlot, recordTakes, type TakeUpdate, type TaskInfo } from './outcome.ts';
 import { RenderLeases } from './render-leases.ts';
-import type { UrlSigner } from './tokens.ts';
 import { writeSlotText } from './text.ts';
 
 const log = logger('generation');

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import { ensurePreview } from '../audio/preview.ts';
 import { ENGINE_SCHEME, engineFileOf, type AudioStorage } from '../audio/storage.ts';
+import type { UrlSigner } from '../auth/signing.ts';
 import { logger } from '../log.ts';
 import { checkMediaUrl, MediaRefused } from '../media/address.ts';
 import type { TakeUpdate, TaskInfo } from './outcome.ts';
@@ -11,7 +12,6 @@ import {
   storeTakeAudio,
   storeWav,
 } from './outcome.ts';
-import type { UrlSigner } from './tokens.ts';
 
 const log = logger('intake');
 

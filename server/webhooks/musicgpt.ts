@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { recordStreamIn } from '../audio/stream.ts';
+import type { UrlSigner } from '../auth/signing.ts';
 import { Refusal } from '../errors.ts';
 import { faultPoint } from '../faults.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
@@ -10,7 +11,6 @@ import { parseMusicGptWebhook, type MusicGptWebhook } from '../providers/musicgp
 import type { Generation } from '../slots/generation.ts';
 import { recordTakesIn, type TakeUpdate, type TaskInfo } from '../slots/outcome.ts';
 import type { Reconciler } from '../slots/reconciler.ts';
-import type { UrlSigner } from '../slots/tokens.ts';
 
 const log = logger('webhooks');
 

@@ -1,8 +1,8 @@
 import { jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { sessionKey, urlSigner } from '../../server/auth/signing.ts';
 import { DOWNLOAD_TTL_MS, downloadLinks } from '../../server/delivery/links.ts';
 import { demoWebhookSecret } from '../../server/payments/receipt.ts';
-import { urlSigner } from '../../server/slots/tokens.ts';
 
 // Signatures live on in stored URLs, registered webhooks and links already handed out: the exact
 // strings below were made before signing had one home, and must keep coming out.
@@ -86,7 +86,7 @@ describe('other keys from the auth secret', () => {
   it('keep session tokens issued before valid', async () => {
     const issued =
       'eyJhbGciOiJIUzI1NiJ9.eyJ2ZXIiOjEsInN1YiI6IjBiNmYyYTRlLTNjMWQtNGU1Zi04YTliLTBjMWQyZTNmNGE1YiIsImlzcyI6InJlZnJhaW4iLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6NDEwMjQ0NDgwMH0.pwTXBtlmBQscsUGpZ1nUp6zIr6dd6cvT9XpYU_3HCK0';
-    const { payload } = await jwtVerify(issued, SECRET, { issuer: 'refrain' });
+    const { payload } = await jwtVerify(issued, sessionKey(SECRET), { issuer: 'refrain' });
     expect(payload.sub).toBe(ID);
     const forged = await new SignJWT({ ver: 1 })
       .setProtectedHeader({ alg: 'HS256' })
@@ -94,6 +94,6 @@ describe('other keys from the auth secret', () => {
       .setIssuer('refrain')
       .setExpirationTime('1h')
       .sign(OTHER_SECRET);
-    await expect(jwtVerify(forged, SECRET, { issuer: 'refrain' })).rejects.toThrow();
+    await expect(jwtVerify(forged, sessionKey(SECRET), { issuer: 'refrain' })).rejects.toThrow();
   });
 });
