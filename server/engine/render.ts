@@ -2,12 +2,11 @@
 
 import { compose } from './composer.ts';
 import { renderMix } from './mixer.ts';
-import { cutPreview, encodeMp3, MP3_KBPS } from '../media/mp3/encode.ts';
+import { encodeMp3, MP3_KBPS } from '../media/mp3/encode.ts';
+import { cutPreview, PREVIEW_SEC } from '../media/mp3/preview.ts';
 import { TAKE_LIMITS, type LengthLimits } from './style.ts';
 import { SAMPLE_RATE } from './synth.ts';
 import type { RenderedTake, SongPlan, SongSpec } from './types.ts';
-
-export const PREVIEW_SEC = 30;
 
 /**
  * Output channels. Mono: lamejs always codes stereo as two independent channels (no joint

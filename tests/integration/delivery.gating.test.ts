@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOWNLOAD_TTL_MS, downloadLinks } from '../../server/delivery/links.ts';
-import { parseMp3 } from '../../server/media/mp3/encode.ts';
+import { parseMp3 } from '../../server/media/mp3/frames.ts';
 import { toneMp3, wavFile } from '../helpers/media.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
 import { startMusicGptServer, testSql, waitForSlots } from '../helpers/generation.ts';

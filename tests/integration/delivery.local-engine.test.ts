@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { parseMp3 } from '../../server/media/mp3/encode.ts';
+import { parseMp3 } from '../../server/media/mp3/frames.ts';
 import { makeGuest } from '../helpers/api.ts';
 import { startApiServer } from '../helpers/api-server.ts';
 import { testSql, waitForSlots } from '../helpers/generation.ts';

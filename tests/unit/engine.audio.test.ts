@@ -4,7 +4,9 @@ import { bandProfile, estimateTempo } from '../../server/engine/analysis.ts';
 import { renderSong, type RenderedTake } from '../../server/engine/index.ts';
 import { limit } from '../../server/engine/limiter.ts';
 import { kWeighting, measureLoudness, toDb, truePeak } from '../../server/engine/loudness.ts';
-import { cutPreview, encodeMp3, parseMp3 } from '../../server/media/mp3/encode.ts';
+import { encodeMp3 } from '../../server/media/mp3/encode.ts';
+import { parseMp3 } from '../../server/media/mp3/frames.ts';
+import { cutPreview } from '../../server/media/mp3/preview.ts';
 import { renderTake } from '../../server/engine/render.ts';
 import { PRESETS, sampleSpec } from '../../server/engine/samples.ts';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { EnginePool, renderSong, type RenderedTake } from '../../server/engine/index.ts';
-import { parseMp3 } from '../../server/media/mp3/encode.ts';
+import { parseMp3 } from '../../server/media/mp3/frames.ts';
 import { sampleSpec } from '../../server/engine/samples.ts';
 
 // The shortest full takes keep these worker renders quick.

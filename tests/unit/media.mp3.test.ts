@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cutMp3Preview } from '../../server/audio/preview.ts';
-import { cutPreview, encodeMp3, id3Tag, parseMp3 } from '../../server/media/mp3/encode.ts';
-import { scanFrames } from '../../server/media/mp3/frames.ts';
+import { encodeMp3, id3Tag } from '../../server/media/mp3/encode.ts';
+import { parseMp3, scanFrames } from '../../server/media/mp3/frames.ts';
+import { cutMp3Preview, cutPreview } from '../../server/media/mp3/preview.ts';
 
 // Stored takes, previews and downloads are these bytes: encoding and cutting must not drift. The
 // hashes were taken from the output before the frame parsers were merged.
@@ -63,7 +63,7 @@ describe('MP3 parsing', () => {
       f.length,
       f.bitrate,
       f.channels,
-      f.protected,
+      f.isProtected,
       f.mainDataBegin,
     ]);
     const { sampleRate, channels, tagBytes, durationSec } = info;
