@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The layering of docs/architecture.md, checked against the code's own imports: a file may
+// import from its own folder or from a lower layer, never from a higher one. A new folder has to
+// be given its layer here and in the document before anything can import it.
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Lowest first. Folders end in `/`; top-level files are named as they are. */
+export const LAYERS: string[][] = [
+  ['schema/', 'server/log.ts', 'server/faults.ts'],
+  ['server/errors.ts', 'server/auth/', 'server/media/', 'server/writer/', 'server/build/'],
+  ['server/ownership.ts', 'server/config.ts', 'server/process/'],
+  ['server/db/', 'server/engine/'],
+  ['server/http/'],
+  [
+    'server/audio/',
+    'server/limits/',
+    'server/payments/',
+    'server/zero/',
+    'server/forms/',
+    'server/health/',
+  ],
+  ['server/providers/', 'server/resume/', 'server/session/'],
+  ['server/slots/'],
+  ['server/sync/', 'server/delivery/', 'server/webhooks/'],
+  ['server/app.ts'],
+  ['server/service.ts', 'server/stack.ts'],
+  ['server/api.ts', 'server/main.ts'],
+];
+
+const SOURCE = /\.(ts|tsx|mts|cts|mjs|cjs)$/;
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sources(rel);
+    return SOURCE.test(entry.name) ? [rel] : [];
+  });
+}
+
+/** The layer unit a file belongs to: its top folder under server/ (or schema/), or itself. */
+function unitOf(file: string): string {
+  if (file.startsWith('schema/')) return 'schema/';
+  const [, second, third] = file.split('/');
+  return third === undefined ? file : `server/${second}/`;
+}
+
+function layerOf(unit: string): number {
+  return LAYERS.findIndex((layer) => layer.includes(unit));
+}
+
+/** Every relative import (static, dynamic, require, new URL) of a file, resolved to a path. */
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const found = text.matchAll(
+    /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g,
+  );
+  return [...found].map((m) =>
+    path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)),
+  );
+}
+
+const files = [...sources('server'), ...sources('schema')];
+
+describe('the layering of docs/architecture.md', () => {
+  it('gives every folder and top-level file of server/ a layer', () => {
+    const units = [...new Set(files.map(unitOf))];
+    expect(units.filter((unit) => layerOf(unit) < 0)).toEqual([]);
+  });
+
+  it('has no import from a lower layer to a higher one', () => {
+    const upward: string[] = [];
+    for (const file of files) {
+      const from = unitOf(file);
+      for (const target of importsOf(file)) {
+        const to = unitOf(target);
+        if (to === from) continue;
+        if (layerOf(to) >= layerOf(from)) upward.push(`${file} -> ${target}`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps the browser side (client/, sw/) off the server: it shares only schema/', () => {
+    const reaching = [...sources('client'), ...sources('sw')].flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith('server/'))
+        .map((target) => `${file} -> ${target}`),
+    );
+    expect(reaching).toEqual([]);
+  });
+});
