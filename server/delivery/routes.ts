@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { attachment, sendFile } from '../audio/send.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
+import { uuidParam } from '../http/request.ts';
 import { logger } from '../log.ts';
 import { DOWNLOAD_TTL_MS, type DownloadKind, type DownloadLinks } from './links.ts';
 import { unlockedTake, unlockedTakesOf, type UnlockedTake } from './unlocked.ts';
@@ -29,23 +29,22 @@ const fileName = (take: UnlockedTake, suffix: string) =>
  */
 export function downloadListRoutes(deps: AppDeps, links: DownloadLinks) {
   return new Hono<AppEnv>().get('/:formId/downloads', requireOwner(deps), async (c) => {
-    const formId = z.uuid().safeParse(c.req.param('formId'));
-    if (!formId.success) throw new Refusal('invalid', 'formId must be a UUID');
+    const formId = uuidParam(c, 'formId');
     const [form] = await deps.sql<
       { owner_id: string }[]
-    >`select owner_id from forms where id = ${formId.data}`;
-    requireOwnForm(form, c.get('ownerId'), formId.data);
-    const takes = await unlockedTakesOf(deps.sql, formId.data);
+    >`select owner_id from forms where id = ${formId}`;
+    requireOwnForm(form, c.get('ownerId'), formId);
+    const takes = await unlockedTakesOf(deps.sql, formId);
     if (takes.length === 0) {
       throw new Refusal(
         'payment_required',
-        `these songs are not paid for yet; start with POST /api/forms/${formId.data}/checkout`,
+        `these songs are not paid for yet; start with POST /api/forms/${formId}/checkout`,
       );
     }
     const expiresAt = Date.now() + DOWNLOAD_TTL_MS;
     c.header('cache-control', 'no-store');
     return c.json({
-      formId: formId.data,
+      formId: formId,
       expiresAt: new Date(expiresAt).toISOString(),
       songs: takes.map((t) => ({
         songIndex: t.song_index,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
+import { jsonBody } from '../http/request.ts';
 import { resumeRedeemLimit } from '../limits/per-address.ts';
 
 const LIFETIME_MS = 15 * 60 * 1000;
@@ -32,13 +33,14 @@ export function resumeRoutes(deps: AppDeps) {
       );
     })
     .post('/redeem', resumeRedeemLimit(deps), async (c) => {
-      const body = z
-        .object({ code: z.string().min(10).max(100) })
-        .safeParse(await c.req.json().catch(() => null));
-      if (!body.success) throw new Refusal('invalid', 'send {"code": "<the code from the link>"}');
+      const sendCode = 'send {"code": "<the code from the link>"}';
+      const body = await jsonBody(c, z.object({ code: z.string().min(10).max(100) }), {
+        notJson: sendCode,
+        invalid: () => sendCode,
+      });
       const [row] = await deps.sql<{ owner_id: string }[]>`
         update resume_codes set used_at = now()
-        where code_hash = ${hash(body.data.code)} and used_at is null and expires_at > now()
+        where code_hash = ${hash(body.code)} and used_at is null and expires_at > now()
         returning owner_id`;
       if (!row) {
         throw new Refusal(

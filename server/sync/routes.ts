@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MAX_SYNC_BODY_BYTES, SyncBatch } from '../../schema/ops.ts';
 import { isTransient } from '../db/transient.ts';
-import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
+import { jsonBody } from '../http/request.ts';
 import { unavailable } from '../http/errors.ts';
 import { OwnerLimits } from '../limits/owner.ts';
 import { tooMany } from '../limits/per-address.ts';
@@ -39,22 +39,15 @@ export function syncRoutes(deps: AppDeps, generation: Generation) {
       },
     }),
     async (c) => {
-      const body = await c.req.json().catch(() => {
-        throw new Refusal('invalid', 'the body is not JSON');
+      const batch = await jsonBody(c, SyncBatch, {
+        invalid: (error) =>
+          `invalid sync request (a JSON object with clientId and a list of ops): ${error.issues
+            .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+            .join('; ')}`,
       });
-      const parsed = SyncBatch.safeParse(body);
-      if (!parsed.success) {
-        const detail = parsed.error.issues
-          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; ');
-        throw new Refusal(
-          'invalid',
-          `invalid sync request (a JSON object with clientId and a list of ops): ${detail}`,
-        );
-      }
       const results = await applyOps(
         deps.sql,
-        parsed.data.ops,
+        batch.ops,
         {
           ownerId: c.get('ownerId'),
           provider: generation.providerId,
