@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import type { SongBrief } from '../schema/draft.ts';
 import { LocalWriter } from '../server/writer/local.ts';
 import { presetsFor } from '../server/writer/presets.ts';
-import type { SongBrief, WriterInput } from '../server/writer/types.ts';
+import type { WriterInput } from '../server/writer/types.ts';
 
 // Local writer throughput: full writes (clean, extract, compose, finalise) per second over varied
 // briefs. The local writer runs inline on the request path and as the fallback for every Groq

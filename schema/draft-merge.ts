@@ -1,10 +1,12 @@
 import { SONG_FIELDS, SongDraft, type DraftDoc, type FieldTimes } from './draft.ts';
 
 /** When and by which op a field was last written; `op` breaks ties between equal times. */
-export interface FieldStamp {
+// A type, not an interface: Zero's json<T>() column takes only what is sure to be JSON, and an
+// interface (open to more members) is not.
+export type FieldStamp = {
   t: number;
   op: string;
-}
+};
 export type FieldStamps = Record<string, FieldStamp>;
 
 /** A value that lost a merge; kept in draft_history so it can be restored. */

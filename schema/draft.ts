@@ -3,6 +3,7 @@ import { z } from 'zod';
 // The draft a person fills in. Every field is optional while drafting; submit checks completeness.
 // Lengths are bounds, not targets: they keep one field from swallowing a request.
 export const Vocals = z.enum(['female', 'male', 'none']);
+export type Vocals = z.infer<typeof Vocals>;
 
 /** A NUL, or half of a UTF-16 surrogate pair (an emoji cut in two). */
 // A whole surrogate pair (kept), or a NUL or half of one (refused). Matching pairs first does what
@@ -66,6 +67,10 @@ export const DraftDoc = z.object({
   songs: z.array(SongDraft).max(MAX_SONGS),
 });
 export type DraftDoc = z.infer<typeof DraftDoc>;
+
+/** One field's value, as draft_history keeps a value that lost a merge. */
+export type DraftFieldValue =
+  DraftDoc['songCount'] | NonNullable<DraftDoc['buyerEmail']> | SongDraft[keyof SongDraft];
 
 /**
  * Client timestamps (epoch ms) per field path: `songCount`, `buyerEmail`, `songs.<i>.<field>`.

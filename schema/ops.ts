@@ -7,6 +7,10 @@ const formId = z.uuid();
 const songIndex = z.number().int().min(0).max(4);
 const variationIndex = z.number().int().min(0).max(2);
 
+/** Which of a variation's two takes. */
+export const TakeIndex = z.union([z.literal(1), z.literal(2)]);
+export type TakeIndex = z.infer<typeof TakeIndex>;
+
 export const OpArgs = {
   'draft.put': z.object({ formId, draft: DraftDoc, fieldTimes: FieldTimes }),
   'draft.restore': z.object({ formId, historyId: z.number().int().positive() }),
@@ -17,12 +21,15 @@ export const OpArgs = {
     formId,
     songIndex,
     slotId: z.uuid(),
-    take: z.union([z.literal(1), z.literal(2)]),
+    take: TakeIndex,
   }),
 } as const;
 
 export type OpType = keyof typeof OpArgs;
 export type OpArgsOf<T extends OpType> = z.infer<(typeof OpArgs)[T]>;
+
+/** An op's type with its args, one member per type: checking `type` tells what `args` hold. */
+export type TypedOp = { [T in OpType]: { type: T; args: OpArgsOf<T> } }[OpType];
 
 /** An op as it travels: args are checked per type by the server, after the envelope. */
 export const SyncOp = z.object({

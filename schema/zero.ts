@@ -8,20 +8,28 @@ import {
   string,
   table,
 } from '@rocicorp/zero';
+import type { FieldStamps } from './draft-merge.ts';
+import type { DraftDoc, DraftFieldValue, SongBrief } from './draft.ts';
+import type { TakeIndex } from './ops.ts';
+import type { OrderEndReason, OrderItem, OrderMethod } from './orders.ts';
+import type { FormStatus, OrderStatus, SlotStatus } from './status.ts';
 
 // The rows Zero replicates to clients. Column names map to the snake_case SQL of
 // schema/migrations; only tables in the refrain_sync publication may appear here, and only the
-// columns a client needs (leases and ledgers stay on the server).
+// columns a client needs (leases and ledgers stay on the server). Column types are only claims
+// about the rows (Zero checks none of them): each says what the server writes there.
 const forms = table('forms')
   .columns({
     id: string(),
     ownerId: string().from('owner_id'),
-    status: string(),
+    status: string<FormStatus>(),
     songCount: number().from('song_count'),
-    draft: json(),
+    // Whole once committed: draft.put inserts a form and writes its draft in one transaction, so
+    // the column's `{}` default is never seen outside it.
+    draft: json<DraftDoc>(),
     // Per-field stamps {t, op} of the server's merge, so a device can merge server edits into
     // its local draft by the same rule the server uses.
-    fieldTimes: json().from('field_times'),
+    fieldTimes: json<FieldStamps>().from('field_times'),
     progressReady: number().from('progress_ready'),
     progressTotal: number().from('progress_total'),
     submittedAt: number().optional().from('submitted_at'),
@@ -35,7 +43,7 @@ const songs = table('songs')
     formId: string().from('form_id'),
     songIndex: number().from('song_index'),
     ownerId: string().from('owner_id'),
-    brief: json(),
+    brief: json<SongBrief>(),
   })
   .primaryKey('formId', 'songIndex');
 
@@ -48,7 +56,7 @@ const slots = table('slots')
     attempt: number(),
     ownerId: string().from('owner_id'),
     isCurrent: boolean().from('is_current'),
-    status: string(),
+    status: string<SlotStatus>(),
     preset: string(),
     title: string().optional(),
     musicStyle: string().optional().from('music_style'),
@@ -70,7 +78,7 @@ const takes = table('takes')
     slotId: string().from('slot_id'),
     formId: string().from('form_id'),
     ownerId: string().from('owner_id'),
-    takeIndex: number().optional().from('take_index'),
+    takeIndex: number<TakeIndex>().optional().from('take_index'),
     title: string().optional(),
     lyrics: string().optional(),
     durationSec: number().optional().from('duration_sec'),
@@ -86,7 +94,7 @@ const takeStreams = table('takeStreams')
     slotId: string().from('slot_id'),
     formId: string().from('form_id'),
     ownerId: string().from('owner_id'),
-    takeIndex: number().optional().from('take_index'),
+    takeIndex: number<TakeIndex>().optional().from('take_index'),
     streamUrl: string().from('stream_url'),
     createdAt: number().from('created_at'),
   })
@@ -98,7 +106,7 @@ const selections = table('selections')
     songIndex: number().from('song_index'),
     ownerId: string().from('owner_id'),
     slotId: string().from('slot_id'),
-    takeIndex: number().from('take_index'),
+    takeIndex: number<TakeIndex>().from('take_index'),
   })
   .primaryKey('formId', 'songIndex');
 
@@ -109,7 +117,7 @@ const draftHistory = table('draftHistory')
     formId: string().from('form_id'),
     ownerId: string().from('owner_id'),
     field: string(),
-    value: json().optional(),
+    value: json<DraftFieldValue | null>().optional(),
     fieldTime: number().from('field_time'),
     createdAt: number().from('created_at'),
   })
@@ -120,9 +128,9 @@ const orders = table('orders')
     id: string(),
     ownerId: string().from('owner_id'),
     formId: string().from('form_id'),
-    method: string(),
-    status: string(),
-    items: json(),
+    method: string<OrderMethod>(),
+    status: string<OrderStatus>(),
+    items: json<OrderItem[]>(),
     songCount: number().from('song_count'),
     amountCents: number().from('amount_cents'),
     currency: string(),
@@ -134,7 +142,7 @@ const orders = table('orders')
     paidAt: number().optional().from('paid_at'),
     endedAt: number().optional().from('ended_at'),
     // 'already_paid': closed, or refunded, because another order paid for these songs first.
-    endReason: string().optional().from('end_reason'),
+    endReason: string<OrderEndReason>().optional().from('end_reason'),
     refundRequestedAt: number().optional().from('refund_requested_at'),
     refundedAt: number().optional().from('refunded_at'),
   })

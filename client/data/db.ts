@@ -1,6 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { DraftDoc } from '../../schema/draft.ts';
-import type { OpResult, OpType } from '../../schema/ops.ts';
+import type { OpResult, TypedOp } from '../../schema/ops.ts';
 
 /** A draft as this device holds it: the source of truth for what the person typed here. */
 export interface LocalDraft {
@@ -13,10 +13,11 @@ export interface LocalDraft {
 }
 
 /** An operation waiting for the server. Its id is made here, so any replay is the same op. */
-export interface OutboxOp {
+export type OutboxOp = TypedOp & OutboxEntry;
+
+/** What the outbox keeps beside an op's type and args. */
+interface OutboxEntry {
   id: string;
-  type: OpType;
-  args: unknown;
   formId?: string;
   createdAt: number;
   attempts: number;
@@ -34,13 +35,13 @@ export interface OutboxOp {
 }
 
 /** An op the server refused for good, kept so nothing typed silently disappears. */
-export interface RejectedOp extends OutboxOp {
+export type RejectedOp = OutboxOp & {
   rejectedAt: number;
   code?: OpResult['code'];
   error: string;
   /** The person has seen why (the notice is closed); the op stays here. */
   dismissedAt?: number;
-}
+};
 
 export interface KeyValue {
   key: string;

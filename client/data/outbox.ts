@@ -8,16 +8,16 @@ import { cleanDraft, isSendableEmail } from './text.ts';
 
 // No DOM here: the page and the service worker both drain the outbox with this module.
 
-/** Queues one op; its id is made now and never changes. */
-export async function enqueue(
+/** Queues one op, its args checked against its type; its id is made now and never changes. */
+export async function enqueue<T extends OpType>(
   db: RefrainDb,
-  type: OpType,
-  args: unknown,
+  type: T,
+  args: OpArgsOf<T>,
   formId?: string,
 ): Promise<string> {
-  const op: OutboxOp = { id: uuidv7(), type, args, formId, createdAt: Date.now(), attempts: 0 };
-  await db.outbox.add(op);
-  return op.id;
+  const id = uuidv7();
+  await db.outbox.add({ id, type, args, formId, createdAt: Date.now(), attempts: 0 });
+  return id;
 }
 
 /**

@@ -2,6 +2,7 @@ import { useQuery } from '@rocicorp/zero/react';
 import { useEffect, useState } from 'react';
 import { formatMoney } from '../../schema/currency.ts';
 import { queries } from '../../schema/queries.ts';
+import type { FormStatus } from '../../schema/status.ts';
 import { useApp } from '../ui/context.ts';
 import { credits as creditCount, orderOutcome } from './orders.ts';
 
@@ -23,7 +24,7 @@ export function Checkout({
   form: {
     id: string;
     songCount: number;
-    status: string;
+    status: FormStatus;
     selections: readonly { songIndex: number }[];
   };
 }) {

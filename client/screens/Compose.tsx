@@ -1,7 +1,6 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { useEffect, useState } from 'react';
 import { MAX_SONGS, SONG_FIELDS, SongBrief, type DraftDoc } from '../../schema/draft.ts';
-import type { FieldStamps } from '../../schema/draft-merge.ts';
 import { queries } from '../../schema/queries.ts';
 import { mergeServerDraft, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
@@ -49,11 +48,8 @@ function ServerMerge({ formId }: { formId: string }) {
   const { db } = useApp();
   const [form] = useQuery(queries.form({ formId }));
   useEffect(() => {
-    if (!form?.draft || !Array.isArray((form.draft as DraftDoc).songs)) return;
-    void mergeServerDraft(db, formId, {
-      draft: form.draft as unknown as DraftDoc,
-      fieldTimes: form.fieldTimes as unknown as FieldStamps,
-    });
+    if (!form?.draft || !Array.isArray(form.draft.songs)) return;
+    void mergeServerDraft(db, formId, { draft: form.draft, fieldTimes: form.fieldTimes });
   }, [db, formId, form?.draft, form?.fieldTimes]);
   if (form && form.status !== 'draft') {
     return (

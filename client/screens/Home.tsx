@@ -1,6 +1,8 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { formatMoney } from '../../schema/currency.ts';
+import type { DraftDoc } from '../../schema/draft.ts';
 import { queries } from '../../schema/queries.ts';
+import type { FormStatus } from '../../schema/status.ts';
 import { createDraft, recipientsOf } from '../data/drafts.ts';
 import type { LocalDraft } from '../data/db.ts';
 import { useApp } from '../ui/context.ts';
@@ -12,12 +14,13 @@ interface Row {
   formId: string;
   names: string;
   songCount: number;
-  status: string;
+  /** `local`: a draft the server has not seen yet. */
+  status: FormStatus | 'local';
   updatedAt: number;
   progress?: string;
 }
 
-const STATUS_TEXT: Record<string, string> = {
+const STATUS_TEXT: Record<Row['status'], string> = {
   draft: 'Draft',
   submitted: 'Submitted',
   generating: 'Generating',
@@ -64,10 +67,10 @@ function toRows(
   drafts: LocalDraft[],
   server: readonly {
     id: string;
-    status: string;
+    status: FormStatus;
     songCount: number;
     updatedAt: number;
-    draft: unknown;
+    draft: DraftDoc;
     progressReady: number;
     progressTotal: number;
   }[],
@@ -76,7 +79,7 @@ function toRows(
   for (const f of server) {
     rows.set(f.id, {
       formId: f.id,
-      names: recipientsOf(f.draft as LocalDraft['draft']),
+      names: recipientsOf(f.draft),
       songCount: f.songCount,
       status: f.status,
       updatedAt: f.updatedAt,
@@ -151,7 +154,7 @@ function FormList({
 }: {
   rows: Row[];
   drafts: LocalDraft[];
-  serverDrafts?: readonly { id: string; draft: unknown }[];
+  serverDrafts?: readonly { id: string; draft: DraftDoc }[];
   onDuplicate: (d?: LocalDraft['draft']) => void;
 }) {
   if (rows.length === 0) {
@@ -162,8 +165,7 @@ function FormList({
     );
   }
   const draftOf = (id: string) =>
-    drafts.find((d) => d.formId === id)?.draft ??
-    (serverDrafts.find((f) => f.id === id)?.draft as LocalDraft['draft'] | undefined);
+    drafts.find((d) => d.formId === id)?.draft ?? serverDrafts.find((f) => f.id === id)?.draft;
   return (
     <ul className="cards" data-testid="form-list">
       {rows.map((row) => {

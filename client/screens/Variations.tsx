@@ -1,16 +1,21 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { useState } from 'react';
 import type { DraftDoc } from '../../schema/draft.ts';
+import type { OpArgsOf, TakeIndex } from '../../schema/ops.ts';
+import { VARIATION_IDS, VARIATION_LABELS } from '../../schema/presets.ts';
 import { queries } from '../../schema/queries.ts';
+import type { SlotStatus } from '../../schema/status.ts';
 import { enqueue } from '../data/outbox.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps } from '../ui/router.ts';
 import { Checkout } from './Checkout.tsx';
 
-export const VARIATION_NAMES = ['Poetic & romantic', 'Upbeat & playful', 'Heartfelt & emotional'];
+const VARIATION_NAMES = VARIATION_IDS.map((id) => VARIATION_LABELS[id]);
 
-const STATUS: Record<string, string> = {
+// `waiting` is a queued slot the studio has no place for yet; `pending`, one the server has not
+// made yet.
+const STATUS: Record<SlotStatus | 'waiting' | 'pending', string> = {
   queued: 'Waiting its turn',
   waiting: 'Waiting for a place',
   generating: 'Being made…',
@@ -106,22 +111,17 @@ function SongVariations({ form, songIndex }: { form: FormView; songIndex: number
       db.outbox
         .where('formId')
         .equals(form.id)
-        .filter(
-          (op) =>
-            op.type === 'selection.set' &&
-            (op.args as { songIndex: number }).songIndex === songIndex,
-        )
+        .filter((op) => op.type === 'selection.set')
+        .filter((op) => op.args.songIndex === songIndex)
         .last(),
     [db, form.id, songIndex],
     undefined,
   );
   const song = form.songs.find((s) => s.songIndex === songIndex);
-  const recipient =
-    (song?.brief as { recipient?: string } | undefined)?.recipient ??
-    (form.draft as DraftDoc)?.songs?.[songIndex]?.recipient;
+  const recipient = song?.brief.recipient ?? form.draft?.songs?.[songIndex]?.recipient;
   const selection = form.selections.find((s) => s.songIndex === songIndex);
   const chosen = pendingChoice
-    ? (pendingChoice.args as { slotId: string; take: number })
+    ? pendingChoice.args
     : selection && { slotId: selection.slotId, take: selection.takeIndex };
   return (
     <section
@@ -160,7 +160,7 @@ function VariationCard({
   chosen?: { slotId: string; take: number };
 }) {
   const { db, sync } = useApp();
-  const [take, setTake] = useState(1);
+  const [take, setTake] = useState<TakeIndex>(1);
   const slot = form.slots.find(
     (s) => s.songIndex === songIndex && s.variationIndex === variationIndex,
   );
@@ -174,7 +174,7 @@ function VariationCard({
 
   const isChosen =
     !!slot && chosen?.slotId === slot.id && chosen.take === (current?.takeIndex ?? take);
-  const act = (type: 'slot.retry' | 'selection.set', args: unknown) =>
+  const act = <T extends 'slot.retry' | 'selection.set'>(type: T, args: OpArgsOf<T>) =>
     void enqueue(db, type, args, form.id).then(() => sync.kick());
 
   return (

@@ -1,13 +1,15 @@
 import { formatMoney } from '../../schema/currency.ts';
+import type { OrderEndReason } from '../../schema/orders.ts';
+import type { OrderStatus } from '../../schema/status.ts';
 
 /** `1 credit`, `3 credits`. */
 export const credits = (n: number) => `${n} credit${n === 1 ? '' : 's'}`;
 
 interface OrderRow {
-  status: string;
+  status: OrderStatus;
   amountCents: number;
   currency: string;
-  endReason?: string | null | undefined;
+  endReason?: OrderEndReason | null | undefined;
   refundedAt?: number | null | undefined;
 }
 

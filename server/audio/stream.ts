@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { TransactionSql } from 'postgres';
 import type { UrlSigner } from '../auth/signing.ts';
 import { Refusal } from '../errors.ts';
+import type { SlotStatus } from '../../schema/status.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { logger } from '../log.ts';
 import { fetchToBuffer, type FetchPolicy } from '../media/fetch.ts';
@@ -116,7 +117,7 @@ export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
   const trustedHosts = deps.config.mediaTrustedHosts;
 
   async function liveStream(id: string): Promise<string> {
-    const [row] = await deps.sql<{ remote_url: string; status: string; age_ms: number }[]>`
+    const [row] = await deps.sql<{ remote_url: string; status: SlotStatus; age_ms: number }[]>`
       select ts.remote_url, s.status,
         (extract(epoch from now() - ts.created_at) * 1000)::float8 as age_ms
       from take_streams ts join slots s on s.id = ts.slot_id where ts.id = ${id}`;

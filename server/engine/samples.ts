@@ -1,6 +1,7 @@
 // A representative song request, shared by the benchmark and the tests so both exercise the
 // engine with the kind of input the app sends: tagged lyrics, a style, a mood and an occasion.
 
+import { VARIATION_IDS } from '../../schema/presets.ts';
 import type { SongSpec } from './types.ts';
 
 export const SAMPLE_LYRICS = `[Verse 1]
@@ -37,7 +38,7 @@ You are the one I'm dreaming of
 Every single day with you
 Feels like a dream come true`;
 
-export const PRESETS = ['poetic-romantic', 'upbeat-playful', 'heartfelt-emotional'] as const;
+export const PRESETS = VARIATION_IDS;
 
 export function sampleSpec(overrides: Partial<SongSpec> = {}): SongSpec {
   return {

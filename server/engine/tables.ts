@@ -1,6 +1,8 @@
 // What each genre, variation preset, mood, occasion and prompt word means musically. The
 // composer only merges these records; changing how a style sounds is an edit to this file.
 
+import type { Vocals } from '../../schema/draft.ts';
+import type { VariationId } from '../../schema/presets.ts';
 import type { Metre } from './grooves.ts';
 import type { Family, ProgressionStyle } from './progressions.ts';
 
@@ -672,7 +674,7 @@ export const PRESET_FAMILIES: Readonly<Record<string, Family>> = {
   'poetic-romantic': 'romantic',
   'upbeat-playful': 'playful',
   'heartfelt-emotional': 'heartfelt',
-};
+} satisfies Record<VariationId, Family>;
 
 export const FAMILY_WORDS: readonly (readonly [RegExp, Family])[] = [
   [/romantic|poetic|love|tender|dreamy|elegant/i, 'romantic'],
@@ -904,7 +906,7 @@ export const ACOUSTIC_FALLBACK: Record<
 };
 
 /** Where the tune sits for each kind of voice it stands in for. */
-export const VOCAL_CENTRES: Record<'female' | 'male' | 'none', number | null> = {
+export const VOCAL_CENTRES: Record<Vocals, number | null> = {
   female: 69,
   male: 57,
   none: null,

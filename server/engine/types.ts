@@ -1,3 +1,6 @@
+import type { Vocals } from '../../schema/draft.ts';
+import type { VariationId } from '../../schema/presets.ts';
+
 export interface SongSpec {
   /** e.g. `${slotId}:${take}`; the same seed gives byte-identical output. */
   seed: string;
@@ -13,10 +16,10 @@ export interface SongSpec {
   /** e.g. "birthday", "anniversary", "wedding", "graduation", "memorial", "just because". */
   occasion: string;
   /** Variation preset id. Unknown ids are mapped onto the nearest known family. */
-  preset: 'poetic-romantic' | 'upbeat-playful' | 'heartfelt-emotional' | (string & {});
+  preset: VariationId | (string & {});
   /** With [Verse]/[Chorus]/[Bridge] tags; may be empty for an instrumental. */
   lyrics: string;
-  vocals: 'female' | 'male' | 'none';
+  vocals: Vocals;
   /** Target length of the full take in seconds; default 75, clamped to 60..120. */
   durationSec?: number;
 }

@@ -2,9 +2,12 @@ import type { Sql, TransactionSql } from 'postgres';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Rate } from '../config.ts';
 
-/** What RateLimiterPostgres asks of a node-postgres client; answered here by postgres.js. */
+/**
+ * What RateLimiterPostgres asks of a node-postgres client; answered here by postgres.js. Its
+ * queries bind only keys, points and times (epoch ms, or null for no expiry).
+ */
 interface PgClient {
-  query(q: { text: string; values?: unknown[]; name?: string }): Promise<{
+  query(q: { text: string; values?: (string | number | null)[]; name?: string }): Promise<{
     rows: Record<string, unknown>[];
     rowCount: number;
   }>;
@@ -14,7 +17,7 @@ interface PgClient {
 function pgClient(sql: Sql | TransactionSql): PgClient {
   return {
     async query({ text, values = [] }) {
-      const rows = await sql.unsafe(text, values as never[]);
+      const rows = await sql.unsafe(text, values);
       return { rows: [...rows], rowCount: rows.count };
     },
   };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { DraftDoc } from '../../schema/draft.ts';
+import type { OrderMethod } from '../../schema/orders.ts';
+import type { OrderStatus } from '../../schema/status.ts';
 import type { Config } from '../config.ts';
 import { Refusal } from '../errors.ts';
 import { creditBalance, notEnoughCredits, spendCredits } from './credits.ts';
@@ -14,8 +16,6 @@ import {
   lockPendingOrder,
   markPaid,
   type Order,
-  type OrderMethod,
-  type OrderStatus,
 } from './orders.ts';
 import { priceFor } from './price.ts';
 import { selectedItems, selectionHash } from './selection.ts';

@@ -1,6 +1,7 @@
 import { styleHash } from '../http/security-headers.ts';
-import type { Order, OrderMethod } from './orders.ts';
+import type { Order } from './orders.ts';
 import { formatMoney } from '../../schema/currency.ts';
+import type { OrderMethod } from '../../schema/orders.ts';
 
 const escape = (s: string) =>
   s.replace(

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Sql } from 'postgres';
 import Stripe from 'stripe';
 import { z } from 'zod';
+import type { OrderMethod } from '../../schema/orders.ts';
 import type { AppEnv } from '../http/env.ts';
 import { sessionMetadata } from './gateway.ts';
 import {
@@ -11,7 +12,7 @@ import {
   demoClosedPage,
   demoNotFoundPage,
 } from './demo-page.ts';
-import type { Order, OrderMethod } from './orders.ts';
+import type { Order } from './orders.ts';
 import { receiveAndSettle, type EventReceiver } from './receipt.ts';
 
 const SessionId = z.string().regex(/^cs_demo_[0-9a-f]{32}$/);

@@ -1,8 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres';
-import type { OrderItem } from './selection.ts';
-
-export type OrderMethod = 'stripe' | 'demo' | 'credits';
-export type OrderStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
+import type { OrderEndReason, OrderItem, OrderMethod } from '../../schema/orders.ts';
+import type { OrderStatus } from '../../schema/status.ts';
+import { jsonb } from '../db/jsonb.ts';
 
 export interface Order {
   id: string;
@@ -23,7 +22,7 @@ export interface Order {
   receipt_number: string | null;
   payment_intent: string | null;
   paid_at: Date | null;
-  end_reason: 'already_paid' | null;
+  end_reason: OrderEndReason | null;
   paid_by_order: string | null;
   session_closed_at: Date | null;
   refund_requested_at: Date | null;
@@ -65,7 +64,7 @@ export async function insertOrder(sql: Sql, o: NewOrder): Promise<boolean> {
   const rows = await sql`
     insert into orders (id, owner_id, form_id, method, status, items, selection_hash, song_count,
                         amount_cents, currency, credits_spent, buyer_email, session_id)
-    values (${o.id}, ${o.ownerId}, ${o.formId}, ${o.method}, ${o.status ?? 'pending'}, ${sql.json(o.items as never)},
+    values (${o.id}, ${o.ownerId}, ${o.formId}, ${o.method}, ${o.status ?? 'pending'}, ${jsonb(sql, o.items)},
             ${o.selectionHash}, ${o.songCount}, ${o.amountCents}, ${o.currency}, ${o.creditsSpent ?? 0},
             ${o.buyerEmail ?? null}, ${o.sessionId ?? null})
     on conflict do nothing

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { demoCheckoutWebhookKey } from '../auth/signing.ts';
 import type { Config } from '../config.ts';
 import { Refusal } from '../errors.ts';
+import { jsonb } from '../db/jsonb.ts';
 import { faultPoint } from '../faults.ts';
 import { logger } from '../log.ts';
 import { applySessionEvent, SESSION_EVENTS, SessionEvent, type EventOutcome } from './events.ts';
@@ -96,7 +97,7 @@ export async function receiveStripeEvent(
   return sql.begin(async (tx) => {
     const [fresh] = await tx`
       insert into webhook_deliveries (source, key, payload)
-      values ('stripe', ${known.data.id}, ${tx.json(event as never)})
+      values ('stripe', ${known.data.id}, ${jsonb(tx, event)})
       on conflict do nothing
       returning key`;
     if (!fresh) {

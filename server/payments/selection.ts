@@ -2,22 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { Refusal } from '../errors.ts';
-
-/** One song of an order: the take chosen for it, frozen when the order is made. */
-export const OrderItem = z.object({
-  songIndex: z.number().int().min(0).max(4),
-  slotId: z.uuid(),
-  take: z.union([z.literal(1), z.literal(2)]),
-  takeId: z.uuid(),
-  title: z.string().nullable(),
-});
-export type OrderItem = z.infer<typeof OrderItem>;
+import type { TakeIndex } from '../../schema/ops.ts';
+import type { OrderItem } from '../../schema/orders.ts';
+import type { SlotStatus } from '../../schema/status.ts';
 
 interface ItemRow {
   song_index: number;
   slot_id: string;
-  take_index: 1 | 2;
-  status: string;
+  take_index: TakeIndex;
+  status: SlotStatus;
   take_id: string | null;
   title: string | null;
 }

@@ -1,7 +1,8 @@
 import type { Fragment, Sql, TransactionSql } from 'postgres';
+import type { OrderMethod } from '../../schema/orders.ts';
 import { logger } from '../log.ts';
 import type { CheckoutGateway } from './gateway.ts';
-import type { Order, OrderMethod } from './orders.ts';
+import type { Order } from './orders.ts';
 
 const log = logger('payments');
 

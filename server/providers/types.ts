@@ -1,4 +1,5 @@
-export type Vocals = 'female' | 'male' | 'none';
+import type { Vocals } from '../../schema/draft.ts';
+
 export interface SubmitRequest {
   slotId: string;
   ownerId?: string; // never sent to a provider; the built-in engine queues renders fairly by it

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { SongBrief, type DraftDoc } from '../../schema/draft.ts';
 import { Refusal } from '../errors.ts';
+import type { FormStatus } from '../../schema/status.ts';
+import { jsonb } from '../db/jsonb.ts';
 import { presetsFor } from '../writer/index.ts';
 import { recordEvent } from './events.ts';
 import { refuseOthers } from '../ownership.ts';
@@ -16,7 +18,7 @@ export interface ClaimContext {
 export interface FormRow {
   id: string;
   owner_id: string;
-  status: string;
+  status: FormStatus;
   song_count: number;
   draft: DraftDoc;
 }
@@ -60,7 +62,7 @@ export async function freezeSong(
   }
   await tx`
     insert into songs (form_id, song_index, owner_id, brief)
-    values (${form.id}, ${songIndex}, ${form.owner_id}, ${tx.json(parsed.data as never)})`;
+    values (${form.id}, ${songIndex}, ${form.owner_id}, ${jsonb(tx, parsed.data)})`;
   return parsed.data;
 }
 

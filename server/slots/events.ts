@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres';
+import { jsonb } from '../db/jsonb.ts';
 
 export type GenerationEventKind =
   | 'requested'
@@ -24,5 +25,5 @@ export async function recordEvent(
 ): Promise<void> {
   await sql`
     insert into generation_events (slot_id, form_id, kind, ms, detail)
-    values (${slotId}, ${formId}, ${kind}, ${ms === undefined ? null : Math.round(ms)}, ${sql.json(detail as never)})`;
+    values (${slotId}, ${formId}, ${kind}, ${ms === undefined ? null : Math.round(ms)}, ${jsonb(sql, detail)})`;
 }

@@ -3,12 +3,14 @@ import os from 'node:os';
 import type { Sql } from 'postgres';
 import type { UrlSigner } from '../auth/signing.ts';
 import type { Config } from '../config.ts';
+import { jsonb } from '../db/jsonb.ts';
 import { faultPoint } from '../faults.ts';
 import { logger } from '../log.ts';
 import type { MusicProvider, SubmitRequest } from '../providers/types.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import { presetsFor, type Writer } from '../writer/index.ts';
 import type { SongBrief } from '../../schema/draft.ts';
+import type { SlotStatus } from '../../schema/status.ts';
 import { leaveTaskLine, markWaiting, mayTakeTaskPlace } from './admission.ts';
 import { lockFormOfSlot, refreshProgress } from './claim.ts';
 import { recordEvent } from './events.ts';
@@ -37,7 +39,7 @@ interface SlotRow {
   song_index: number;
   variation_index: number;
   attempt: number;
-  status: string;
+  status: SlotStatus;
   preset: string;
   title: string | null;
   music_prompt: string | null;
@@ -231,12 +233,12 @@ export class Generation {
         await sql.begin(async (tx) => {
           await lockFormOfSlot(tx, slotId);
           await tx`
-            update provider_calls set state = 'accepted', response = ${tx.json(result.raw as never)},
+            update provider_calls set state = 'accepted', response = ${jsonb(tx, result.raw)},
               estimated_cost_cents = ${provider.estimatedCostCents}, finished_at = now()
             where id = ${call.id}`;
           await tx`
             update slots set task_id = coalesce(task_id, ${result.taskId}),
-              conversion_ids = ${tx.json(result.conversionIds as never)},
+              conversion_ids = ${jsonb(tx, result.conversionIds)},
               status = case when status = 'queued' then 'generating' else status end,
               submitted_at = coalesce(submitted_at, now()), waiting_since = null,
               lease_owner = case when ${rendersHere}::boolean and status in ('queued', 'generating')
@@ -266,7 +268,7 @@ export class Generation {
 
       await sql`
         update provider_calls set state = ${result.kind}, http_status = ${result.status ?? null},
-          response = ${sql.json({ reason: result.reason, raw: result.raw ?? null } as never)}, finished_at = now()
+          response = ${jsonb(sql, { reason: result.reason, raw: result.raw ?? null })}, finished_at = now()
         where id = ${call.id}`;
 
       if (result.kind === 'fatal') {

@@ -1,5 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres';
+import type { SlotStatus } from '../../schema/status.ts';
 import { ENGINE_SCHEME, engineFileOf } from '../audio/storage.ts';
+import { jsonb } from '../db/jsonb.ts';
 import { logger } from '../log.ts';
 import { isHttpLink } from '../media/address.ts';
 import type { TakeResult } from '../providers/types.ts';
@@ -37,7 +39,7 @@ async function closeOpenCalls(
 ): Promise<void> {
   await tx`
     update provider_calls set state = 'answered', finished_at = now(),
-      response = ${tx.json({ outcome: `unknown: its answer was lost, and the slot is ${ending}` })}
+      response = ${jsonb(tx, { outcome: `unknown: its answer was lost, and the slot is ${ending}` })}
     where slot_id = ${slotId} and state = 'sending' and kind in ('submit', 'resubmit')`;
 }
 
@@ -117,7 +119,7 @@ export async function recordTakesIn(
       form_id: string;
       owner_id: string;
       provider: string;
-      status: string;
+      status: SlotStatus;
       conversion_ids: string[] | null;
     }[]
   >`
@@ -139,7 +141,7 @@ export async function recordTakesIn(
     await tx`
       update provider_calls set state = 'accepted', finished_at = now(),
         estimated_cost_cents = ${source.callCostCents ?? 0},
-        response = ${tx.json({ outcome: 'accepted: its answer was lost; the provider named the task later', taskId: info.taskId })}
+        response = ${jsonb(tx, { outcome: 'accepted: its answer was lost; the provider named the task later', taskId: info.taskId })}
       where slot_id = ${slotId} and state = 'sending' and kind in ('submit', 'resubmit')`;
   }
   if (info.coverUrl && isHttpLink(info.coverUrl)) {
@@ -157,7 +159,7 @@ export async function recordTakesIn(
     if (isReady) {
       if (existing && take.lyricsTimestamped !== undefined) {
         await tx`
-          update takes set lyrics_timestamped = ${tx.json(take.lyricsTimestamped as never)}, updated_at = now()
+          update takes set lyrics_timestamped = ${jsonb(tx, take.lyricsTimestamped)}, updated_at = now()
           where id = ${existing.id} and lyrics_timestamped is null`;
       }
       continue;
@@ -176,7 +178,7 @@ export async function recordTakesIn(
                          lyrics_timestamped, duration_sec, remote_audio_url, remote_wav_url)
       values (${slotId}, ${slot.owner_id}, ${slot.form_id}, ${take.conversionId}, ${index},
               ${take.title ?? null}, ${take.lyrics ?? null},
-              ${take.lyricsTimestamped === undefined ? null : tx.json(take.lyricsTimestamped as never)},
+              ${take.lyricsTimestamped === undefined ? null : jsonb(tx, take.lyricsTimestamped)},
               ${take.durationSec ?? null}, ${take.audioUrl ?? null}, ${take.wavUrl ?? null})
       on conflict (slot_id, conversion_id) do update set
         take_index = coalesce(${known >= 0 ? known + 1 : null}::int, takes.take_index, excluded.take_index),

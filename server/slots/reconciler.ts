@@ -1,5 +1,6 @@
 import type { PendingQuery, Row, Sql } from 'postgres';
 import type { Config } from '../config.ts';
+import { jsonb } from '../db/jsonb.ts';
 import { logger } from '../log.ts';
 import type { MusicProvider } from '../providers/types.ts';
 import { recordEvent } from './events.ts';
@@ -110,7 +111,7 @@ export class Reconciler {
         // A render lost with its process before its answer was stored: it costs nothing.
         await this.sql`
           update provider_calls set state = 'answered', finished_at = now(),
-            response = ${this.sql.json({ outcome: 'unknown: the engine stopped before its answer was stored; rendered again' })}
+            response = ${jsonb(this.sql, { outcome: 'unknown: the engine stopped before its answer was stored; rendered again' })}
           where slot_id = ${slot.id} and state = 'sending'`;
       }
       if (slot.unknown_calls === 0 || this.isEngine) {
@@ -216,7 +217,7 @@ export class Reconciler {
     const result = await this.provider.poll(slot.task_id);
     await this.sql`
       update provider_calls set state = 'answered', finished_at = now(),
-        response = ${this.sql.json({ kind: result.kind, raw: result.raw ?? null } as never)}
+        response = ${jsonb(this.sql, { kind: result.kind, raw: result.raw ?? null })}
       where id = ${slot.callId}`;
     await recordEvent(this.sql, slot.id, slot.form_id, 'polled', { result: result.kind });
     if (result.kind === 'completed') {
@@ -280,7 +281,7 @@ export async function bookResend(sql: Sql, slotId: string): Promise<void> {
     await lockFormOfSlot(tx, slotId);
     await tx`
       update provider_calls set state = 'answered', finished_at = now(),
-        response = ${tx.json({ outcome: 'unknown: no answer and no webhook; re-sent' } as never)}
+        response = ${jsonb(tx, { outcome: 'unknown: no answer and no webhook; re-sent' })}
       where slot_id = ${slotId} and state = 'sending'`;
     await tx`update slots set resubmits = resubmits + 1 where id = ${slotId}`;
   });

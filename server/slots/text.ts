@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
 import type { SongBrief } from '../../schema/draft.ts';
+import { jsonb } from '../db/jsonb.ts';
 import {
   presetsFor,
   writerCacheKey,
@@ -52,7 +53,7 @@ export async function writeSlotText(
     } else {
       await sql`
         insert into writer_cache (key, writer, model, output)
-        values (${key}, ${result.writer}, ${writer.model}, ${sql.json(output as never)})
+        values (${key}, ${result.writer}, ${writer.model}, ${jsonb(sql, output)})
         on conflict (key) do nothing`;
     }
     await recordEvent(

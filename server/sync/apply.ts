@@ -1,5 +1,13 @@
-import type { Sql } from 'postgres';
-import { OpArgs, type OpCode, type OpResult, type OpType, type SyncOp } from '../../schema/ops.ts';
+import type { Sql, TransactionSql } from 'postgres';
+import {
+  OpArgs,
+  type OpArgsOf,
+  type OpCode,
+  type OpResult,
+  type OpType,
+  type SyncOp,
+} from '../../schema/ops.ts';
+import { jsonb } from '../db/jsonb.ts';
 import { isTransient } from '../db/transient.ts';
 import { Refusal, type RefusalCode } from '../errors.ts';
 import { OpLimited, type OwnerLimits } from '../limits/owner.ts';
@@ -13,7 +21,7 @@ import type { z } from 'zod';
 
 const log = logger('sync');
 
-const HANDLERS: { [T in OpType]: OpHandler<any> } = {
+const HANDLERS: { [T in OpType]: OpHandler<OpArgsOf<T>> } = {
   'draft.put': putDraft,
   'draft.restore': restoreDraft,
   'form.submit': submitForm,
@@ -21,6 +29,10 @@ const HANDLERS: { [T in OpType]: OpHandler<any> } = {
   'slot.retry': retrySlot,
   'selection.set': setSelection,
 };
+
+// OpArgs typed per op type, as HANDLERS is: both indexed by one generic type (bindHandler), the
+// compiler sees each check's result go to its own type's handler.
+const CHECKS: { [T in OpType]: z.ZodType<OpArgsOf<T>> } = OpArgs;
 
 class AlreadyApplied extends Error {}
 
@@ -203,6 +215,20 @@ async function answerOp(sql: Sql, op: SyncOp, hash: string, batch: BatchState): 
   return result;
 }
 
+/**
+ * The handler of an op's type, given the op's args once they pass that type's check. Generic in
+ * the type, so the compiler sees each handler get the args of its own op.
+ */
+function bindHandler<T extends OpType>(type: T, sent: unknown) {
+  const args = CHECKS[type].safeParse(sent);
+  if (!args.success) return { success: false as const, issues: args.error.issues };
+  const handle = HANDLERS[type];
+  return {
+    success: true as const,
+    run: (tx: TransactionSql, ctx: OpContext) => handle(tx, args.data, ctx),
+  };
+}
+
 async function applyOne(
   sql: Sql,
   op: SyncOp,
@@ -220,9 +246,9 @@ async function applyOne(
     };
   }
   const type = op.type as OpType;
-  const args = OpArgs[type].safeParse(op.args);
-  if (!args.success) {
-    const error = args.error.issues.map((i) => `${place(i.path)}: ${plainly(i)}`).join('; ');
+  const handler = bindHandler(type, op.args);
+  if (!handler.success) {
+    const error = handler.issues.map((i) => `${place(i.path)}: ${plainly(i)}`).join('; ');
     return { id: op.id, status: 'rejected', code: 'invalid', error };
   }
   try {
@@ -231,12 +257,12 @@ async function applyOne(
         insert into sync_ops (id, owner_id, type, body_hash) values (${op.id}, ${ctx.ownerId}, ${type}, ${hash})
         on conflict (id) do nothing returning id`;
       if (!fresh) throw new AlreadyApplied();
-      const out = await HANDLERS[type](tx, args.data, { ...ctx, opId: op.id });
+      const out = await handler.run(tx, { ...ctx, opId: op.id });
       await hooks.limits.charge(tx, ctx.ownerId, {
         forms: out.startsForm ? 1 : 0,
         slots: out.claimed?.length ?? 0,
       });
-      await tx`update sync_ops set result = ${tx.json(out.result as never)} where id = ${op.id}`;
+      await tx`update sync_ops set result = ${jsonb(tx, out.result)} where id = ${op.id}`;
       return out;
     });
     if (outcome.claimed?.length) hooks.afterCommit(outcome.claimed);

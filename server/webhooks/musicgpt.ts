@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { recordStreamIn } from '../audio/stream.ts';
 import type { UrlSigner } from '../auth/signing.ts';
 import { Refusal } from '../errors.ts';
+import { jsonb } from '../db/jsonb.ts';
 import { faultPoint } from '../faults.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { logger } from '../log.ts';
@@ -146,7 +147,7 @@ export function musicGptWebhookRoutes(
     const fresh = await deps.sql.begin(async (tx) => {
       const [inserted] = await tx`
         insert into webhook_deliveries (source, key, slot_id, payload)
-        values ('musicgpt', ${key}, ${slotId}, ${tx.json(body as never)})
+        values ('musicgpt', ${key}, ${slotId}, ${jsonb(tx, body)})
         on conflict do nothing returning key`;
       if (!inserted) return false;
       const source = { callCostCents: generation.callCostCents };

@@ -1,8 +1,8 @@
+import type { SongBrief } from '../../schema/draft.ts';
 import { scrubArtists, type ScrubMode } from './artists.ts';
 import { languageName } from './language.ts';
 import { occasionKind, type OccasionKind } from './occasions.ts';
 import { clamp, onlyWords, plainLine, valuePart } from './text.ts';
-import type { SongBrief } from './types.ts';
 
 // The buyer's words are data. Every field is cleaned and bounded before any template or model
 // sees it: control and bidi characters go, markup and tag lookalikes go, artist names become

@@ -1,14 +1,15 @@
+import { VARIATION_LABELS } from '../../schema/presets.ts';
 import { occasionKind, type OccasionKind } from './occasions.ts';
 import type { Preset } from './types.ts';
 
-// Three variations per occasion, offered side by side. The defaults are poetic-romantic,
-// upbeat-playful and heartfelt-emotional; a memorial swaps the playful one for gentler wording
-// because a party anthem is the wrong song for a funeral.
+// Three variations per occasion, offered side by side. The defaults are the three of
+// schema/presets.ts (poetic-romantic, upbeat-playful, heartfelt-emotional); a memorial swaps the
+// playful one for gentler wording because a party anthem is the wrong song for a funeral.
 
 type Variation = Omit<Preset, 'id'>;
 
 const ROMANTIC: Variation = {
-  label: 'Poetic & romantic',
+  label: VARIATION_LABELS['poetic-romantic'],
   style: 'romantic ballad',
   mood: 'warm, starry-eyed',
   tempo: 'slow 72 BPM sway',
@@ -20,7 +21,7 @@ const ROMANTIC: Variation = {
 };
 
 const PLAYFUL: Variation = {
-  label: 'Upbeat & playful',
+  label: VARIATION_LABELS['upbeat-playful'],
   style: 'upbeat singalong',
   mood: 'joyful, cheeky',
   tempo: 'bouncy 118 BPM',
@@ -32,7 +33,7 @@ const PLAYFUL: Variation = {
 };
 
 const HEARTFELT: Variation = {
-  label: 'Heartfelt & emotional',
+  label: VARIATION_LABELS['heartfelt-emotional'],
   style: 'heartfelt anthem',
   mood: 'grateful, moving',
   tempo: 'mid-tempo 88 BPM build',

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Vocals, type SongBrief } from '../../schema/draft.ts';
+import { VARIATION_IDS } from '../../schema/presets.ts';
 import type { GroqRequestShape } from './models.ts';
 
 /**
@@ -14,18 +16,18 @@ export const LIMITS = {
 } as const;
 
 // Inputs are unbounded strings on purpose: the writer must accept whatever a buyer typed and bound
-// it itself, so a 10,000-character story is a normal input rather than a validation error.
-export const SongBriefSchema = z.object({
+// it itself, so a 10,000-character story is a normal input rather than a validation error. The
+// shape is schema/draft.ts's SongBrief; only this check of it is looser.
+export const SongBriefSchema: z.ZodType<SongBrief> = z.object({
   recipient: z.string(),
   relationship: z.string(),
   occasion: z.string(),
   story: z.string(),
   genre: z.string(),
   mood: z.string(),
-  vocals: z.enum(['female', 'male', 'none']),
+  vocals: Vocals,
   language: z.string(),
 });
-export type SongBrief = z.infer<typeof SongBriefSchema>;
 
 // Loose because the order form keeps growing; fields the writer does not know never reach the text.
 export const FormBriefSchema = z.looseObject({
@@ -62,7 +64,7 @@ export const PresetSchema = z.object({
    * The nearest of the three standard variations, for consumers (music providers) that know
    * only those; a memorial's gentle preset is nearest to heartfelt, not to upbeat.
    */
-  variation: z.enum(['poetic-romantic', 'upbeat-playful', 'heartfelt-emotional']),
+  variation: z.enum(VARIATION_IDS),
 });
 export type Preset = z.infer<typeof PresetSchema>;
 

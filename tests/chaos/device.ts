@@ -3,6 +3,7 @@ import type { FieldStamps } from '../../schema/draft-merge.ts';
 import type { DraftDoc, FieldTimes } from '../../schema/draft.ts';
 import type { OpResult, SyncOp, SyncResponse } from '../../schema/ops.ts';
 import { queries } from '../../schema/queries.ts';
+import type { FormStatus, SlotStatus } from '../../schema/status.ts';
 import type { Guest } from '../helpers/guest.ts';
 import { allFieldTimes, draftOf, ops } from '../helpers/ops.ts';
 import { keepConnected } from '../../client/data/zero-connection.ts';
@@ -41,10 +42,10 @@ type Intent = 'create' | 'edit' | 'submit' | 'request' | 'retry' | 'select' | 'p
 /** What a device believes about one of its forms, from Zero or from GET /api/forms/:id. */
 interface KnownForm {
   id: string;
-  status: string;
+  status: FormStatus;
   songCount: number;
   /** Current attempts only, with the indexes of their takes. */
-  slots: { id: string; formId: string; songIndex: number; status: string; takes: number[] }[];
+  slots: { id: string; formId: string; songIndex: number; status: SlotStatus; takes: number[] }[];
   selections: { songIndex: number; slotId: string }[];
 }
 
@@ -291,8 +292,8 @@ export class Device {
       });
       if (res.status !== 200) return;
       const body = (await res.json()) as {
-        form: { status: string; songCount: number };
-        slots: { id: string; songIndex: number; status: string; isCurrent: boolean }[];
+        form: { status: FormStatus; songCount: number };
+        slots: { id: string; songIndex: number; status: SlotStatus; isCurrent: boolean }[];
         takes: { slotId: string; take: number | null }[];
         selections: { songIndex: number; slotId: string }[];
       };

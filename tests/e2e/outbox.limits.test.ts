@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { OutboxOp } from '../../client/data/db.ts';
+import type { TypedOp } from '../../schema/ops.ts';
 import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
 import { forwardedAddress } from '../helpers/limits.ts';
 import { allFieldTimes, draftOf } from '../helpers/ops.ts';
@@ -67,10 +68,9 @@ it('a 429 keeps the limited op and settles the rest; the op waits the time the s
 
   const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
   const t = Date.now();
-  const op = (i: number, type: OutboxOp['type'], formId: string, args: unknown): OutboxOp => ({
+  const op = (i: number, formId: string, typed: TypedOp): OutboxOp => ({
     id: randomUUID(),
-    type,
-    args,
+    ...typed,
     formId,
     createdAt: t + i,
     attempts: 0,
@@ -80,13 +80,13 @@ it('a 429 keeps the limited op and settles the rest; the op waits the time the s
     draft: draftOf(1),
     fieldTimes: allFieldTimes(draftOf(1)),
   });
-  const limitedSubmit = op(3, 'form.submit', second, { formId: second });
+  const limitedSubmit = op(3, second, { type: 'form.submit', args: { formId: second } });
   await queue(page, [
-    op(0, 'draft.put', first, draft(first)),
-    op(1, 'form.submit', first, { formId: first }),
-    op(2, 'draft.put', second, draft(second)),
+    op(0, first, { type: 'draft.put', args: draft(first) }),
+    op(1, first, { type: 'form.submit', args: { formId: first } }),
+    op(2, second, { type: 'draft.put', args: draft(second) }),
     limitedSubmit,
-    op(4, 'draft.put', third, draft(third)),
+    op(4, third, { type: 'draft.put', args: draft(third) }),
   ]);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
 

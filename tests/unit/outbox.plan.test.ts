@@ -10,15 +10,17 @@ import {
 
 const NOW = 1_000_000;
 let n = 0;
-const op = (formId: string, type: OutboxOp['type'], extra: Partial<OutboxOp> = {}): OutboxOp => ({
-  id: `op-${++n}`,
-  type,
-  args: {},
-  formId,
-  createdAt: n,
-  attempts: 0,
-  ...extra,
-});
+// Args stay empty: a plan never reads them.
+const op = (formId: string, type: OutboxOp['type'], extra: Partial<OutboxOp> = {}) =>
+  ({
+    id: `op-${++n}`,
+    type,
+    args: {},
+    formId,
+    createdAt: n,
+    attempts: 0,
+    ...extra,
+  }) as OutboxOp;
 
 /** The ids a plan sends, offering ops in the given (creation) order. */
 function plan(ops: OutboxOp[]) {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { SongBrief } from '../../schema/draft.ts';
 import { writerCacheKey } from '../../server/writer/cache.ts';
 import { GroqWriter } from '../../server/writer/groq.ts';
 import { LocalWriter } from '../../server/writer/local.ts';
 import { presetsFor } from '../../server/writer/presets.ts';
-import type { SongBrief, WriterInput } from '../../server/writer/types.ts';
+import type { WriterInput } from '../../server/writer/types.ts';
 
 const local = new LocalWriter();
 

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { SongBrief } from '../../schema/draft.ts';
 import { LocalWriter, writeLocal } from '../../server/writer/local.ts';
 import { OCCASION_KINDS } from '../../server/writer/occasions.ts';
 import { presetsFor, presetForSong } from '../../server/writer/presets.ts';
 import { RHYMES, rhymeGroupOf } from '../../server/writer/rhymes.ts';
 import { storyDetails } from '../../server/writer/story.ts';
 import { lastWord } from '../../server/writer/text.ts';
-import {
-  PresetSchema,
-  WriterOutputSchema,
-  type SongBrief,
-  type WriterInput,
-} from '../../server/writer/types.ts';
+import { PresetSchema, WriterOutputSchema, type WriterInput } from '../../server/writer/types.ts';
 
 const SONG: SongBrief = {
   recipient: 'Maria',

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SongBrief } from '../../schema/draft.ts';
 import { ARTISTS, scrubArtists } from '../../server/writer/artists.ts';
 import { GroqWriter } from '../../server/writer/groq.ts';
 import { LocalWriter } from '../../server/writer/local.ts';
 import { presetsFor } from '../../server/writer/presets.ts';
 import {
   WriterOutputSchema,
-  type SongBrief,
   type WriterInput,
   type WriterOutput,
 } from '../../server/writer/types.ts';

@@ -7,14 +7,16 @@ import {
   type LostValue,
 } from '../../../schema/draft-merge.ts';
 import type { DraftDoc } from '../../../schema/draft.ts';
+import type { FormStatus } from '../../../schema/status.ts';
 import type { TransactionSql } from 'postgres';
 import { Refusal } from '../../errors.ts';
+import { jsonb } from '../../db/jsonb.ts';
 import type { OpContext, OpHandler } from './types.ts';
 import { refuseOthers } from '../../ownership.ts';
 
 interface StoredDraft {
   owner_id: string;
-  status: string;
+  status: FormStatus;
   draft: DraftDoc;
   field_times: FieldStamps;
 }
@@ -40,13 +42,13 @@ async function saveDraft(
   merged: { draft: DraftDoc; stamps: FieldStamps; lost: LostValue[] },
 ) {
   await tx`
-    update forms set draft = ${tx.json(merged.draft as never)}, field_times = ${tx.json(merged.stamps as never)},
+    update forms set draft = ${jsonb(tx, merged.draft)}, field_times = ${jsonb(tx, merged.stamps)},
       song_count = ${merged.draft.songCount}, updated_at = now()
     where id = ${formId}`;
   for (const l of merged.lost) {
     await tx`
       insert into draft_history (form_id, owner_id, field, value, field_time, op_id, lost_to_op)
-      values (${formId}, ${ctx.ownerId}, ${l.field}, ${tx.json((l.value ?? null) as never)}, ${l.t}, ${l.op}, ${l.lostTo})`;
+      values (${formId}, ${ctx.ownerId}, ${l.field}, ${jsonb(tx, l.value ?? null)}, ${l.t}, ${l.op}, ${l.lostTo})`;
   }
 }
 

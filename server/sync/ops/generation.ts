@@ -1,5 +1,6 @@
 import type { OpArgsOf } from '../../../schema/ops.ts';
 import { Refusal } from '../../errors.ts';
+import type { SlotStatus } from '../../../schema/status.ts';
 import {
   claimSlot,
   freezeSong,
@@ -67,7 +68,7 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
       song_index: number;
       variation_index: number;
       attempt: number;
-      status: string;
+      status: SlotStatus;
       is_current: boolean;
     }[]
   >`select form_id, owner_id, song_index, variation_index, attempt, status, is_current from slots where id = ${args.slotId}`;
@@ -75,7 +76,7 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
   refuseOthers(slot, ctx.ownerId, `slot ${args.slotId}`);
   const form = await lockForm(tx, slot.form_id, ctx.ownerId);
   // Re-read under the form lock: a concurrent retry may have just replaced this attempt.
-  const [now] = await tx<{ status: string; is_current: boolean }[]>`
+  const [now] = await tx<{ status: SlotStatus; is_current: boolean }[]>`
     select status, is_current from slots where id = ${args.slotId}`;
   if (!now!.is_current) throw new Refusal('state', 'this attempt was already retried');
   if (now!.status !== 'failed')
@@ -120,7 +121,7 @@ export const setSelection: OpHandler<OpArgsOf<'selection.set'>> = async (tx, arg
       'These songs are paid for, so the chosen takes can no longer change.',
     );
   }
-  const [slot] = await tx<{ status: string; song_index: number }[]>`
+  const [slot] = await tx<{ status: SlotStatus; song_index: number }[]>`
     select status, song_index from slots where id = ${args.slotId} and form_id = ${args.formId}`;
   if (!slot)
     throw new Refusal('not_found', `slot ${args.slotId} is not part of form ${args.formId}`);
