@@ -47,12 +47,6 @@ export const MAX_ARGS_VALUES = 2_000;
 
 const clientId = z.string().min(1).max(128);
 
-export const SyncRequest = z.object({
-  clientId,
-  ops: z.array(SyncOp).max(MAX_OPS_PER_BATCH),
-});
-export type SyncRequest = z.infer<typeof SyncRequest>;
-
 /**
  * What the server checks of the whole body; each op is then read alone, so one malformed op is
  * answered `rejected` by itself and the ops after it still apply.

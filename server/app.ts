@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { apiDocument } from './api-doc.ts';
 import { audioRoutes } from './audio/routes.ts';
 import { streamRoutes } from './audio/stream.ts';
 import type { AudioStorage } from './audio/storage.ts';
@@ -19,7 +20,6 @@ import { syncRoutes } from './sync/routes.ts';
 import { musicGptWebhookRoutes } from './webhooks/musicgpt.ts';
 import { stripeWebhookRoutes } from './webhooks/stripe.ts';
 import type { Writer } from './writer/index.ts';
-import { openApiDocument } from './http/openapi.ts';
 import { sessionRoutes } from './session/routes.ts';
 import { signOutRoutes } from './session/sign-out.ts';
 import { zeroRoutes } from './zero/endpoints.ts';
@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
     musicGptWebhookRoutes(deps, services.signer, services.generation, services.reconciler),
   );
   app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments));
-  app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));
+  app.get('/api/openapi.json', (c) => c.json(apiDocument(deps.config)));
   app.get('/api/config', (c) =>
     c.json({
       // Null means "this origin's /zero": Zero's socket comes through the app's own port.

@@ -33,9 +33,12 @@ export async function jsonBody<T extends z.ZodType>(
   return parsed.data;
 }
 
+/** What `uuidParam` accepts; the OpenAPI document describes such parameters with it. */
+export const UuidParam = z.uuid();
+
 /** A path parameter that must be a UUID (a form's id, a take's). */
 export function uuidParam(c: Context, name: string): string {
-  const parsed = z.uuid().safeParse(c.req.param(name));
+  const parsed = UuidParam.safeParse(c.req.param(name));
   if (!parsed.success) throw new Refusal('invalid', `${name} must be a UUID`);
   return parsed.data;
 }

@@ -15,7 +15,8 @@ import {
 import type { Order } from './orders.ts';
 import { receiveAndSettle, type EventReceiver } from './receipt.ts';
 
-const SessionId = z.string().regex(/^cs_demo_[0-9a-f]{32}$/);
+/** The demo checkout's session id, as its links carry it. */
+export const SessionId = z.string().regex(/^cs_demo_[0-9a-f]{32}$/);
 
 /**
  * The `checkout.session.completed` event Stripe would send once this session is paid, shaped as

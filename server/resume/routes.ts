@@ -10,6 +10,9 @@ import { resumeRedeemLimit } from '../limits/per-address.ts';
 const LIFETIME_MS = 15 * 60 * 1000;
 const hash = (code: string) => createHash('sha256').update(code).digest('hex');
 
+/** The body of POST /api/resume-codes/redeem: the code from the link's fragment. */
+export const RedeemRequest = z.object({ code: z.string().min(10).max(100) });
+
 /**
  * Continue on another device. The code travels in the link's fragment, so it never reaches a
  * server log; only its hash is stored, and redeeming it is one conditional UPDATE, so two devices
@@ -34,7 +37,7 @@ export function resumeRoutes(deps: AppDeps) {
     })
     .post('/redeem', resumeRedeemLimit(deps), async (c) => {
       const sendCode = 'send {"code": "<the code from the link>"}';
-      const body = await jsonBody(c, z.object({ code: z.string().min(10).max(100) }), {
+      const body = await jsonBody(c, RedeemRequest, {
         notJson: sendCode,
         invalid: () => sendCode,
       });

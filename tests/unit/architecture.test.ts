@@ -27,6 +27,7 @@ export const LAYERS: string[][] = [
   ['server/providers/', 'server/resume/', 'server/session/'],
   ['server/slots/'],
   ['server/sync/', 'server/delivery/', 'server/webhooks/'],
+  ['server/api-doc.ts'],
   ['server/app.ts'],
   ['server/service.ts', 'server/stack.ts'],
   ['server/api.ts', 'server/main.ts'],
