@@ -13,6 +13,7 @@ import { healthRoutes } from './health/routes.ts';
 import { demoCheckoutRoutes } from './payments/demo.ts';
 import type { Payments } from './payments/index.ts';
 import { checkoutRoutes } from './payments/routes.ts';
+import { MUSICGPT_WEBHOOK_ROUTE } from './providers/musicgpt/webhook.ts';
 import { resumeRoutes } from './resume/routes.ts';
 import type { Generation } from './slots/generation.ts';
 import type { Reconciler } from './slots/reconciler.ts';
@@ -62,7 +63,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/audio', audioRoutes(deps, services.storage, services.signer));
   app.route('/api/streams', streamRoutes(deps, services.signer));
   app.route(
-    '/api/webhooks/musicgpt',
+    MUSICGPT_WEBHOOK_ROUTE,
     musicGptWebhookRoutes(deps, services.signer, services.generation, services.reconciler),
   );
   app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments));

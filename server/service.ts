@@ -48,7 +48,12 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
       config.maxAudioBytes,
       config.mediaTrustedHosts,
     );
-    const provider = createProvider(config, storage);
+    // The built-in engine hands its finished takes to generation, which needs the provider to be
+    // built first: the hook reaches generation by the time any render can finish, since only
+    // generation starts renders.
+    const provider = createProvider(config, storage, {
+      onComplete: (slotId, takes, taskId) => generation.acceptEngineTakes(slotId, takes, taskId),
+    });
     const writer = createWriter({
       groqApiKey: config.groq.apiKey,
       groqModel: config.groq.model,
@@ -63,8 +68,6 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
       signer,
       storage,
     });
-    provider.onComplete = (slotId, takes, taskId) =>
-      generation.acceptEngineTakes(slotId, takes, taskId);
     const reconciler = new Reconciler(sql, config, provider, generation);
     const payments = createPayments(sql, config, secret);
     stops.push(async () => {

@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { AudioStorage } from '../audio/storage.ts';
 import type { Config } from '../config.ts';
-import { localProvider, type LocalCompletion } from './local.ts';
+import { ENGINE_ACCOUNT, localProvider, type LocalCompletion } from './local.ts';
 import { musicGptProvider } from './musicgpt/client.ts';
 import type { MusicProvider } from './types.ts';
 
 export type Provider = MusicProvider & {
-  onComplete?: LocalCompletion | undefined;
   close?: () => Promise<void>;
 };
+
+export interface ProviderHooks {
+  /** Records the takes an in-process provider (the built-in engine) finished. */
+  onComplete: LocalCompletion;
+}
 
 /**
  * Which provider account a slot belongs to. A task id means something only to the account that
@@ -16,7 +20,7 @@ export type Provider = MusicProvider & {
  * (the key is hashed: it never reaches the database).
  */
 export function providerIdentity(config: Config): string {
-  if (config.provider !== 'musicgpt') return 'local';
+  if (config.provider !== 'musicgpt') return ENGINE_ACCOUNT;
   // Hashed over the base as it was written before V2 (ending in /v1), so slots sent before the
   // upgrade stay this account's: they are still polled and re-sent by the upgraded processes.
   const account = createHash('sha256')
@@ -26,10 +30,24 @@ export function providerIdentity(config: Config): string {
 }
 
 /** The configured music provider: MusicGPT with a key, the built-in engine otherwise. */
-export function createProvider(config: Config, storage: AudioStorage): Provider {
+export function createProvider(
+  config: Config,
+  storage: AudioStorage,
+  hooks: ProviderHooks,
+): Provider {
   if (config.provider === 'musicgpt') {
     const { apiKey, apiUrl, model, plan } = config.musicgpt;
-    return musicGptProvider({ apiKey: apiKey!, apiUrl, model, plan });
+    return musicGptProvider({
+      apiKey: apiKey!,
+      apiUrl,
+      model,
+      plan,
+      maxTasks: config.providerMaxTasks,
+    });
   }
-  return localProvider({ storage, concurrency: config.engineConcurrency });
+  return localProvider({
+    storage,
+    concurrency: config.engineConcurrency,
+    onComplete: hooks.onComplete,
+  });
 }

@@ -18,6 +18,13 @@ export type LocalCompletion = (
   taskId: string,
 ) => Promise<void>;
 
+/**
+ * The account of the slots the built-in engine makes, in `slots.provider` (providerIdentity).
+ * Slot rows carry it, so any process tells an engine slot from a MusicGPT one by its data,
+ * whichever provider the process itself runs.
+ */
+export const ENGINE_ACCOUNT = 'local';
+
 /** What renders takes: the engine's worker pool. */
 export interface TakeRenderer {
   render(spec: SongSpec, owner?: string): Promise<RenderedTake>;
@@ -25,7 +32,6 @@ export interface TakeRenderer {
 }
 
 export type LocalProvider = MusicProvider & {
-  onComplete: LocalCompletion | undefined;
   isRunningHere(taskId: string): boolean;
   /** Renders this process holds: rendering, waiting their turn, or handing their takes over. */
   readonly inProgress: number;
@@ -47,6 +53,8 @@ const HANDOVER_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
 export function localProvider(opts: {
   storage: AudioStorage;
   concurrency: number;
+  /** Where finished takes go (generation records them); given up front, so none is ever dropped. */
+  onComplete: LocalCompletion;
   /** Another renderer than the engine's worker pool; for tests of this module. */
   renderer?: () => Promise<TakeRenderer>;
 }): LocalProvider {
@@ -98,7 +106,7 @@ export function localProvider(opts: {
   const handOver = async (req: SubmitRequest, takes: TakeResult[], taskId: string) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        await provider.onComplete?.(req.slotId, takes, taskId);
+        await opts.onComplete(req.slotId, takes, taskId);
         return;
       } catch (err) {
         const waitMs = HANDOVER_RETRY_MS[attempt];
@@ -134,7 +142,7 @@ export function localProvider(opts: {
   const provider: LocalProvider = {
     name: 'local' as const,
     estimatedCostCents: 0,
-    onComplete: undefined,
+    inProcess: true,
     async submit(req: SubmitRequest): Promise<SubmitResult> {
       const taskId = taskIdOf(req);
       if (!renders.has(taskId)) renders.set(taskId, run(taskId, req));

@@ -12,7 +12,11 @@ export interface SubmitRequest {
   mood: string;
   occasion: string;
   preset: string; // used by the local engine only
-  webhookUrl: string; // carries the slot id and an HMAC token
+  /**
+   * Where the provider reports on the task; carries the slot id and an HMAC token. Absent for a
+   * provider that sends no webhooks (MusicProvider.webhookRoute).
+   */
+  webhookUrl?: string;
 }
 export interface TakeResult {
   conversionId: string;
@@ -50,15 +54,34 @@ export type PollResult =
   | { kind: 'completed'; takes: TakeResult[]; coverUrl?: string; raw: unknown }
   | { kind: 'failed'; reason: string; raw: unknown }
   | { kind: 'retryable'; reason: string; status?: number; retryAfterMs?: number; raw?: unknown };
+/**
+ * What generation and reconciliation need to know about a provider, asked as capabilities rather
+ * than by name, so that the exactly-once core holds one policy for every provider.
+ */
 export interface MusicProvider {
   readonly name: 'local' | 'musicgpt';
   /** One paid call that makes two takes. Never throws for HTTP/network problems: returns a result the caller inspects. */
   submit(req: SubmitRequest): Promise<SubmitResult>;
   poll(taskId: string): Promise<PollResult>;
   /**
-   * Whether this process itself is still producing the task: the built-in engine renders in
-   * process, so a task is lost with its process; a paid provider's tasks run at the provider.
+   * Most unfinished tasks the account runs at once (PROVIDER_MAX_TASKS): a task holds its place
+   * for minutes after its call returned, so a slot beyond the cap waits in line for one
+   * (slots/admission.ts). Absent: no cap and no line (the built-in engine queues its renders
+   * itself, fairly by owner, and costs nothing).
    */
+  readonly maxTasks?: number;
+  /**
+   * The app's path its webhooks arrive under, one URL per slot: `<route>/<slotId>?token=…`.
+   * Absent for a provider that sends none (its takes come another way).
+   */
+  readonly webhookRoute?: string;
+  /**
+   * Whether its tasks run in this process (the built-in engine): a task is lost with its process
+   * and rendered again for free, and its takes are handed over in process, never announced by a
+   * webhook or found by another process's poll. A paid provider's tasks run at the provider.
+   */
+  readonly inProcess: boolean;
+  /** Whether this process itself is still producing the task; only an in-process provider ever is. */
   isRunningHere?(taskId: string): boolean;
   /** US cents one submit costs, for the cost ledger (MusicGPT: its plan's price for the model). */
   readonly estimatedCostCents: number;

@@ -17,6 +17,7 @@ import { recordEvent } from './events.ts';
 import { Intake } from './intake.ts';
 import { failSlot, recordTakes, type TakeUpdate, type TaskInfo } from './outcome.ts';
 import { RenderLeases } from './render-leases.ts';
+import { markSubmitted } from './submitted.ts';
 import { writeSlotText } from './text.ts';
 
 const log = logger('generation');
@@ -107,9 +108,16 @@ export class Generation {
     return this.deps.provider.estimatedCostCents;
   }
 
-  webhookUrl(slotId: string): string {
+  /**
+   * Where the provider reports on the slot's task: its route, the slot and an HMAC of it (a
+   * provider signs nothing, so the token is what proves a delivery is about this slot). None for
+   * a provider that sends no webhooks.
+   */
+  private webhookUrl(slotId: string): string | undefined {
+    const route = this.deps.provider.webhookRoute;
+    if (route === undefined) return undefined;
     const token = this.deps.signer.sign('webhook', slotId);
-    return `${this.deps.config.publicUrl}/api/webhooks/musicgpt/${slotId}?token=${token}`;
+    return `${this.deps.config.publicUrl}${route}/${slotId}?token=${token}`;
   }
 
   private async loadSlot(slotId: string): Promise<SlotRow | undefined> {
@@ -145,31 +153,30 @@ export class Generation {
 
   /**
    * Opens the ledger row of a call, but only while this process still holds the slot (lease check
-   * and insert in one transaction), and only while the provider account has a free task place:
-   * MusicGPT runs at most PROVIDER_MAX_TASKS (10) per key, and a task stays unfinished for minutes
-   * after its call returned. Places go to waiting slots fairly across owners (admission.ts). The
-   * account's advisory lock makes the count, the choice and the insert one step across every
-   * server process. Answers the call id, 'busy' (wait and ask again) or undefined (the slot is no
-   * longer ours).
+   * and insert in one transaction), and, for a provider that caps its tasks (maxTasks: MusicGPT
+   * runs PROVIDER_MAX_TASKS per key, and a task stays unfinished for minutes after its call
+   * returned), only while the account has a free task place. Places go to waiting slots fairly
+   * across owners (admission.ts). The account's advisory lock makes the count, the choice and the
+   * insert one step across every server process. Answers the call id, 'busy' (wait and ask again)
+   * or undefined (the slot is no longer ours).
    */
   private async openCall(
     slotId: string,
     kind: 'submit' | 'resubmit',
     requestHash: string,
   ): Promise<number | 'busy' | undefined> {
-    const { sql, config } = this.deps;
-    const providerId = this.deps.providerId;
+    const { sql, config, providerId } = this.deps;
+    const { maxTasks } = this.deps.provider;
     return sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(hashtext(${`provider:${providerId}`}))`;
-      // The built-in engine queues its own renders (fairly, by owner) and costs nothing: no cap.
       const place =
-        this.deps.provider.name === 'local'
+        maxTasks === undefined
           ? { admitted: true, waited: false }
           : await mayTakeTaskPlace(
               tx,
               providerId,
               slotId,
-              config.providerMaxTasks,
+              maxTasks,
               config.timing.generationTimeoutMs,
             );
       if (!place.admitted) return 'busy' as const;
@@ -194,7 +201,7 @@ export class Generation {
     } finally {
       release();
       // Only a capped provider has a waiting line (see openCall).
-      if (this.deps.provider.name !== 'local')
+      if (this.deps.provider.maxTasks !== undefined)
         await leaveTaskLine(this.deps.sql, slotId).catch(() => undefined);
     }
   }
@@ -228,7 +235,8 @@ export class Generation {
 
       if (result.kind === 'accepted') {
         faultPoint('after-provider-accept');
-        // The built-in engine renders in this process: the slot stays leased while it does.
+        // An in-process provider (the built-in engine) renders here: the slot stays leased while
+        // it does.
         const rendersHere = provider.isRunningHere?.(result.taskId) ?? false;
         await sql.begin(async (tx) => {
           await lockFormOfSlot(tx, slotId);
@@ -236,17 +244,13 @@ export class Generation {
             update provider_calls set state = 'accepted', response = ${jsonb(tx, result.raw)},
               estimated_cost_cents = ${provider.estimatedCostCents}, finished_at = now()
             where id = ${call.id}`;
-          await tx`
-            update slots set task_id = coalesce(task_id, ${result.taskId}),
-              conversion_ids = ${jsonb(tx, result.conversionIds)},
-              status = case when status = 'queued' then 'generating' else status end,
-              submitted_at = coalesce(submitted_at, now()), waiting_since = null,
-              lease_owner = case when ${rendersHere}::boolean and status in ('queued', 'generating')
-                then ${this.workerId} end,
-              lease_expires_at = case when ${rendersHere}::boolean and status in ('queued', 'generating')
-                then now() + ${config.timing.slotLeaseMs} * interval '1 millisecond' end,
-              updated_at = now()
-            where id = ${slotId}`;
+          await markSubmitted(tx, slotId, {
+            taskId: result.taskId,
+            conversionIds: result.conversionIds,
+            lease: rendersHere
+              ? { holder: this.workerId, ms: config.timing.slotLeaseMs }
+              : 'release',
+          });
           // Takes a webhook delivered before we knew the ids get their final order now.
           await tx`
             update takes set take_index = case conversion_id
@@ -384,10 +388,11 @@ export class Generation {
   /**
    * The built-in engine's own completion: the one path whose `local:` files, each under the
    * slot's own folder, may become takes. Rejects while takes are left unstored, so the engine
-   * hands them over again (a database that refused a write for a moment).
+   * hands them over again (a database that refused a write for a moment). Only an in-process
+   * provider hands takes over this way; any other must come by webhook or poll, checked as such.
    */
   async acceptEngineTakes(slotId: string, takes: TakeUpdate[], taskId: string): Promise<void> {
-    if (this.deps.provider.name !== 'local') return;
+    if (!this.deps.provider.inProcess) return;
     const source = { isEngine: true };
     if (!(await recordTakes(this.deps.sql, slotId, takes, { taskId }, source))) return;
     if (!(await this.intake.fetchAudio(slotId))) {

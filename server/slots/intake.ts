@@ -4,6 +4,7 @@ import { ENGINE_SCHEME, engineFileOf, type AudioStorage } from '../audio/storage
 import type { UrlSigner } from '../auth/signing.ts';
 import { logger } from '../log.ts';
 import { checkMediaUrl, MediaRefused } from '../media/address.ts';
+import { ENGINE_ACCOUNT } from '../providers/local.ts';
 import type { TakeUpdate, TaskInfo } from './outcome.ts';
 import {
   forgetAudioLink,
@@ -152,7 +153,8 @@ export class Intake {
   /** The built-in engine writes straight into storage, its preview beside the take. */
   private async engineFile(slotId: string, provider: string, link: string): Promise<string> {
     const file = engineFileOf(slotId, link);
-    if (provider !== 'local' || !file) {
+    // The slot's account (from its row) decides, so any process refuses another slot's files.
+    if (provider !== ENGINE_ACCOUNT || !file) {
       throw new MediaRefused(
         'only the built-in engine names stored files, and only its own slot’s',
       );

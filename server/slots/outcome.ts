@@ -4,9 +4,11 @@ import { ENGINE_SCHEME, engineFileOf } from '../audio/storage.ts';
 import { jsonb } from '../db/jsonb.ts';
 import { logger } from '../log.ts';
 import { isHttpLink } from '../media/address.ts';
+import { ENGINE_ACCOUNT } from '../providers/local.ts';
 import type { TakeResult } from '../providers/types.ts';
 import { lockFormOfSlot, refreshProgress } from './claim.ts';
 import { recordEvent } from './events.ts';
+import { markSubmitted } from './submitted.ts';
 
 const log = logger('outcome');
 
@@ -85,7 +87,9 @@ function trustedLinks(
   const keep = (link: string | undefined, isAudio: boolean) => {
     if (link === undefined) return undefined;
     if (link.startsWith(ENGINE_SCHEME)) {
-      const isOwn = isAudio && source.isEngine && slot.provider === 'local';
+      // By the slot's account (its row), not by which provider delivered: an engine file is
+      // kept only on a slot the engine was claimed for.
+      const isOwn = isAudio && source.isEngine && slot.provider === ENGINE_ACCOUNT;
       if (isOwn && engineFileOf(slot.id, link)) return link;
     } else if (isHttpLink(link)) {
       return link;
@@ -126,15 +130,7 @@ export async function recordTakesIn(
     select id, form_id, owner_id, provider, status, conversion_ids from slots where id = ${slotId} for update`;
   if (!slot) return false;
   if (info.taskId) {
-    // A slot the built-in engine renders keeps the lease its renderer holds (render-leases.ts).
-    await tx`
-      update slots set task_id = coalesce(task_id, ${info.taskId}),
-        status = case when status = 'queued' then 'generating' else status end,
-        submitted_at = coalesce(submitted_at, now()),
-        lease_owner = case when provider = 'local' then lease_owner end,
-        lease_expires_at = case when provider = 'local' then lease_expires_at end,
-        updated_at = now()
-      where id = ${slotId}`;
+    await markSubmitted(tx, slotId, { taskId: info.taskId, lease: 'keep-engine-renders' });
     // The provider named a task of this slot: a call still `sending` is the one whose answer was
     // lost with its process (window b). The task exists, so the call was accepted; one call is
     // open per slot at a time, so it is this task's.

@@ -80,8 +80,9 @@ export class Reconciler {
     await this.failTimedOut();
   }
 
+  /** The built-in engine: its renders live in one process, cost nothing and send no webhooks. */
   private get isEngine(): boolean {
-    return this.provider.name === 'local';
+    return this.provider.inProcess;
   }
 
   private async takeOverAbandoned(): Promise<void> {

@@ -8,6 +8,7 @@ import { faultPoint } from '../faults.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { logger } from '../log.ts';
 import { checkMediaUrl, MediaRefused } from '../media/address.ts';
+import { ENGINE_ACCOUNT } from '../providers/local.ts';
 import { parseMusicGptWebhook, type MusicGptWebhook } from '../providers/musicgpt/webhook.ts';
 import type { Generation } from '../slots/generation.ts';
 import { recordTakesIn, type TakeUpdate, type TaskInfo } from '../slots/outcome.ts';
@@ -132,7 +133,7 @@ export function musicGptWebhookRoutes(
       { provider: string }[]
     >`select provider from slots where id = ${slotId}`;
     if (!slot) throw new Refusal('not_found', `no slot ${slotId}`);
-    if (slot.provider === 'local') {
+    if (slot.provider === ENGINE_ACCOUNT) {
       throw new Refusal(
         'conflict',
         'this song is made by the built-in engine; it takes no MusicGPT deliveries',

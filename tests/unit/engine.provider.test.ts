@@ -69,13 +69,13 @@ afterEach(async () => {
 
 describe('the built-in engine as a provider', () => {
   it('keeps nothing of a render once its takes are handed over', async () => {
+    const handed: { slotId: string; takes: TakeResult[] }[] = [];
     provider = localProvider({
       storage: new AudioStorage(dir, 1024 * 1024),
       concurrency: 2,
       renderer: renderer(),
+      onComplete: async (slotId, takes) => void handed.push({ slotId, takes }),
     });
-    const handed: { slotId: string; takes: TakeResult[] }[] = [];
-    provider.onComplete = async (slotId, takes) => void handed.push({ slotId, takes });
 
     const requests = Array.from({ length: 6 }, request);
     const answers = await Promise.all(requests.map((r) => provider.submit(r)));
@@ -96,16 +96,16 @@ describe('the built-in engine as a provider', () => {
   });
 
   it('hands the takes over again when recording them failed, without an unhandled rejection', async () => {
+    let calls = 0;
     provider = localProvider({
       storage: new AudioStorage(dir, 1024 * 1024),
       concurrency: 1,
       renderer: renderer(),
+      onComplete: async () => {
+        calls++;
+        if (calls === 1) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
     });
-    let calls = 0;
-    provider.onComplete = async () => {
-      calls++;
-      if (calls === 1) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-    };
     const answer = await provider.submit(request());
     await waitFor(
       () => calls === 2,
@@ -118,13 +118,13 @@ describe('the built-in engine as a provider', () => {
   });
 
   it('lets a failed render go, so its slot is rendered again elsewhere', async () => {
+    let calls = 0;
     provider = localProvider({
       storage: new AudioStorage(dir, 1024 * 1024),
       concurrency: 1,
       renderer: renderer(new Error('render worker exited with code 1')),
+      onComplete: async () => void calls++,
     });
-    let calls = 0;
-    provider.onComplete = async () => void calls++;
     const answer = await provider.submit(request());
     expect(answer.kind).toBe('accepted');
     await waitFor(() => provider.inProgress === 0, 10_000);

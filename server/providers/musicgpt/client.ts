@@ -1,7 +1,12 @@
-import { musicGptCallCents, type MusicGptModel, type MusicGptPlan } from '../../config.ts';
+import {
+  MUSICGPT_PLANS,
+  musicGptCallCents,
+  type MusicGptModel,
+  type MusicGptPlan,
+} from '../../config.ts';
 import { logger } from '../../log.ts';
 import { isHttpLink } from '../../media/address.ts';
-import { decodeMaybeJson } from './webhook.ts';
+import { decodeMaybeJson, MUSICGPT_WEBHOOK_ROUTE } from './webhook.ts';
 import type {
   MusicProvider,
   PollResult,
@@ -24,6 +29,8 @@ export interface MusicGptOptions {
   model?: MusicGptModel;
   /** The account's plan, which prices each call (default pro). */
   plan?: MusicGptPlan;
+  /** Unfinished tasks the key runs at once (PROVIDER_MAX_TASKS); by default the plan's. */
+  maxTasks?: number;
   /** Most HTTP calls (submit and poll together) this process has open at once. */
   maxInFlight?: number;
   /** Per HTTP call, counted from when the call leaves the queue until its body has been read. */
@@ -417,6 +424,9 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
   return {
     name: 'musicgpt',
     estimatedCostCents,
+    maxTasks: opts.maxTasks ?? MUSICGPT_PLANS[plan].parallelTasks,
+    webhookRoute: MUSICGPT_WEBHOOK_ROUTE,
+    inProcess: false,
     submit,
     poll,
     inFlight: () => gate.inUse,

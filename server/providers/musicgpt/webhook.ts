@@ -8,6 +8,12 @@ import { isHttpLink } from '../../media/address.ts';
 // A body that names a task but cannot be applied (the docs' generic sample, a music webhook
 // without its take's id, a failure report) answers `confirm`: the caller asks byId instead.
 
+/**
+ * Where in the app MusicGPT's webhooks arrive, one URL per slot (`<route>/<slotId>?token=…`): the
+ * address every submit gives MusicGPT, and the route that takes the deliveries.
+ */
+export const MUSICGPT_WEBHOOK_ROUTE = '/api/webhooks/musicgpt';
+
 export type MusicGptWebhook =
   | {
       kind: 'music';

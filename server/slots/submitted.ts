@@ -1,0 +1,57 @@
+import type { TransactionSql } from 'postgres';
+import { jsonb } from '../db/jsonb.ts';
+import { ENGINE_ACCOUNT } from '../providers/local.ts';
+
+/** Who holds a slot's lease once its task is known. */
+export type LeaseOnceSubmitted =
+  /** This process renders the task itself: it holds the slot, while the slot is still live. */
+  | { holder: string; ms: number }
+  /** The task runs at the provider: nobody needs to hold the slot any more. */
+  | 'release'
+  /**
+   * A provider named the task, from whichever process: an engine slot keeps the lease its
+   * renderer holds (render-leases.ts), any other slot's lease ends. The slot's own row tells
+   * which it is (`provider` is the account it was claimed for): data every process reads alike,
+   * not this process's provider, which a delivery may reach without rendering anything.
+   */
+  | 'keep-engine-renders';
+
+/**
+ * Marks a slot submitted once its task is known: by the answer of its own call, or by a delivery
+ * that names the task (its answer was lost: window b of docs/generation.md). The first task id
+ * wins and the first submit time stays; a queued slot becomes generating, and a ready or failed
+ * one keeps its status. Knowing the task ends the re-send window: the slot is never sent again.
+ *
+ * `conversionIds` come only with the call's own answer, which also ends the slot's wait for a
+ * place (its card stops saying it waits); a delivery leaves both as they are.
+ */
+export async function markSubmitted(
+  tx: TransactionSql,
+  slotId: string,
+  task: { taskId: string; conversionIds?: [string, string]; lease: LeaseOnceSubmitted },
+): Promise<void> {
+  const { lease, conversionIds } = task;
+  const live = tx`status in ('queued', 'generating')`;
+  const [owner, expires] =
+    lease === 'release'
+      ? [tx`null`, tx`null`]
+      : lease === 'keep-engine-renders'
+        ? [
+            tx`case when provider = ${ENGINE_ACCOUNT} then lease_owner end`,
+            tx`case when provider = ${ENGINE_ACCOUNT} then lease_expires_at end`,
+          ]
+        : [
+            tx`case when ${live} then ${lease.holder} end`,
+            tx`case when ${live} then now() + ${lease.ms} * interval '1 millisecond' end`,
+          ];
+  const answered = conversionIds
+    ? tx`conversion_ids = ${jsonb(tx, conversionIds)}, waiting_since = null,`
+    : tx``;
+  await tx`
+    update slots set task_id = coalesce(task_id, ${task.taskId}), ${answered}
+      status = case when status = 'queued' then 'generating' else status end,
+      submitted_at = coalesce(submitted_at, now()),
+      lease_owner = ${owner}, lease_expires_at = ${expires},
+      updated_at = now()
+    where id = ${slotId}`;
+}
