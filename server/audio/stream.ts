@@ -99,6 +99,10 @@ export function rewritePlaylist(
     .join('\n');
 }
 
+/** A link or playlist the media policy refused, in the words the page shows. */
+const refusedStream = (err: MediaRefused) =>
+  new Refusal('upstream', `the music studio’s live stream was refused: ${err.message}`);
+
 const isPlaylist = (body: Buffer) =>
   body
     .subarray(0, 16)
@@ -138,7 +142,7 @@ export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
     } catch (err) {
       if (err instanceof MediaRefused) {
         log.warn('refused a live stream link', { link, why: err.message });
-        throw new Refusal('upstream', `the music studio’s live stream was refused: ${err.message}`);
+        throw refusedStream(err);
       }
       throw new Refusal(
         'upstream',
@@ -153,7 +157,7 @@ export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
       rewritten = rewritePlaylist(text, base, (link) => partPath(signer, id, link));
     } catch (err) {
       if (!(err instanceof MediaRefused)) throw err;
-      throw new Refusal('upstream', `the music studio’s live stream was refused: ${err.message}`);
+      throw refusedStream(err);
     }
     return new Response(rewritten, {
       headers: { 'content-type': PLAYLIST_TYPE, 'cache-control': 'no-store' },
