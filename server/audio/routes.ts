@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { UrlSigner } from '../auth/signing.ts';
 import { Refusal } from '../errors.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { ensurePreview } from './preview.ts';
 import { sendFile } from './send.ts';
 import type { AudioStorage } from './storage.ts';
@@ -11,7 +11,7 @@ import type { AudioStorage } from './storage.ts';
  * the full file leaves the server only through a paid order's download links. The signature
  * makes the URL unguessable.
  */
-export function audioRoutes(deps: AppDeps, storage: AudioStorage, signer: UrlSigner) {
+export function audioRoutes(deps: RouteDeps<'sql'>, storage: AudioStorage, signer: UrlSigner) {
   return coverRoutes(deps, storage, signer).get('/:file{[0-9a-f-]{36}\\.mp3}', async (c) => {
     const takeId = c.req.param('file').slice(0, 36);
     if (!signer.verify('audio', takeId, c.req.query('sig')))
@@ -37,7 +37,7 @@ export function audioRoutes(deps: AppDeps, storage: AudioStorage, signer: UrlSig
  * GET /api/audio/covers/:slotId?sig=… — a slot's album cover, from our own storage: the provider's
  * link is never handed to a browser. Only covers whose bytes parsed as JPEG or PNG are stored.
  */
-function coverRoutes(deps: AppDeps, storage: AudioStorage, signer: UrlSigner) {
+function coverRoutes(deps: RouteDeps<'sql'>, storage: AudioStorage, signer: UrlSigner) {
   return new Hono<AppEnv>().get('/covers/:slotId{[0-9a-f-]{36}}', async (c) => {
     const slotId = c.req.param('slotId');
     if (!signer.verify('cover', slotId, c.req.query('sig')))

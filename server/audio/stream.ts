@@ -4,7 +4,7 @@ import type { TransactionSql } from 'postgres';
 import type { UrlSigner } from '../auth/signing.ts';
 import { Refusal } from '../errors.ts';
 import type { SlotStatus } from '../../schema/status.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { logger } from '../log.ts';
 import { fetchToBuffer, type FetchPolicy } from '../media/fetch.ts';
 import { MediaRefused } from '../media/address.ts';
@@ -117,7 +117,7 @@ const isPlaylist = (body: Buffer) =>
  * the signature covers the link, so this is no open proxy.
  * Both answer 410 once the take is ready (its preview plays instead) or failed.
  */
-export function streamRoutes(deps: AppDeps, signer: UrlSigner) {
+export function streamRoutes(deps: RouteDeps<'sql', 'mediaTrustedHosts'>, signer: UrlSigner) {
   const trustedHosts = deps.config.mediaTrustedHosts;
 
   async function liveStream(id: string): Promise<string> {

@@ -34,7 +34,7 @@ export function connect(url: string, max = 10): Sql {
 
 /** Opens DATABASE_URL, or the embedded cluster in DATA_DIR/pg when it is not set. */
 export async function openDatabase(
-  config: Config,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgPort'>,
   onClusterStart?: (pid: number) => void,
 ): Promise<Database> {
   if (config.databaseUrl) {

@@ -3,7 +3,7 @@ import { attachment, sendFile } from '../audio/send.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { uuidParam } from '../http/request.ts';
 import { logger } from '../log.ts';
 import { DOWNLOAD_TTL_MS, type DownloadKind, type DownloadLinks } from './links.ts';
@@ -27,7 +27,7 @@ const fileName = (take: UnlockedTake, suffix: string) =>
  * GET /api/forms/:formId/downloads — for a paid form, short-lived links to each unlocked take's
  * full MP3, its WAV when the provider made one, and its lyrics. 402 before payment.
  */
-export function downloadListRoutes(deps: AppDeps, links: DownloadLinks) {
+export function downloadListRoutes(deps: RouteDeps<'sql' | 'tokens'>, links: DownloadLinks) {
   return new Hono<AppEnv>().get('/:formId/downloads', requireOwner(deps), async (c) => {
     const formId = uuidParam(c, 'formId');
     const [form] = await deps.sql<
@@ -65,7 +65,11 @@ export function downloadListRoutes(deps: AppDeps, links: DownloadLinks) {
  * GET /api/download/:takeId.(mp3|wav|txt)?exp=…&sig=… — the full take. Refused (403) when the link
  * is forged or expired, or the take is not unlocked by a paid order.
  */
-export function downloadRoutes(deps: AppDeps, storage: AudioStorage, links: DownloadLinks) {
+export function downloadRoutes(
+  deps: RouteDeps<'sql' | 'tokens'>,
+  storage: AudioStorage,
+  links: DownloadLinks,
+) {
   return new Hono<AppEnv>().get('/:file{[0-9a-f-]{36}\\.(mp3|wav|txt)}', async (c) => {
     const file = c.req.param('file');
     const takeId = file.slice(0, 36);

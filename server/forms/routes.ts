@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { requireOwner } from '../http/auth.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { uuidParam } from '../http/request.ts';
 import { requireOwnForm } from '../ownership.ts';
 
@@ -8,7 +8,7 @@ import { requireOwnForm } from '../ownership.ts';
  * GET /api/forms/:formId — the owner's form with its songs, every slot attempt, takes and
  * selections, in one answer: for clients without Zero, for support and for scripts.
  */
-export function formRoutes(deps: AppDeps) {
+export function formRoutes(deps: RouteDeps<'sql' | 'tokens'>) {
   return new Hono<AppEnv>().get('/:formId', requireOwner(deps), async (c) => {
     const formId = uuidParam(c, 'formId');
     const ownerId = c.get('ownerId');

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import type { WriterSummary } from '../writer/index.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -8,7 +8,10 @@ const CHECK_TIMEOUT_MS = 2_000;
  * 200 when every part answers; 503 naming the part that does not. `writing` is the writer in use
  * and, for Groq, its model and request shape: what an operator checks before blaming the songs.
  */
-export function healthRoutes(deps: AppDeps, writing: WriterSummary) {
+export function healthRoutes(
+  deps: RouteDeps<'sql' | 'isSyncUp', 'payments' | 'provider' | 'writer'>,
+  writing: WriterSummary,
+) {
   return new Hono<AppEnv>().get('/', async (c) => {
     const [db, sync] = await Promise.all([
       withTimeout(deps.sql`select 1`.then(() => true)),

@@ -1,10 +1,10 @@
 import { createMiddleware } from 'hono/factory';
 import { bearerToken } from '../auth/token.ts';
 import { Refusal } from '../errors.ts';
-import type { AppDeps, AppEnv } from './env.ts';
+import type { AppEnv, RouteDeps } from './env.ts';
 
 /** Lets a request through only with a valid session token; sets `ownerId` from it. */
-export function requireOwner(deps: AppDeps) {
+export function requireOwner(deps: RouteDeps<'tokens'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (!token)

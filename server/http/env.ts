@@ -13,6 +13,15 @@ export interface AppDeps {
   distDir?: string;
 }
 
+/**
+ * What one route module is given: the shared handles it names (D) and only its part of the
+ * configuration (C), so a module's signature says everything it can read.
+ */
+export type RouteDeps<
+  D extends Exclude<keyof AppDeps, 'config'> = never,
+  C extends keyof Config = never,
+> = Pick<AppDeps, D> & { config: Pick<Config, C> };
+
 /** Hono's typing of per-request variables. */
 export type AppEnv = {
   Variables: {

@@ -3,13 +3,16 @@ import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config.ts';
 import type { AppEnv } from './env.ts';
 
+/** The part of the configuration the page's headers depend on. */
+type SiteConfig = Pick<Config, 'publicUrl' | 'zeroPublicUrl'>;
+
 /** `'sha256-…'` of an inline `<style>` body, for a page that must carry one (CSP Level 2). */
 export function styleHash(css: string): string {
   return `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`;
 }
 
 /** Origins (http and ws forms) a browser may open connections to besides the app's own. */
-function extraConnectSources(config: Config): string[] {
+function extraConnectSources(config: SiteConfig): string[] {
   if (!config.zeroPublicUrl) return [];
   const url = new URL(config.zeroPublicUrl);
   const ws = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -22,7 +25,7 @@ function extraConnectSources(config: Config): string[] {
  * plugins, no <base> rewriting. 'self' covers ws:/wss: to the same host in CSP Level 3, which is
  * how Zero's socket reaches the app through PORT. Inline styles are allowed only by hash.
  */
-export function pageCsp(config: Config, styleHashes: string[] = []): string {
+export function pageCsp(config: SiteConfig, styleHashes: string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -61,7 +64,7 @@ const PERMISSIONS_POLICY = [
  * 404s and static files get them too; a route that needs an inline style names its hash through
  * `c.set('styleHashes', …)`.
  */
-export function securityHeaders(config: Config) {
+export function securityHeaders(config: SiteConfig) {
   const https = config.publicUrl.startsWith('https://');
   // Built once: only a page that names inline style hashes needs a policy of its own.
   const pagePolicy = pageCsp(config);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Rate } from '../config.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { clientAddress } from './address.ts';
 import { fixedWindow, take } from './store.ts';
 import { inAbout, retryAfterSeconds } from './wording.ts';
@@ -31,7 +31,7 @@ export function tooMany(c: Context<AppEnv>, refusal: Refusal, extra: Record<stri
  * Postgres so every API process shares one budget. `sentence` gets "in about 4 minutes".
  */
 export function limitPerAddress(
-  deps: Pick<AppDeps, 'sql' | 'config'>,
+  deps: RouteDeps<'sql', 'trustProxyHops' | 'limits'>,
   name: string,
   rate: Rate,
   sentence: (when: string) => string,
@@ -47,7 +47,7 @@ export function limitPerAddress(
 }
 
 /** POST /api/session: new guests per address (RATE_SESSIONS_PER_IP). */
-export const newGuestLimit = (deps: Pick<AppDeps, 'sql' | 'config'>) =>
+export const newGuestLimit = (deps: RouteDeps<'sql', 'trustProxyHops' | 'limits'>) =>
   limitPerAddress(
     deps,
     'sessions',
@@ -56,7 +56,7 @@ export const newGuestLimit = (deps: Pick<AppDeps, 'sql' | 'config'>) =>
   );
 
 /** POST /api/resume-codes/redeem: tries per address, right or wrong (RATE_RESUME_REDEEMS_PER_IP). */
-export const resumeRedeemLimit = (deps: Pick<AppDeps, 'sql' | 'config'>) =>
+export const resumeRedeemLimit = (deps: RouteDeps<'sql', 'trustProxyHops' | 'limits'>) =>
   limitPerAddress(
     deps,
     'resume-redeems',

@@ -53,7 +53,7 @@ const MAX_LOOKS = 3;
 export class Checkout {
   constructor(
     private readonly sql: Sql,
-    private readonly config: Config,
+    private readonly config: Pick<Config, 'pricing' | 'publicUrl'>,
     private readonly gateway: CheckoutGateway,
     private readonly settlement: Settlement,
   ) {}

@@ -55,7 +55,7 @@ export function idempotencyKey(order: Order): string {
 /** One refund per order, however often it is asked for (a retry, a crash before the answer). */
 export const refundIdempotencyKey = (order: Order) => `refrain-refund-${order.id}`;
 
-export function formUrl(config: Config, formId: string): string {
+export function formUrl(config: Pick<Config, 'publicUrl'>, formId: string): string {
   return `${config.publicUrl}/forms/${formId}`;
 }
 
@@ -82,7 +82,7 @@ export function stripeClient(stripe: Config['stripe']): Stripe {
   });
 }
 
-export function stripeGateway(config: Config, stripe: Stripe): CheckoutGateway {
+export function stripeGateway(config: Pick<Config, 'publicUrl'>, stripe: Stripe): CheckoutGateway {
   return {
     method: 'stripe',
     async open(order) {
@@ -189,7 +189,7 @@ const demoRefundId = (order: Order) =>
   `re_demo_${createHash('sha256').update(refundIdempotencyKey(order)).digest('hex').slice(0, 24)}`;
 
 /** Sessions of the demo checkout: named after the order, so a repeat names the same session. */
-export function demoGateway(config: Config): CheckoutGateway {
+export function demoGateway(config: Pick<Config, 'publicUrl'>): CheckoutGateway {
   return {
     method: 'demo',
     async open(order) {

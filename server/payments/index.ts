@@ -14,7 +14,11 @@ export interface Payments {
 }
 
 /** Stripe when STRIPE_SECRET_KEY is set, else the demo checkout; both end in the same webhook. */
-export function createPayments(sql: Sql, config: Config, authSecret: Uint8Array): Payments {
+export function createPayments(
+  sql: Sql,
+  config: Pick<Config, 'payments' | 'stripe' | 'pricing' | 'publicUrl'>,
+  authSecret: Uint8Array,
+): Payments {
   const demo = demoGateway(config);
   const gateway =
     config.payments === 'stripe' ? stripeGateway(config, stripeClient(config.stripe)) : demo;

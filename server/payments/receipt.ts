@@ -22,7 +22,10 @@ const TOLERANCE_SEC = 300;
  * The secret Stripe signs webhooks with: STRIPE_WEBHOOK_SECRET, or for the demo checkout one
  * derived from the installation's auth secret, so it survives restarts and is never stored.
  */
-export function webhookSecretFor(config: Config, authSecret: Uint8Array): string {
+export function webhookSecretFor(
+  config: Pick<Config, 'payments' | 'stripe'>,
+  authSecret: Uint8Array,
+): string {
   return config.payments === 'stripe'
     ? config.stripe.webhookSecret!
     : demoWebhookSecret(authSecret);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireOwner } from '../http/auth.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { jsonBody, uuidParam } from '../http/request.ts';
 import type { Checkout } from './checkout.ts';
 
@@ -14,7 +14,7 @@ export const CheckoutRequest = z.object({
 });
 
 /** POST /api/forms/:formId/checkout — `{orderId, url, status, …}`; see docs/payments.md. */
-export function checkoutRoutes(deps: AppDeps, checkout: Checkout) {
+export function checkoutRoutes(deps: RouteDeps<'tokens'>, checkout: Checkout) {
   return new Hono<AppEnv>().post('/:formId/checkout', requireOwner(deps), async (c) => {
     const formId = uuidParam(c, 'formId');
     const request = await jsonBody(c, CheckoutRequest, {

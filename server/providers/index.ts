@@ -5,6 +5,9 @@ import { ENGINE_ACCOUNT, localProvider, type LocalCompletion } from './local.ts'
 import { musicGptProvider } from './musicgpt/client.ts';
 import type { MusicProvider } from './types.ts';
 
+/** The part of the configuration that picks and sizes the music provider. */
+type MusicConfig = Pick<Config, 'provider' | 'musicgpt' | 'providerMaxTasks' | 'engineConcurrency'>;
+
 export type Provider = MusicProvider & {
   close?: () => Promise<void>;
 };
@@ -19,7 +22,7 @@ export interface ProviderHooks {
  * made it, so a slot is re-sent and polled only by processes configured with the same account
  * (the key is hashed: it never reaches the database).
  */
-export function providerIdentity(config: Config): string {
+export function providerIdentity(config: MusicConfig): string {
   if (config.provider !== 'musicgpt') return ENGINE_ACCOUNT;
   // Hashed over the base as it was written before V2 (ending in /v1), so slots sent before the
   // upgrade stay this account's: they are still polled and re-sent by the upgraded processes.
@@ -31,7 +34,7 @@ export function providerIdentity(config: Config): string {
 
 /** The configured music provider: MusicGPT with a key, the built-in engine otherwise. */
 export function createProvider(
-  config: Config,
+  config: MusicConfig,
   storage: AudioStorage,
   hooks: ProviderHooks,
 ): Provider {

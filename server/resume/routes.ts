@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { Refusal } from '../errors.ts';
 import { requireOwner } from '../http/auth.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { jsonBody } from '../http/request.ts';
 import { resumeRedeemLimit } from '../limits/per-address.ts';
 
@@ -18,7 +18,9 @@ export const RedeemRequest = z.object({ code: z.string().min(10).max(100) });
  * server log; only its hash is stored, and redeeming it is one conditional UPDATE, so two devices
  * racing for one code cannot both win.
  */
-export function resumeRoutes(deps: AppDeps) {
+export function resumeRoutes(
+  deps: RouteDeps<'sql' | 'tokens', 'publicUrl' | 'trustProxyHops' | 'limits'>,
+) {
   return new Hono<AppEnv>()
     .post('/', requireOwner(deps), async (c) => {
       const code = randomBytes(18).toString('base64url');

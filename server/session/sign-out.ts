@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Sql } from 'postgres';
 import { requireOwner } from '../http/auth.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 
 /** Every API process listens here and closes the live sync sockets of the owner named. */
 export const SIGNED_OUT_CHANNEL = 'refrain_signed_out';
@@ -24,7 +24,7 @@ export async function signOutEverywhere(sql: Sql, ownerId: string): Promise<void
  * POST /api/session/sign-out-everywhere — for a lost phone or a shared computer: every other
  * device and link stops working; the device that asked gets a new token and stays signed in.
  */
-export function signOutRoutes(deps: AppDeps) {
+export function signOutRoutes(deps: RouteDeps<'sql' | 'tokens'>) {
   return new Hono<AppEnv>()
     .get('/', requireOwner(deps), (c) => {
       c.header('cache-control', 'no-store');

@@ -24,7 +24,7 @@ const log = logger('generation');
 
 export interface GenerationDeps {
   sql: Sql;
-  config: Config;
+  config: Pick<Config, 'publicUrl' | 'mediaTrustedHosts' | 'providerMaxAttempts' | 'timing'>;
   provider: MusicProvider;
   /** The provider account (see providerIdentity): what slots and the ledger record. */
   providerId: string;

@@ -45,7 +45,7 @@ export class Reconciler {
 
   constructor(
     private readonly sql: Sql,
-    private readonly config: Config,
+    private readonly config: Pick<Config, 'timing' | 'musicgpt'>,
     private readonly provider: MusicProvider,
     private readonly generation: Generation,
   ) {}

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { MAX_SYNC_BODY_BYTES, SyncBatch } from '../../schema/ops.ts';
 import { isTransient } from '../db/transient.ts';
 import { requireOwner } from '../http/auth.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { jsonBody } from '../http/request.ts';
 import { unavailable } from '../http/errors.ts';
 import { OwnerLimits } from '../limits/owner.ts';
@@ -19,7 +19,10 @@ const CONNECTION_LOST =
  * limited the answer is 429 with Retry-After, still carrying every op's result. When the
  * database connection was lost it is 503 with Retry-After: the batch is sent again as it was.
  */
-export function syncRoutes(deps: AppDeps, generation: Generation) {
+export function syncRoutes(
+  deps: RouteDeps<'sql' | 'tokens', 'limits' | 'timing'>,
+  generation: Generation,
+) {
   const limits = new OwnerLimits(deps.sql, deps.config.limits);
   return new Hono<AppEnv>().post(
     '/',

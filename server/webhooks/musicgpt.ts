@@ -5,7 +5,7 @@ import type { UrlSigner } from '../auth/signing.ts';
 import { Refusal } from '../errors.ts';
 import { jsonb } from '../db/jsonb.ts';
 import { faultPoint } from '../faults.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 import { logger } from '../log.ts';
 import { checkMediaUrl, MediaRefused } from '../media/address.ts';
 import { ENGINE_ACCOUNT } from '../providers/local.ts';
@@ -108,7 +108,7 @@ function toTakes(event: Delivery): { takes: TakeUpdate[]; info: TaskInfo } {
  * and the slot is polled at once, so byId says what it holds.
  */
 export function musicGptWebhookRoutes(
-  deps: AppDeps,
+  deps: RouteDeps<'sql', 'mediaTrustedHosts'>,
   signer: UrlSigner,
   generation: Generation,
   reconciler: Pick<Reconciler, 'pollNow'>,

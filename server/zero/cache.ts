@@ -30,7 +30,7 @@ export interface ZeroCache extends Supervised {
 
 /** Starts zero-cache as a supervised child replicating `upstreamUrl` for the API on `apiUrl`. */
 export function startZeroCache(
-  config: Config,
+  config: Pick<Config, 'dataDir' | 'zeroPort' | 'zeroRestartMaxMs'>,
   upstreamUrl: string,
   apiUrl: string,
   onStart?: (pid: number) => void,

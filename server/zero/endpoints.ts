@@ -5,13 +5,13 @@ import { Hono } from 'hono';
 import { queries } from '../../schema/queries.ts';
 import { schema } from '../../schema/zero.ts';
 import { bearerToken } from '../auth/token.ts';
-import type { AppDeps, AppEnv } from '../http/env.ts';
+import type { AppEnv, RouteDeps } from '../http/env.ts';
 
 /**
  * The endpoints zero-cache calls (ZERO_QUERY_URL, ZERO_MUTATE_URL). zero-cache forwards the
  * client's `Authorization` header; the owner comes from that verified token only.
  */
-export function zeroRoutes(deps: AppDeps) {
+export function zeroRoutes(deps: RouteDeps<'sql' | 'tokens'>) {
   const dbProvider = zeroPostgresJS(schema, deps.sql);
   const ownerFrom = async (header: string | undefined) => {
     const token = bearerToken(header);
