@@ -10,6 +10,7 @@ import { App } from './App.tsx';
 import { db } from './data/db.ts';
 import { replayJournal } from './data/journal.ts';
 import { ensureSession, storedSession, type Session } from './data/session.ts';
+import { refreshSite } from './data/site.ts';
 import { SyncEngine } from './data/sync.ts';
 import { App as AppCtx } from './ui/context.ts';
 import './styles.css';
@@ -31,9 +32,8 @@ const STALE_SYNC_URL_KEY = 'syncUrl';
 async function syncUrl(): Promise<string> {
   const cached = (await database.kv.get(SYNC_URL_KEY))?.value as string | undefined;
   try {
-    const res = await fetch('/api/config');
-    const config = (await res.json()) as { syncUrl: string | null };
-    const url = config.syncUrl ?? `${location.origin}/zero`;
+    const site = await refreshSite(database);
+    const url = site.syncUrl ?? `${location.origin}/zero`;
     await database.kv.put({ key: SYNC_URL_KEY, value: url });
     return url;
   } catch (err) {
@@ -125,6 +125,8 @@ async function boot() {
   // Edits whose IndexedDB write the last close cut short are applied before anything reads drafts.
   await replayJournal(database).catch((err) => console.error('journal replay failed', err));
   void database.kv.delete(STALE_SYNC_URL_KEY).catch(() => undefined);
+  // What the form offers (a choice of voice or not) is known before any session exists.
+  void refreshSite(database).catch(() => undefined);
   const [session, url] = await Promise.all([
     storedSession(database).catch(() => undefined),
     database.kv.get(SYNC_URL_KEY).then(

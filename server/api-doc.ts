@@ -1,7 +1,15 @@
 import { DraftDoc } from '../schema/draft.ts';
 import { OpArgs, SyncBatch, SyncOp } from '../schema/ops.ts';
+import { SiteInfo } from '../schema/site.ts';
 import type { Config } from './config.ts';
-import { error, limited, openApiDocument, type Param, type RouteDoc } from './http/openapi.ts';
+import {
+  error,
+  jsonSchema,
+  limited,
+  openApiDocument,
+  type Param,
+  type RouteDoc,
+} from './http/openapi.ts';
 import { UuidParam } from './http/request.ts';
 import { SessionId } from './payments/demo.ts';
 import { CheckoutRequest } from './payments/routes.ts';
@@ -68,8 +76,13 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get',
     path: '/api/config',
     summary:
-      "Which providers are active; syncUrl is null unless live sync is elsewhere than this origin's /zero",
-    responses: { 200: { description: 'config' } },
+      "What this installation offers: its providers, whether songs are sung, and where live sync is (null: this origin's /zero)",
+    responses: {
+      200: {
+        description: 'what this installation offers',
+        content: { 'application/json': { schema: jsonSchema(SiteInfo) } },
+      },
+    },
   },
   {
     method: 'get',

@@ -14,6 +14,8 @@ import { demoCheckoutRoutes } from './payments/demo.ts';
 import type { Payments } from './payments/index.ts';
 import { checkoutRoutes } from './payments/routes.ts';
 import { MUSICGPT_WEBHOOK_ROUTE } from './providers/musicgpt/webhook.ts';
+import type { MusicProvider } from './providers/types.ts';
+import type { SiteInfo } from '../schema/site.ts';
 import { resumeRoutes } from './resume/routes.ts';
 import type { Generation } from './slots/generation.ts';
 import type { Reconciler } from './slots/reconciler.ts';
@@ -38,6 +40,7 @@ export interface AppServices {
   payments: Payments;
   links: DownloadLinks;
   writer: Writer;
+  provider: Pick<MusicProvider, 'sings'>;
 }
 
 /** The whole HTTP surface: API under /api, the PWA everywhere else. */
@@ -70,11 +73,11 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.get('/api/openapi.json', (c) => c.json(apiDocument(deps.config)));
   app.get('/api/config', (c) =>
     c.json({
-      // Null means "this origin's /zero": Zero's socket comes through the app's own port.
       syncUrl: deps.config.zeroPublicUrl ?? null,
       provider: deps.config.provider,
       payments: deps.config.payments,
-    }),
+      sings: services.provider.sings,
+    } satisfies SiteInfo),
   );
   // Only the WebSocket upgrade of /zero/sync/... is served (server/zero/proxy.ts).
   app.all(`${ZERO_PATH}/*`, () => {

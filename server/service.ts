@@ -95,7 +95,16 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
         isSyncUp: () => isZeroCacheUp(config.zeroCacheUrl),
         distDir: DIST_DIR,
       },
-      { generation, reconciler, signer, storage, payments, links: downloadLinks(secret), writer },
+      {
+        generation,
+        reconciler,
+        signer,
+        storage,
+        payments,
+        links: downloadLinks(secret),
+        writer,
+        provider,
+      },
     );
     const server = await listen(app.fetch, config.port, proxy);
     stops.push(() => closeServer(server, proxy));

@@ -5,6 +5,7 @@ import { queries } from '../../schema/queries.ts';
 import { mergeServerDraft, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
 import { enqueue } from '../data/outbox.ts';
+import { storedSite } from '../data/site.ts';
 import { cleanText, isSendableEmail } from '../data/text.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
@@ -64,6 +65,10 @@ function ServerMerge({ formId }: { formId: string }) {
 function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
   const { db, sync } = useApp();
   const [errors, setErrors] = useState<string[]>([]);
+  // Unknown (a first visit that never reached the server) offers the choice rather than deny it.
+  const site = useLive(() => storedSite(db), [db], undefined);
+  const sings = site?.sings !== false;
+  const fields = sings ? SONG_FIELDS : SONG_FIELDS.filter((field) => field !== 'vocals');
   const set = (path: string, value: unknown) => {
     void editDraft(db, formId, path, value).then(() => sync.kick(300));
   };
@@ -106,10 +111,16 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
           ))}
         </select>
       </div>
+      {!sings && (
+        <p className="notice" data-testid="instrumental-notice">
+          Songs made here are instrumental: an instrument such as a flute, violin or sax plays the
+          tune where a singer would. Your lyrics come with each song, to read or sing along.
+        </p>
+      )}
       {draft.songs.slice(0, draft.songCount).map((song, i) => (
         <fieldset key={i} className="song" data-testid={`song-${i}`}>
           <legend>Song {i + 1}</legend>
-          {SONG_FIELDS.map((field) => {
+          {fields.map((field) => {
             const id = `song-${i}-${field}`;
             const value = String(song[field] ?? '');
             return (

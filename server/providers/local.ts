@@ -143,6 +143,7 @@ export function localProvider(opts: {
     name: 'local' as const,
     estimatedCostCents: 0,
     inProcess: true,
+    sings: false,
     async submit(req: SubmitRequest): Promise<SubmitResult> {
       const taskId = taskIdOf(req);
       if (!renders.has(taskId)) renders.set(taskId, run(taskId, req));

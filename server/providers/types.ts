@@ -83,6 +83,11 @@ export interface MusicProvider {
   readonly inProcess: boolean;
   /** Whether this process itself is still producing the task; only an in-process provider ever is. */
   isRunningHere?(taskId: string): boolean;
+  /**
+   * Whether its takes sing the lyrics. The built-in engine plays the tune on an instrument, so the
+   * form offers a choice of voice only with a provider that sings.
+   */
+  readonly sings: boolean;
   /** US cents one submit costs, for the cost ledger (MusicGPT: its plan's price for the model). */
   readonly estimatedCostCents: number;
 }

@@ -427,6 +427,7 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
     maxTasks: opts.maxTasks ?? MUSICGPT_PLANS[plan].parallelTasks,
     webhookRoute: MUSICGPT_WEBHOOK_ROUTE,
     inProcess: false,
+    sings: true,
     submit,
     poll,
     inFlight: () => gate.inUse,

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/**
+ * What this installation offers, as `GET /api/config` answers it. The app keeps the last answer,
+ * so a phone that starts offline still knows whether songs are sung.
+ */
+export const SiteInfo = z.object({
+  /** Null means "this origin's /zero": Zero's socket comes through the app's own port. */
+  syncUrl: z.string().nullable(),
+  provider: z.enum(['local', 'musicgpt']),
+  payments: z.enum(['stripe', 'demo']),
+  /**
+   * Whether the music provider sings the lyrics. The built-in engine does not: its tune is
+   * played by an instrument, so the form offers no choice of voice and says so.
+   */
+  sings: z.boolean(),
+});
+export type SiteInfo = z.infer<typeof SiteInfo>;
