@@ -36,15 +36,26 @@ export const text = (max: number) =>
           : 'contains a broken character (half of an emoji) that cannot be saved; type it again',
     });
 
+/** Most characters each text field of a song holds; the form counts down near them. */
+export const SONG_FIELD_MAX = {
+  recipient: 120,
+  relationship: 120,
+  occasion: 120,
+  story: 10_000,
+  genre: 80,
+  mood: 80,
+  language: 40,
+} as const;
+
 export const SongDraft = z.object({
-  recipient: text(120).default(''),
-  relationship: text(120).default(''),
-  occasion: text(120).default(''),
-  story: text(10_000).default(''),
-  genre: text(80).default(''),
-  mood: text(80).default(''),
+  recipient: text(SONG_FIELD_MAX.recipient).default(''),
+  relationship: text(SONG_FIELD_MAX.relationship).default(''),
+  occasion: text(SONG_FIELD_MAX.occasion).default(''),
+  story: text(SONG_FIELD_MAX.story).default(''),
+  genre: text(SONG_FIELD_MAX.genre).default(''),
+  mood: text(SONG_FIELD_MAX.mood).default(''),
   vocals: Vocals.default('female'),
-  language: text(40).default('English'),
+  language: text(SONG_FIELD_MAX.language).default('English'),
 });
 export type SongDraft = z.infer<typeof SongDraft>;
 
@@ -84,10 +95,21 @@ export type FieldTimes = z.infer<typeof FieldTimes>;
 
 /** A song brief ready to generate from: every field a writer needs is filled in. */
 export const SongBrief = SongDraft.extend({
-  recipient: z.string().trim().min(1, 'who the song is for is missing').max(120),
-  occasion: z.string().trim().min(1, 'the occasion is missing').max(120),
-  story: z.string().trim().min(1, 'the story is missing').max(10_000),
+  recipient: z
+    .string()
+    .trim()
+    .min(1, 'who the song is for is missing')
+    .max(SONG_FIELD_MAX.recipient),
+  occasion: z.string().trim().min(1, 'the occasion is missing').max(SONG_FIELD_MAX.occasion),
+  story: z.string().trim().min(1, 'the story is missing').max(SONG_FIELD_MAX.story),
 });
+
+/** The fields a song cannot be made without; the form marks them. */
+export const REQUIRED_SONG_FIELDS: readonly (keyof SongDraft)[] = [
+  'recipient',
+  'occasion',
+  'story',
+];
 export type SongBrief = z.infer<typeof SongBrief>;
 
 export const emptyDraft = (): DraftDoc => ({ songCount: 1, songs: [SongDraft.parse({})] });

@@ -1,6 +1,13 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { useEffect, useState } from 'react';
-import { MAX_SONGS, SONG_FIELDS, SongBrief, type DraftDoc } from '../../schema/draft.ts';
+import {
+  MAX_SONGS,
+  REQUIRED_SONG_FIELDS,
+  SONG_FIELD_MAX,
+  SONG_FIELDS,
+  SongBrief,
+  type DraftDoc,
+} from '../../schema/draft.ts';
 import { queries } from '../../schema/queries.ts';
 import { mergeServerDraft, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
@@ -64,7 +71,18 @@ function ServerMerge({ formId }: { formId: string }) {
 
 function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
   const { db, sync } = useApp();
-  const [errors, setErrors] = useState<string[]>([]);
+  // Once a submit found problems, they are checked again on every change, so each one leaves
+  // the list as soon as it is fixed.
+  const [checked, setChecked] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const problems = checked ? problemsOf(draft) : [];
+  const problemOf = (id: string) => problems.find((p) => p.id === id);
+  useEffect(() => {
+    if (attempt === 0) return;
+    const first = problemsOf(draft)[0];
+    if (first) document.getElementById(first.id)?.focus();
+    // Only a new submit moves focus; typing a fix must not pull it away.
+  }, [attempt]);
   // Unknown (a first visit that never reached the server) offers the choice rather than deny it.
   const site = useLive(() => storedSite(db), [db], undefined);
   const sings = site?.sings !== false;
@@ -80,16 +98,11 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
     // What this render shows can lag the last keystroke (it arrives through a Dexie live query);
     // IndexedDB orders this read after every write already started, so it sees all of them.
     const latest = (await db.drafts.get(formId))?.draft ?? draft;
-    const problems: string[] = [];
-    latest.songs.slice(0, latest.songCount).forEach((song, i) => {
-      const parsed = SongBrief.safeParse(song);
-      if (!parsed.success)
-        problems.push(...parsed.error.issues.map((issue) => `Song ${i + 1}: ${issue.message}`));
-    });
-    if (!isSendableEmail(latest.buyerEmail))
-      problems.push('Your email: that address looks incomplete; finish it or leave it empty');
-    setErrors(problems);
-    if (problems.length) return;
+    if (problemsOf(latest).length) {
+      setChecked(true);
+      setAttempt((n) => n + 1);
+      return;
+    }
     await submitDraft(db, formId);
     sync.kick();
     navigate(`/forms/${formId}`);
@@ -123,12 +136,29 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
           {fields.map((field) => {
             const id = `song-${i}-${field}`;
             const value = String(song[field] ?? '');
+            const problem = problemOf(id);
+            const max = field === 'vocals' ? undefined : SONG_FIELD_MAX[field];
+            const counted = max !== undefined && value.length >= max * COUNT_FROM;
+            const described =
+              [problem && `${id}-error`, counted && `${id}-count`].filter(Boolean).join(' ') ||
+              undefined;
+            const a11y = {
+              'aria-invalid': problem ? true : undefined,
+              'aria-describedby': described,
+              'aria-required': REQUIRED_SONG_FIELDS.includes(field) || undefined,
+            };
             return (
               <div className="field" key={field}>
-                <label htmlFor={id}>{LABELS[field]}</label>
+                <label htmlFor={id}>
+                  {LABELS[field]}
+                  {REQUIRED_SONG_FIELDS.includes(field) && (
+                    <span className="field__required"> (required)</span>
+                  )}
+                </label>
                 {field === 'story' ? (
                   <textarea
                     id={id}
+                    {...a11y}
                     rows={5}
                     value={value}
                     placeholder="What happened, the little details only you two know…"
@@ -137,6 +167,7 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
                 ) : field === 'vocals' ? (
                   <select
                     id={id}
+                    {...a11y}
                     value={value}
                     onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}
                   >
@@ -147,10 +178,21 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
                 ) : (
                   <input
                     id={id}
+                    {...a11y}
                     value={value}
                     placeholder={HINTS[field]}
                     onChange={onText(`songs.${i}.${field}`)}
                   />
+                )}
+                {counted && (
+                  <p className="field__count" id={`${id}-count`}>
+                    {value.length.toLocaleString()} of {max.toLocaleString()} characters
+                  </p>
+                )}
+                {problem && (
+                  <p className="field__error" id={`${id}-error`}>
+                    {problem.text}
+                  </p>
                 )}
               </div>
             );
@@ -163,16 +205,30 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
           id="buyerEmail"
           type="email"
           autoComplete="email"
+          aria-invalid={problemOf('buyerEmail') ? true : undefined}
+          aria-describedby={problemOf('buyerEmail') ? 'buyerEmail-error' : undefined}
           value={draft.buyerEmail ?? ''}
           onChange={onText('buyerEmail')}
         />
+        {problemOf('buyerEmail') && (
+          <p className="field__error" id="buyerEmail-error">
+            {problemOf('buyerEmail')!.text}
+          </p>
+        )}
       </div>
-      {errors.length > 0 && (
-        <ul className="errors" role="alert">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
+      {problems.length > 0 && (
+        <div className="errors" role="alert" data-testid="form-errors">
+          <p>Before your songs can be made:</p>
+          <ul>
+            {problems.map((p) => (
+              <li key={`${p.id} ${p.text}`}>
+                <a href={`#${p.id}`}>
+                  {p.where}: {p.text}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       <button type="submit" className="button button--primary" data-testid="submit">
         Make my songs
@@ -182,6 +238,54 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
       </p>
     </form>
   );
+}
+
+// How a problem names each field ("the story is missing" is the server's own wording).
+const NOUNS: Record<(typeof SONG_FIELDS)[number], string> = {
+  recipient: 'the name',
+  relationship: 'the relationship',
+  occasion: 'the occasion',
+  story: 'the story',
+  genre: 'the style',
+  mood: 'the mood',
+  vocals: 'the voice',
+  language: 'the language',
+};
+
+// A field shows how much of it is used from 80% of its limit on, not before.
+const COUNT_FROM = 0.8;
+
+interface Problem {
+  /** The id of the field to fix. */
+  id: string;
+  /** Where it is, as the summary names it: "Song 2", "Your email". */
+  where: string;
+  text: string;
+}
+
+/** What keeps the draft from being sent, one entry per field, in the order of the form. */
+function problemsOf(draft: DraftDoc): Problem[] {
+  const problems: Problem[] = [];
+  draft.songs.slice(0, draft.songCount).forEach((song, i) => {
+    const parsed = SongBrief.safeParse(song);
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0]) as (typeof SONG_FIELDS)[number];
+      const text =
+        issue.code === 'too_big'
+          ? `${NOUNS[field]} is longer than ${Number(issue.maximum).toLocaleString()} characters; shorten it`
+          : issue.message;
+      problems.push({ id: `song-${i}-${field}`, where: `Song ${i + 1}`, text });
+    }
+  });
+  if (!isSendableEmail(draft.buyerEmail)) {
+    problems.push({
+      id: 'buyerEmail',
+      where: 'Your email',
+      text: 'that address looks incomplete; finish it or leave it empty',
+    });
+  }
+  return problems;
 }
 
 /**
