@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SONGS } from './draft.ts';
 
 /**
  * What this installation offers, as `GET /api/config` answers it. The app keeps the last answer,
@@ -14,5 +15,13 @@ export const SiteInfo = z.object({
    * played by an instrument, so the form offers no choice of voice and says so.
    */
   sings: z.boolean(),
+  /**
+   * What a package costs, so every screen can say it before checkout: `bySongCount[n - 1]` for n
+   * songs, in the currency's smallest unit (what checkout charges, never more).
+   */
+  pricing: z.object({
+    currency: z.string(),
+    bySongCount: z.array(z.number().int().positive()).length(MAX_SONGS),
+  }),
 });
 export type SiteInfo = z.infer<typeof SiteInfo>;

@@ -16,6 +16,8 @@ import { checkoutRoutes } from './payments/routes.ts';
 import { MUSICGPT_WEBHOOK_ROUTE } from './providers/musicgpt/webhook.ts';
 import type { MusicProvider } from './providers/types.ts';
 import type { SiteInfo } from '../schema/site.ts';
+import { MAX_SONGS } from '../schema/draft.ts';
+import { priceFor } from './payments/price.ts';
 import { resumeRoutes } from './resume/routes.ts';
 import type { Generation } from './slots/generation.ts';
 import type { Reconciler } from './slots/reconciler.ts';
@@ -77,6 +79,13 @@ export function createApp(deps: AppDeps, services: AppServices) {
       provider: deps.config.provider,
       payments: deps.config.payments,
       sings: services.provider.sings,
+      pricing: {
+        currency: deps.config.pricing.currency,
+        bySongCount: Array.from(
+          { length: MAX_SONGS },
+          (_, i) => priceFor(deps.config.pricing, i + 1).amountCents,
+        ),
+      },
     } satisfies SiteInfo),
   );
   // Only the WebSocket upgrade of /zero/sync/... is served (server/zero/proxy.ts).

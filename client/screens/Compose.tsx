@@ -12,10 +12,10 @@ import { queries } from '../../schema/queries.ts';
 import { mergeServerDraft, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
 import { enqueue } from '../data/outbox.ts';
-import { storedSite } from '../data/site.ts';
 import { cleanText, isSendableEmail } from '../data/text.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
+import { packagePrice, useSite } from '../ui/site.ts';
 import { linkProps, navigate } from '../ui/router.ts';
 
 const LABELS: Record<(typeof SONG_FIELDS)[number], string> = {
@@ -84,7 +84,8 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
     // Only a new submit moves focus; typing a fix must not pull it away.
   }, [attempt]);
   // Unknown (a first visit that never reached the server) offers the choice rather than deny it.
-  const site = useLive(() => storedSite(db), [db], undefined);
+  const site = useSite();
+  const price = packagePrice(site, draft.songCount);
   const sings = site?.sings !== false;
   const fields = sings ? SONG_FIELDS : SONG_FIELDS.filter((field) => field !== 'vocals');
   const set = (path: string, value: unknown) => {
@@ -123,6 +124,12 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
             </option>
           ))}
         </select>
+        {price && (
+          <p className="hint" data-testid="form-price" aria-live="polite">
+            {draft.songCount} song{draft.songCount === 1 ? '' : 's'}: {price}, paid once after you
+            hear the previews and choose.
+          </p>
+        )}
       </div>
       {!sings && (
         <p className="notice" data-testid="instrumental-notice">

@@ -1,6 +1,6 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { formatMoney } from '../../schema/currency.ts';
-import type { DraftDoc } from '../../schema/draft.ts';
+import { MAX_SONGS, type DraftDoc } from '../../schema/draft.ts';
 import { queries } from '../../schema/queries.ts';
 import type { FormStatus } from '../../schema/status.ts';
 import { createDraft, recipientsOf } from '../data/drafts.ts';
@@ -8,6 +8,7 @@ import type { LocalDraft } from '../data/db.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps, navigate } from '../ui/router.ts';
+import { packagePrice, useSite } from '../ui/site.ts';
 import { credits, orderOutcome } from './orders.ts';
 
 interface Row {
@@ -29,6 +30,20 @@ const STATUS_TEXT: Record<Row['status'], string> = {
   paid: 'Paid',
   local: 'Draft · on this device',
 };
+
+/** What songs cost, said before anything is asked: one song, and the most a form can hold. */
+function PriceLine() {
+  const site = useSite();
+  const one = packagePrice(site, 1);
+  const most = packagePrice(site, MAX_SONGS);
+  if (!one || !most) return null;
+  return (
+    <p className="hint" data-testid="price-line">
+      One song {one}, {MAX_SONGS} songs {most}. You hear three versions of each song first, and pay
+      once, for the ones you choose.
+    </p>
+  );
+}
 
 /** History: every form and draft of mine, newest first, with what I can do with each. */
 export function Home() {
@@ -54,6 +69,7 @@ export function Home() {
           New song
         </button>
       </div>
+      <PriceLine />
       {hasZero ? (
         <ServerList drafts={drafts} onDuplicate={startNew} />
       ) : (

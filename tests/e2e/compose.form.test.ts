@@ -11,12 +11,23 @@ const NARROW = { ...PHONE, viewport: { width: 360, height: 780 } };
 const focusedId = (page: import('playwright-core').Page) =>
   page.evaluate(() => document.activeElement?.id ?? '');
 
-it('marks required fields, names each problem at its field, moves focus to the first, and forgets each as it is fixed', async () => {
+it('says the price up front; marks required fields, names each problem at its field, moves focus to the first, and forgets each as it is fixed', async () => {
   const context = await web.browser.newContext(NARROW);
   const page = await openApp(context, baseUrl);
+  // The price is said before anything is asked, and follows the number of songs in the form.
+  await page.getByTestId('price-line').waitFor({ timeout: 30_000 });
+  expect(await page.getByTestId('price-line').textContent()).toMatch(
+    /^One song \$29\.00, 5 songs \$99\.00\. You hear three versions/,
+  );
+  await screenshot(page, 'home-price');
   await page.getByTestId('new-song').click();
   const recipient = page.locator('#song-0-recipient');
   await recipient.waitFor({ timeout: 30_000 });
+  const price = page.getByTestId('form-price');
+  expect(await price.textContent()).toMatch(/^1 song: \$29\.00, paid once/);
+  await page.locator('#songCount').selectOption('2');
+  await expect.poll(() => price.textContent()).toMatch(/^2 songs: \$49\.00, paid once/);
+  await page.locator('#songCount').selectOption('1');
 
   // Required fields say so, to the eye and to a screen reader; optional ones do not.
   const label = (field: string) => page.locator(`label[for="song-0-${field}"]`).textContent();
