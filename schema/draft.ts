@@ -113,3 +113,11 @@ export const REQUIRED_SONG_FIELDS: readonly (keyof SongDraft)[] = [
 export type SongBrief = z.infer<typeof SongBrief>;
 
 export const emptyDraft = (): DraftDoc => ({ songCount: 1, songs: [SongDraft.parse({})] });
+
+/** Who a draft's songs are for, as a title: "Ana, Ben", or "Untitled". */
+export const recipientsOf = (draft: DraftDoc | undefined): string =>
+  draft?.songs
+    ?.slice(0, draft.songCount)
+    .map((s) => s.recipient.trim())
+    .filter(Boolean)
+    .join(', ') || 'Untitled';

@@ -13,6 +13,7 @@ import {
 import { UuidParam } from './http/request.ts';
 import { SessionId } from './payments/demo.ts';
 import { CheckoutRequest } from './payments/routes.ts';
+import { PushEndpointBody, PushSubscriptionBody } from './push/routes.ts';
 import { RedeemRequest } from './resume/routes.ts';
 
 // Every route createApp (app.ts) serves, as GET /api/openapi.json shows it. Bodies and checked
@@ -200,6 +201,34 @@ export const ROUTES: readonly RouteDoc[] = [
       410: error,
       429: limited,
     },
+  },
+  {
+    method: 'get',
+    path: '/api/push/key',
+    summary: "This installation's VAPID public key: the page's applicationServerKey for Web Push",
+    responses: { 200: { description: '{publicKey}' } },
+  },
+  {
+    method: 'put',
+    path: '/api/push/subscriptions',
+    summary:
+      "Keep this device's push subscription (the browser's toJSON()); its endpoint must be https to a public address",
+    bearer: true,
+    body: { schema: PushSubscriptionBody, required: true },
+    responses: {
+      201: { description: '{subscribed: true}' },
+      400: error,
+      401: error,
+      422: error,
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/push/subscriptions',
+    summary: "Stop notifications to this device's endpoint",
+    bearer: true,
+    body: { schema: PushEndpointBody, required: true },
+    responses: { 200: { description: '{removed}' }, 400: error, 401: error },
   },
   {
     method: 'post',

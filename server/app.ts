@@ -4,7 +4,7 @@ import { apiDocument } from './api-doc.ts';
 import { audioRoutes } from './audio/routes.ts';
 import { streamRoutes } from './audio/stream.ts';
 import type { AudioStorage } from './audio/storage.ts';
-import type { UrlSigner } from './auth/signing.ts';
+import type { UrlSigner, VapidKeys } from './auth/signing.ts';
 import type { DownloadLinks } from './delivery/links.ts';
 import { downloadListRoutes, downloadRoutes } from './delivery/routes.ts';
 import { Refusal } from './errors.ts';
@@ -13,6 +13,7 @@ import { healthRoutes } from './health/routes.ts';
 import { demoCheckoutRoutes } from './payments/demo.ts';
 import type { Payments } from './payments/index.ts';
 import { checkoutRoutes } from './payments/routes.ts';
+import { pushRoutes } from './push/routes.ts';
 import { MUSICGPT_WEBHOOK_ROUTE } from './providers/musicgpt/webhook.ts';
 import type { MusicProvider } from './providers/types.ts';
 import type { SiteInfo } from '../schema/site.ts';
@@ -43,6 +44,7 @@ export interface AppServices {
   links: DownloadLinks;
   writer: Writer;
   provider: Pick<MusicProvider, 'sings'>;
+  vapid: Pick<VapidKeys, 'publicKey'>;
 }
 
 /** The whole HTTP surface: API under /api, the PWA everywhere else. */
@@ -67,6 +69,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/download', downloadRoutes(deps, services.storage, services.links));
   app.route('/api/audio', audioRoutes(deps, services.storage, services.signer));
   app.route('/api/streams', streamRoutes(deps, services.signer));
+  app.route('/api/push', pushRoutes(deps, services.vapid));
   app.route(
     MUSICGPT_WEBHOOK_ROUTE,
     musicGptWebhookRoutes(deps, services.signer, services.generation, services.reconciler),

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Sql } from 'postgres';
 import { loadAuthSecret } from './auth/secret.ts';
-import { urlSigner } from './auth/signing.ts';
+import { urlSigner, vapidKeys } from './auth/signing.ts';
 import { tokenSigner } from './auth/token.ts';
 import type { Config } from './config.ts';
 import { AudioStorage } from './audio/storage.ts';
@@ -12,6 +12,7 @@ import { downloadLinks } from './delivery/links.ts';
 import { createPayments } from './payments/index.ts';
 import { createApp } from './app.ts';
 import { createProvider, providerIdentity } from './providers/index.ts';
+import { PushNotifier } from './push/notifier.ts';
 import { Generation } from './slots/generation.ts';
 import { Reconciler } from './slots/reconciler.ts';
 import { createWriter } from './writer/index.ts';
@@ -70,10 +71,17 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
     });
     const reconciler = new Reconciler(sql, config, provider, generation);
     const payments = createPayments(sql, config, secret);
+    const vapid = vapidKeys(secret);
+    const notifier = new PushNotifier(sql, {
+      vapid,
+      subject: vapidSubject(config.publicUrl),
+      trustedHosts: config.mediaTrustedHosts,
+    });
     stops.push(async () => {
       generation.stop();
       await reconciler.stop();
       await payments.settlement.stop();
+      await notifier.stop();
       await provider.close?.();
     });
 
@@ -104,11 +112,13 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
         links: downloadLinks(secret),
         writer,
         provider,
+        vapid,
       },
     );
     const server = await listen(app.fetch, config.port, proxy);
     stops.push(() => closeServer(server, proxy));
     reconciler.start();
+    await notifier.start();
     payments.settlement.start();
     return { stop: stopAll };
   } catch (err) {
@@ -137,4 +147,15 @@ function closeServer(server: Server, proxy: ZeroProxy): Promise<void> {
     server.closeAllConnections();
     proxy.closeAll();
   });
+}
+
+/**
+ * VAPID's contact for push services (RFC 8292): the site's own https address, else a mailto on its
+ * host name (push services refuse a plain-http subject).
+ */
+function vapidSubject(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  return url.protocol === 'https:' && url.hostname !== 'localhost'
+    ? url.origin
+    : `mailto:push@${url.hostname}`;
 }

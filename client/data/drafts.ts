@@ -5,14 +5,6 @@ import type { LocalDraft, RefrainDb } from './db.ts';
 import { enqueue, queueDraftPut } from './outbox.ts';
 import { cleanDraft, cleanValue } from './text.ts';
 
-/** Who a draft's songs are for, as a title: "Ana, Ben", or "Untitled". */
-export const recipientsOf = (draft: DraftDoc | undefined): string =>
-  draft?.songs
-    ?.slice(0, draft.songCount)
-    .map((s) => s.recipient.trim())
-    .filter(Boolean)
-    .join(', ') || 'Untitled';
-
 /** A new form: its id is made here, so it exists (and syncs) before the server ever sees it. */
 export async function createDraft(db: RefrainDb, from?: DraftDoc): Promise<string> {
   const formId = crypto.randomUUID();

@@ -1,9 +1,9 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { formatMoney } from '../../schema/currency.ts';
-import { MAX_SONGS, type DraftDoc } from '../../schema/draft.ts';
+import { MAX_SONGS, recipientsOf, type DraftDoc } from '../../schema/draft.ts';
 import { queries } from '../../schema/queries.ts';
 import type { FormStatus } from '../../schema/status.ts';
-import { createDraft, recipientsOf } from '../data/drafts.ts';
+import { createDraft } from '../data/drafts.ts';
 import type { LocalDraft } from '../data/db.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';

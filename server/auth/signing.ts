@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createECDH, createHmac, timingSafeEqual } from 'node:crypto';
 
 // Every key this installation signs with comes from its auth secret (auth/secret.ts), here, and
 // every HMAC is computed and checked here. Each use has a key or a message prefix of its own, so a
@@ -74,4 +74,36 @@ export function demoCheckoutWebhookKey(authSecret: Uint8Array): string {
  */
 export function sessionKey(authSecret: Uint8Array): Uint8Array {
   return authSecret;
+}
+
+/** A VAPID key pair (RFC 8292), base64url as browsers and web-push take them. */
+export interface VapidKeys {
+  /** Uncompressed P-256 point, 65 bytes: the page's `applicationServerKey`. */
+  publicKey: string;
+  /** The 32-byte private scalar. */
+  privateKey: string;
+}
+
+// The order of P-256's base point: a private scalar must lie in [1, n - 1].
+const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+
+/**
+ * The installation's VAPID keys for Web Push, derived from the auth secret (itself generated into
+ * DATA_DIR on first start unless AUTH_SECRET is set). Derived rather than stored, so every API
+ * process of one installation signs pushes with the same key: a browser's subscription is bound
+ * to the key it was made with, and a push signed with another one is refused.
+ */
+export function vapidKeys(authSecret: Uint8Array): VapidKeys {
+  for (let counter = 0; ; counter++) {
+    const scalar = derivedKey(authSecret, `vapid:${counter}`);
+    const value = BigInt(`0x${scalar.toString('hex')}`);
+    // Out of range about once in 2^32 secrets; the next counter is then taken.
+    if (value === 0n || value >= P256_ORDER) continue;
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(scalar);
+    return {
+      publicKey: ecdh.getPublicKey().toString('base64url'),
+      privateKey: scalar.toString('base64url'),
+    };
+  }
 }

@@ -34,7 +34,7 @@ export interface Param {
 
 /** One route as the document shows it. */
 export interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** As OpenAPI writes it: each `:name` of the Hono path becomes `{name}`. */
   path: `/${string}`;
   summary: string;

@@ -91,7 +91,7 @@ async function open(
   let link = raw;
   for (let hop = 0; ; hop++) {
     const { url, isTrusted } = checkMediaUrl(link, policy.trustedHosts);
-    const res = await request(url, isTrusted, signal);
+    const res = await request(url, isTrusted, signal, GET);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location !== undefined) {
       res.resume();
@@ -119,7 +119,42 @@ async function open(
   }
 }
 
-function request(url: URL, isTrusted: boolean, signal: AbortSignal): Promise<http.IncomingMessage> {
+/**
+ * One POST to an outside link (a push service's endpoint) under the same policy: scheme, host and
+ * the address connected to. Redirects are not followed: a push service answers where it was
+ * asked. Resolves with the answer's status; its body is drained and dropped.
+ */
+export async function postToLink(
+  raw: string,
+  message: { headers: Record<string, string>; body: Buffer },
+  policy: Pick<FetchPolicy, 'trustedHosts' | 'timeoutMs'>,
+): Promise<number> {
+  const { url, isTrusted } = checkMediaUrl(raw, policy.trustedHosts);
+  const res = await request(url, isTrusted, AbortSignal.timeout(policy.timeoutMs), {
+    method: 'POST',
+    ...message,
+  });
+  res.resume();
+  return res.statusCode ?? 0;
+}
+
+interface Outgoing {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+const GET: Outgoing = {
+  method: 'GET',
+  headers: { accept: 'audio/*, image/*;q=0.9, */*;q=0.1' },
+};
+
+function request(
+  url: URL,
+  isTrusted: boolean,
+  signal: AbortSignal,
+  outgoing: Outgoing,
+): Promise<http.IncomingMessage> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(
@@ -128,8 +163,8 @@ function request(url: URL, isTrusted: boolean, signal: AbortSignal): Promise<htt
         hostname: bareHost(url),
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        headers: { accept: 'audio/*, image/*;q=0.9, */*;q=0.1', 'user-agent': 'Refrain' },
+        method: outgoing.method,
+        headers: { ...outgoing.headers, 'user-agent': 'Refrain' },
         // A fresh connection per fetch: a pooled socket would skip the address check.
         agent: false,
         ...(isTrusted ? {} : { lookup: publicLookup }),
@@ -140,6 +175,6 @@ function request(url: URL, isTrusted: boolean, signal: AbortSignal): Promise<htt
     );
     req.once('timeout', () => req.destroy(new Error(`${url.host} sent nothing for ${IDLE_MS} ms`)));
     req.once('error', reject);
-    req.end();
+    req.end(outgoing.body);
   });
 }

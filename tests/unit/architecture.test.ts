@@ -23,6 +23,7 @@ export const LAYERS: string[][] = [
     'server/zero/',
     'server/forms/',
     'server/health/',
+    'server/push/',
   ],
   ['server/providers/', 'server/resume/', 'server/session/'],
   ['server/slots/'],

@@ -9,6 +9,7 @@ import { SyncBatch } from '../../schema/ops.ts';
 import { createApp, type AppServices } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { CheckoutRequest } from '../../server/payments/routes.ts';
+import { PushEndpointBody, PushSubscriptionBody } from '../../server/push/routes.ts';
 import { RedeemRequest } from '../../server/resume/routes.ts';
 
 // GET /api/openapi.json against the routes the app really registers: none missing, none made up,
@@ -86,6 +87,16 @@ const BODIES: Record<string, { file: string; name: string; schema: z.ZodType }> 
     file: 'server/resume/routes.ts',
     name: 'RedeemRequest',
     schema: RedeemRequest,
+  },
+  'PUT /api/push/subscriptions': {
+    file: 'server/push/routes.ts',
+    name: 'PushSubscriptionBody',
+    schema: PushSubscriptionBody,
+  },
+  'DELETE /api/push/subscriptions': {
+    file: 'server/push/routes.ts',
+    name: 'PushEndpointBody',
+    schema: PushEndpointBody,
   },
 };
 

@@ -1,6 +1,7 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { importJWK, jwtVerify, SignJWT } from 'jose';
+import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
-import { sessionKey, urlSigner } from '../../server/auth/signing.ts';
+import { sessionKey, urlSigner, vapidKeys } from '../../server/auth/signing.ts';
 import { DOWNLOAD_TTL_MS, downloadLinks } from '../../server/delivery/links.ts';
 import { demoWebhookSecret } from '../../server/payments/receipt.ts';
 
@@ -95,5 +96,45 @@ describe('other keys from the auth secret', () => {
       .setExpirationTime('1h')
       .sign(OTHER_SECRET);
     await expect(jwtVerify(forged, sessionKey(SECRET), { issuer: 'refrain' })).rejects.toThrow();
+  });
+});
+
+// Browsers' subscriptions are bound to this key: it must never change for an installation.
+const PINNED_VAPID = {
+  publicKey:
+    'BNZ7Q9qzBb_4VDWUsE7IiCo5Jo6IR4VCEM8IOUELGyK1rTj83-o5s59n8ITtelUehBsHLAm-znbKNcGyJ6v1eGY',
+  privateKey: 'TnlGMB2nLXTIRUXUg1mWsh9Vja8-auNC8rFmKUGOSWQ',
+};
+
+describe('VAPID keys', () => {
+  it('are derived from the installation secret: the same in every process, different per installation', () => {
+    const keys = vapidKeys(SECRET);
+    expect(keys).toEqual(vapidKeys(SECRET));
+    expect(keys).toEqual(PINNED_VAPID);
+    expect(vapidKeys(OTHER_SECRET).publicKey).not.toBe(keys.publicKey);
+  });
+
+  it('are a P-256 pair web-push accepts and a VAPID signature checks out against', async () => {
+    const keys = vapidKeys(SECRET);
+    expect(Buffer.from(keys.publicKey, 'base64url')).toHaveLength(65);
+    expect(Buffer.from(keys.privateKey, 'base64url')).toHaveLength(32);
+    const headers = webpush.getVapidHeaders(
+      'https://push.example',
+      'https://refrain.example',
+      keys.publicKey,
+      keys.privateKey,
+      'aes128gcm',
+    );
+    const [, jwt, k] = /^vapid t=([^,]+), k=(.+)$/.exec(headers.Authorization)!;
+    expect(k).toBe(keys.publicKey);
+    const publicKey = await importJWK({
+      kty: 'EC',
+      crv: 'P-256',
+      x: Buffer.from(keys.publicKey, 'base64url').subarray(1, 33).toString('base64url'),
+      y: Buffer.from(keys.publicKey, 'base64url').subarray(33).toString('base64url'),
+      alg: 'ES256',
+    });
+    const { payload } = await jwtVerify(jwt!, publicKey);
+    expect(payload.aud).toBe('https://push.example');
   });
 });
