@@ -1,7 +1,9 @@
 // Lyrics arrive as plain text with [Verse]/[Chorus]/[Bridge] tags. The lead line needs one
 // note per sung syllable, and a stressed syllable wants a strong beat, so each line becomes a
-// list of syllables with a rough stress mark. English heuristics only: good enough for timing.
+// list of syllables with a stress mark. Counts and stress come from a pronouncing dictionary;
+// the spelling is only cut into that many pieces to label the notes.
 
+import { pronounce } from './pronunciation.ts';
 import type { SectionKind } from './tables.ts';
 
 export type { SectionKind };
@@ -85,17 +87,24 @@ export function lineSyllables(line: string): Syllable[] {
   for (const word of words) {
     const parts = splitWord(word);
     const fn = FUNCTION_WORDS.has(word);
+    const said = /^[0-9]+$/.test(word) ? null : pronounce(word);
+    const primary =
+      said && said.primary >= 0 && said.primary < parts.length
+        ? said.primary
+        : primaryStressIndex(word, parts.length);
     parts.forEach((part, i) => {
       let stress: 0 | 1 | 2;
       if (parts.length === 1) stress = fn ? 0 : 2;
-      else stress = i === primaryStressIndex(word, parts.length) ? 2 : i === 0 ? 1 : 0;
+      else if (i === primary) stress = 2;
+      else if (said?.known) stress = said.secondary.includes(i) ? 1 : 0;
+      else stress = i === 0 ? 1 : 0;
       out.push({ text: part, stress, wordEnd: i === parts.length - 1 });
     });
   }
   return out;
 }
 
-/** English words mostly stress the first syllable; common suffixes pull it later. */
+/** For words outside the dictionary: English mostly stresses the first syllable; suffixes move it. */
 function primaryStressIndex(word: string, count: number): number {
   if (/(tion|sion|ic|ity|ial|ian|ious)$/.test(word) && count >= 2) return count - 2;
   if (/^(be|a|re|de|for|to|un)[a-z]{3,}/.test(word) && count === 2) return 1;
@@ -104,9 +113,39 @@ function primaryStressIndex(word: string, count: number): number {
 
 const VOWELS = 'aeiouyàáâäèéêëìíîïòóôöùúûü';
 
-/** Splits a word into rough sung syllables; the count matters more than the exact split. */
+/** Splits a word into as many pieces as the dictionary hears syllables in it. */
 export function splitWord(word: string): string[] {
   if (/^[0-9]+$/.test(word)) return numberSyllables(word);
+  return fitPieces(spellingPieces(word), pronounce(word).syllables);
+}
+
+/** Merges or cuts spelling pieces until there are `count` of them. */
+function fitPieces(pieces: string[], count: number): string[] {
+  const out = [...pieces];
+  while (out.length > count && out.length > 1) {
+    // The shortest neighbouring pair merges: "fa-des" becomes "fades".
+    let at = 0;
+    for (let i = 1; i + 1 < out.length; i++)
+      if (
+        (out[i] as string).length + (out[i + 1] as string).length <
+        (out[at] as string).length + (out[at + 1] as string).length
+      )
+        at = i;
+    out.splice(at, 2, `${out[at] as string}${out[at + 1] as string}`);
+  }
+  while (out.length < count) {
+    let at = 0;
+    for (let i = 1; i < out.length; i++)
+      if ((out[i] as string).length > (out[at] as string).length) at = i;
+    const piece = out[at] as string;
+    const cut = Math.max(1, Math.floor(piece.length / 2));
+    out.splice(at, 1, piece.slice(0, cut), piece.slice(cut) || piece);
+  }
+  return out;
+}
+
+/** Cuts a word at its vowel groups, with English fixes; a first guess that fitPieces corrects. */
+function spellingPieces(word: string): string[] {
   const w = word.replace(/'/g, '');
   if (w.length <= 3) return [word];
   const groups: { start: number; end: number }[] = [];
