@@ -1,6 +1,6 @@
 // The song's form: which sections play in which order, how many bars each gets, and which
-// chord sounds where. Lyrics set the order; the target duration decides how much of them fits
-// (or how much instrumental material is added) since a take must last 60 to 120 seconds.
+// chord sounds where. Lyrics set the order and are all sung; the target duration decides how
+// much instrumental material is added and how densely the words are set.
 
 import { STEPS_PER_BAR, type Metre } from './grooves.ts';
 import { dominantChord, tonicChord, type Harmony } from './harmony.ts';
@@ -108,13 +108,25 @@ function blockBars(
 interface Candidate {
   blocks: Block[];
   penalty: number;
+  /** Leaves out some of the lyric: only when all of it cannot fit the longest take. */
+  drops: boolean;
 }
 
+/** Score cost of a form that leaves words out: worse than running 20 s over the limit. */
+const DROP_COST = 200;
+
+/** Phrasing densities: as the family sings, then 40% and 80% more syllables a second. */
+const DENSITIES: readonly (readonly [number, number])[] = [
+  [1, 0],
+  [1.4, 4],
+  [1.8, 12],
+];
+
 function candidates(blocks: Block[]): Candidate[] {
-  const out: Candidate[] = [{ blocks, penalty: 0 }];
+  const out: Candidate[] = [{ blocks, penalty: 0, drops: false }];
   const lastChorus = (list: Block[]) => list.map((b) => b.kind).lastIndexOf('chorus');
-  const push = (list: Block[], penalty: number) => {
-    if (list.length > 0) out.push({ blocks: list, penalty });
+  const push = (list: Block[], penalty: number, drops = false) => {
+    if (list.length > 0) out.push({ blocks: list, penalty, drops });
   };
 
   // Longer forms for short lyrics: the lead plays verses and a bridge without words, a solo
@@ -144,14 +156,15 @@ function candidates(blocks: Block[]): Candidate[] {
   ];
   for (const [list, cost] of longer) push(list, cost + (list === base ? 0 : baseCost));
 
-  // Shorter forms, each step dropping more of the lyric.
+  // Shorter forms, each step dropping more of the lyric; they only win when the limits are
+  // shorter than the words need (the tests' short renders), never inside a full take's limits.
   let current = blocks;
   let penalty = 0;
   const step = (next: Block[], cost: number) => {
     if (next.length < current.length || next.some((b, i) => b !== current[i])) {
       penalty += cost;
       current = next;
-      push(current, penalty);
+      push(current, penalty, true);
     }
   };
   const keepLast = (list: Block[], drop: (b: Block, i: number, lastC: number) => boolean) => {
@@ -233,8 +246,8 @@ export function buildForm(style: Style, lyrics: LyricSection[], harmony: Harmony
     score: number;
   } | null = null;
   for (const cand of candidates(blocks)) {
-    for (const dense of [false, true]) {
-      const rate = baseRate * (dense ? 1.4 : 1);
+    for (const [density, densityCost] of DENSITIES) {
+      const rate = baseRate * density;
       const body = cand.blocks.reduce((acc, b) => acc + blockBars(b, barSec, rate).bars, 0);
       for (const intro of [2, 4]) {
         for (const outro of [2, 4]) {
@@ -247,7 +260,8 @@ export function buildForm(style: Style, lyrics: LyricSection[], harmony: Harmony
             Math.abs(dur - target) +
             overshoot +
             cand.penalty * 3 +
-            (dense ? 4 : 0) +
+            (cand.drops ? DROP_COST : 0) +
+            densityCost +
             shape +
             rng.next() * 0.01;
           if (!best || score < best.score)

@@ -202,6 +202,8 @@ export function compose(spec: SongSpec, limits: LengthLimits = TAKE_LIMITS): Com
       ritardTo: form.lengthQn,
       ritardDepth: 1,
     });
+    // Past the limit the take is cut short rather than rushed; only the tests' short limits
+    // get here, since a full take's form always fits.
     durationSec = Math.min(maxSec, timeline.seconds(form.lengthQn) + TAIL_SEC);
   }
   durationSec = Math.max(minSec, durationSec);

@@ -8,6 +8,7 @@ import { instrument } from './instruments.ts';
 import type { Family } from './progressions.ts';
 import { Rng } from './random.ts';
 import {
+  BRIGHT_WORDS,
   FAMILIES,
   FAMILY_WORDS,
   GENRES,
@@ -15,6 +16,7 @@ import {
   OCCASIONS,
   PRESET_FAMILIES,
   PROMPT_WORDS,
+  SOMBRE_BPM,
   type FamilyProfile,
   type GenreProfile,
   type Modifier,
@@ -94,19 +96,23 @@ export function songSeedOf(seed: string, take: number): string {
   return seed.endsWith(suffix) ? seed.slice(0, -suffix.length) : seed;
 }
 
-/** A full take lasts 60 to 120 seconds; tests of length-independent behaviour may shorten it. */
+/** A full take lasts 110 to 190 seconds; tests of length-independent behaviour may shorten it. */
 export interface LengthLimits {
   minSec: number;
   maxSec: number;
 }
 
-export const TAKE_LIMITS: LengthLimits = { minSec: 60, maxSec: 120 };
+export const TAKE_LIMITS: LengthLimits = { minSec: 110, maxSec: 190 };
+
+/** What a request without a length gets: two and a half minutes, a radio-length song. */
+export const DEFAULT_TAKE_SEC = 150;
 
 export function clampDuration(
   durationSec: number | undefined,
   limits: LengthLimits = TAKE_LIMITS,
 ): number {
-  const d = durationSec === undefined || !Number.isFinite(durationSec) ? 75 : durationSec;
+  const d =
+    durationSec === undefined || !Number.isFinite(durationSec) ? DEFAULT_TAKE_SEC : durationSec;
   return Math.min(limits.maxSec, Math.max(limits.minSec, d));
 }
 
@@ -131,11 +137,16 @@ export function resolveStyle(spec: SongSpec, limits: LengthLimits = TAKE_LIMITS)
   const sum = (f: (m: Modifier) => number | undefined): number =>
     modifiers.reduce((acc, m) => acc + (f(m) ?? 0), 0);
 
+  // A sad, nostalgic or memorial brief is minor and slow in every variation, unless the style or
+  // prompt asks for brightness ("upbeat", "happy", "dance"...): mood outranks the preset's taste.
+  const sombre =
+    modifiers.some((m) => m.sombre) && !BRIGHT_WORDS.test(`${spec.musicStyle ?? ''} ${prompt}`);
   const [lo, hi] = genre.bpm;
   let base = (lo + hi) / 2 + song.jitter((hi - lo) / 4);
   base *= product((m) => m.tempoFactor);
   // Clamping before the family factor keeps the three variations apart even at the extremes.
-  base = Math.min(150, Math.max(70, base));
+  const [floorBpm, ceilingBpm] = sombre ? SOMBRE_BPM : [70, 150];
+  base = Math.min(ceilingBpm, Math.max(floorBpm, base));
   const quarterBpm = base * family.tempoFactor;
 
   const metreWeights = new Map<Metre, number>(genre.metres.map(([m, w]) => [m, w]));
@@ -159,7 +170,8 @@ export function resolveStyle(spec: SongSpec, limits: LengthLimits = TAKE_LIMITS)
     0.9,
     Math.max(0.03, 0.2 + genre.minorBias + family.minorBias + sum((m) => m.minorBias)),
   );
-  const mode: Mode = fam.chance(pMinor) ? 'minor' : 'major';
+  const drawnMinor = fam.chance(pMinor);
+  const mode: Mode = sombre || drawnMinor ? 'minor' : 'major';
   const tonicName = fam.weighted(
     family.tonics.map((t, i) => [t, family.tonics.length - i] as const),
   );

@@ -699,7 +699,16 @@ export interface Modifier {
   affinity?: Readonly<Record<string, number>>;
   colour?: string;
   genre?: string;
+  /** A sad brief: minor key and a slow tempo band unless the style or prompt asks for brightness. */
+  sombre?: boolean;
 }
+
+/** Words in the style or prompt that overrule a sombre mood's minor key and slow band. */
+export const BRIGHT_WORDS =
+  /\b(upbeat|up[- ]?tempo|fast|energetic|lively|bouncy|peppy|happy|cheerful|joyful|uplifting|bright|celebratory|party|dance|danceable|major key)\b/i;
+
+/** Base tempo band of a sombre brief, before the preset's factor (bpm of the quarter note). */
+export const SOMBRE_BPM: readonly [number, number] = [58, 72];
 
 export const MOODS: Readonly<Record<string, Modifier>> = {
   romantic: {
@@ -715,6 +724,7 @@ export const MOODS: Readonly<Record<string, Modifier>> = {
     affinity: { marimba: 1.5, pizzicato: 1.5 },
   },
   nostalgic: {
+    sombre: true,
     minorBias: 0.1,
     tempoFactor: 0.95,
     energy: -0.05,
@@ -728,8 +738,10 @@ export const MOODS: Readonly<Record<string, Modifier>> = {
     affinity: { piano: 1.3, strings: 1.2 },
   },
   happy: { minorBias: -0.25, tempoFactor: 1.04, energy: 0.1 },
-  sad: { minorBias: 0.4, tempoFactor: 0.9, energy: -0.15 },
-  melancholic: { minorBias: 0.4, tempoFactor: 0.9, energy: -0.15 },
+  sad: { minorBias: 0.4, tempoFactor: 0.9, energy: -0.15, sombre: true },
+  melancholic: { minorBias: 0.4, tempoFactor: 0.9, energy: -0.15, sombre: true },
+  heartbroken: { minorBias: 0.4, tempoFactor: 0.9, energy: -0.15, sombre: true },
+  grieving: { minorBias: 0.4, tempoFactor: 0.88, energy: -0.2, sombre: true },
   bittersweet: { minorBias: 0.2, tempoFactor: 0.95 },
   calm: { tempoFactor: 0.92, energy: -0.2, drumsDelta: -1 },
   peaceful: { tempoFactor: 0.9, energy: -0.2, drumsDelta: -1 },
@@ -781,10 +793,10 @@ export const OCCASIONS: Readonly<Record<string, Modifier>> = {
     tempoFactor: 1.03,
     affinity: { brass: 1.5, 'french-horns': 1.5 },
   },
-  memorial: { minorBias: 0.25, tempoFactor: 0.88, energy: -0.25, drumsDelta: -1 },
-  funeral: { minorBias: 0.25, tempoFactor: 0.86, energy: -0.3, drumsDelta: -2 },
-  remembrance: { minorBias: 0.2, tempoFactor: 0.9, energy: -0.2, drumsDelta: -1 },
-  sympathy: { minorBias: 0.2, tempoFactor: 0.9, energy: -0.2, drumsDelta: -1 },
+  memorial: { sombre: true, minorBias: 0.25, tempoFactor: 0.88, energy: -0.25, drumsDelta: -1 },
+  funeral: { sombre: true, minorBias: 0.25, tempoFactor: 0.86, energy: -0.3, drumsDelta: -2 },
+  remembrance: { sombre: true, minorBias: 0.2, tempoFactor: 0.9, energy: -0.2, drumsDelta: -1 },
+  sympathy: { sombre: true, minorBias: 0.2, tempoFactor: 0.9, energy: -0.2, drumsDelta: -1 },
   christmas: { minorBias: -0.2, affinity: { glockenspiel: 2, celesta: 2, 'tubular-bells': 1.5 } },
   holiday: { minorBias: -0.15, affinity: { glockenspiel: 1.5, celesta: 1.5 } },
   baby: {

@@ -20,7 +20,7 @@ export interface SongSpec {
   /** With [Verse]/[Chorus]/[Bridge] tags; may be empty for an instrumental. */
   lyrics: string;
   vocals: Vocals;
-  /** Target length of the full take in seconds; default 75, clamped to 60..120. */
+  /** Target length of the full take in seconds; default 150, clamped to 110..190. */
   durationSec?: number;
 }
 

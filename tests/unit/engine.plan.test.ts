@@ -130,7 +130,7 @@ describe('engine plan', () => {
     expect(unknown).toEqual(planSong(sampleSpec({ preset: 'zzz' })));
   });
 
-  it('keeps every take between 60 and 120 seconds and near the requested length', () => {
+  it('keeps every take between 110 and 190 seconds and near the requested length', () => {
     const long = Array.from(
       { length: 10 },
       (_, i) =>
@@ -139,21 +139,25 @@ describe('engine plan', () => {
     const cases: [string, number | undefined][] = [
       ['', undefined],
       ['[Chorus]\nHappy birthday to you', undefined],
-      ['[Chorus]\nHappy birthday dear Sam\nHappy birthday to you', 95],
+      ['[Chorus]\nHappy birthday dear Sam\nHappy birthday to you', 125],
       [sampleSpec().lyrics, 30],
-      [sampleSpec().lyrics, 75],
-      [sampleSpec().lyrics, 120],
+      [sampleSpec().lyrics, 150],
+      [sampleSpec().lyrics, 190],
       [sampleSpec().lyrics, 400],
-      [long, 90],
+      [long, 150],
     ];
     for (const [lyrics, durationSec] of cases) {
       for (const preset of PRESETS) {
         const c = compose(sampleSpec({ lyrics, durationSec, preset }));
-        expect(c.durationSec).toBeGreaterThanOrEqual(60);
-        expect(c.durationSec).toBeLessThanOrEqual(120);
-        const target = Math.min(120, Math.max(60, durationSec ?? 75));
+        expect(c.durationSec).toBeGreaterThanOrEqual(110);
+        expect(c.durationSec).toBeLessThanOrEqual(190);
+        const target = Math.min(190, Math.max(110, durationSec ?? 150));
         expect(Math.abs(c.durationSec - target) / target, `${preset} ${durationSec}`).toBeLessThan(
           0.2,
+        );
+        const sung = c.form.sections.filter((s) => s.sung).flatMap((s) => s.lines);
+        expect(new Set(sung.map((l) => l.text)), `${preset} ${durationSec}`).toEqual(
+          new Set(parseLyrics(lyrics).flatMap((s) => s.lines.map((l) => l.text))),
         );
       }
     }
