@@ -3,7 +3,7 @@
 // "question" and "answer" endings, and repeated lines reuse their melody so the chorus is a
 // hook rather than a new tune every time.
 
-import { chordAt, type Form, type Section } from './arrangement.ts';
+import { chordAt, type ChordSlot, type Form, type Section } from './arrangement.ts';
 import type { LyricLine, Syllable } from './lyrics.ts';
 import type { Rng } from './random.ts';
 import type { Style } from './style.ts';
@@ -161,14 +161,40 @@ interface PitchContext {
   close: boolean;
   leap: number;
   rng: Rng;
+  /** The tune this rhythm was first sung to: a re-harmonised repeat stays close to it. */
+  anchor?: readonly number[];
 }
 
-function pitchesFor(shapes: readonly Shape[], ctx: PitchContext): number[] {
+interface Phrase {
+  shapes: Shape[];
+  pitches: number[];
+}
+
+const pcsOf = (slot: ChordSlot | undefined, key: Key): Set<number> =>
+  new Set(slot ? chordPitchClasses(slot.chord, key) : [key.tonic]);
+
+/** Chord changes strictly inside [from, to). */
+function changesWithin(sections: readonly Section[], from: number, to: number): ChordSlot[] {
+  const out: ChordSlot[] = [];
+  for (const s of sections)
+    for (const slot of s.chords)
+      if (slot.start > from + 1e-6 && slot.start < to - 1e-6) out.push(slot);
+  return out;
+}
+
+/**
+ * Picks each note's pitch against every chord that sounds under it: strong and long notes are
+ * chord tones of all of them, and only short notes off the beat pass through the scale. A long
+ * note whose chords share no tone is cut at the change (or, pushed half a beat early, belongs
+ * to the chord it anticipates), so a held note never turns into a clash under the next chord.
+ */
+function pitchesFor(rhythm: readonly Shape[], ctx: PitchContext): Phrase {
   const scale = new Set(scalePitchClasses(ctx.key));
   const tonicTriad = new Set([
     ctx.key.tonic,
     (ctx.key.tonic + (ctx.key.mode === 'major' ? 4 : 3)) % 12,
   ]);
+  const shapes = rhythm.map((r) => ({ ...r }));
   const out: number[] = [];
   let prev = ctx.centre;
   let before = Number.NaN;
@@ -176,44 +202,82 @@ function pitchesFor(shapes: readonly Shape[], ctx: PitchContext): number[] {
   shapes.forEach((shape, k) => {
     const t = shapes.length > 1 ? k / (shapes.length - 1) : 0.5;
     const target = ctx.centre - ctx.span / 2 + ctx.contour(t) * ctx.span;
-    const at = ctx.phraseStart + Math.max(0, shape.on);
-    const slot = chordAt(ctx.sections, at) ?? ctx.section.chords[0];
-    const chordPcs = new Set(slot ? chordPitchClasses(slot.chord, ctx.key) : [ctx.key.tonic]);
+    const at = ctx.phraseStart + shape.on;
+    const under =
+      chordAt(ctx.sections, Math.max(0, at)) ??
+      chordAt(ctx.sections, ctx.phraseStart) ??
+      ctx.section.chords[0];
+    const crossed = changesWithin(ctx.sections, at, at + shape.dur);
     const beats = shape.on / ctx.beatQn;
-    const strong = Math.abs(beats - Math.round(beats)) < 1e-6 || shape.dur >= ctx.beatQn;
+    const onBeat = Math.abs(beats - Math.round(beats)) < 1e-6;
     const last = k === shapes.length - 1;
-    let allowed: (p: number) => boolean;
-    if (last && ctx.close) allowed = (p) => tonicTriad.has(p % 12) && chordPcs.has(p % 12);
-    else if (last) allowed = (p) => chordPcs.has(p % 12) && p % 12 !== ctx.key.tonic;
-    else if (strong) allowed = (p) => chordPcs.has(p % 12);
-    else allowed = (p) => scale.has(p % 12);
-    let best = prev;
+    const passing = !onBeat && !last && shape.dur <= ctx.beatQn / 2 + 1e-9 && crossed.length === 0;
+
+    let tones = pcsOf(under, ctx.key);
+    if (crossed.length > 0) {
+      const later = crossed.map((slot) => pcsOf(slot, ctx.key));
+      const common = [...tones].filter((pc) => later.every((set) => set.has(pc)));
+      const first = crossed[0] as ChordSlot;
+      if (common.length > 0) tones = new Set(common);
+      else if (!onBeat && first.start - at <= ctx.beatQn / 2 + 1e-9) {
+        // An anticipation: the note arrives early for the next chord and is heard as part of it.
+        const next = later
+          .slice(1)
+          .reduce((acc, set) => acc.filter((pc) => set.has(pc)), [...(later[0] ?? [])]);
+        tones = new Set(next.length > 0 ? next : later[0]);
+      } else shape.dur = first.start - at;
+    }
+    let wanted: Set<number>;
+    if (passing) wanted = scale;
+    else if (last && ctx.close) {
+      const home = [...tones].filter((pc) => tonicTriad.has(pc));
+      wanted = new Set(home.length > 0 ? home : tones);
+    } else if (last) {
+      const open = [...tones].filter((pc) => pc !== ctx.key.tonic);
+      wanted = new Set(open.length > 0 ? open : tones);
+    } else wanted = tones;
+
+    let best = Number.NaN;
     let bestCost = Infinity;
-    for (let p = ctx.lo; p <= ctx.hi; p++) {
-      if (!allowed(p)) continue;
-      const d = Math.abs(p - prev);
-      const step = d <= 2 ? 0 : d <= 4 ? 0.9 - ctx.leap * 0.6 : d <= 7 ? 2.6 - ctx.leap : 7;
-      const recover =
-        Math.abs(lastInterval) > 4 && Math.sign(p - prev) === Math.sign(lastInterval) ? 1.5 : 0;
-      // Quick repeated notes are speech-like; slow ones, and runs of three, sound stuck.
-      const repeat = p === prev ? (shape.dur <= 0.25 ? 0.2 : 1.1) + (p === before ? 1.2 : 0) : 0;
-      const cost = Math.abs(p - target) * 0.55 + step + recover + repeat + ctx.rng.next() * 0.6;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = p;
+    // A narrow instrument may have no wanted tone in range; the search widens before giving up.
+    for (const widen of [0, 5, 12]) {
+      for (let p = ctx.lo - widen; p <= ctx.hi + widen; p++) {
+        if (!wanted.has(p % 12)) continue;
+        const d = Math.abs(p - prev);
+        const step = d <= 2 ? 0 : d <= 4 ? 0.9 - ctx.leap * 0.6 : d <= 7 ? 2.6 - ctx.leap : 7;
+        const recover =
+          Math.abs(lastInterval) > 4 && Math.sign(p - prev) === Math.sign(lastInterval) ? 1.5 : 0;
+        // Quick repeated notes are speech-like; slow ones, and runs of three, sound stuck.
+        const repeat = p === prev ? (shape.dur <= 0.25 ? 0.2 : 1.1) + (p === before ? 1.2 : 0) : 0;
+        const anchored = ctx.anchor ? Math.abs(p - (ctx.anchor[k] ?? p)) * 0.8 : 0;
+        const cost =
+          Math.abs(p - target) * 0.55 + step + recover + repeat + anchored + ctx.rng.next() * 0.6;
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = p;
+        }
       }
+      if (bestCost < Infinity) break;
     }
-    if (bestCost === Infinity) {
-      // No allowed tone in range (a very narrow instrument): fall back to any scale tone.
-      for (let p = ctx.lo; p <= ctx.hi; p++)
-        if (scale.has(p % 12) && Math.abs(p - target) < Math.abs(best - target)) best = p;
-    }
+    if (Number.isNaN(best)) best = prev;
     lastInterval = best - prev;
     before = prev;
     prev = best;
     out.push(best);
   });
-  return out;
+  return { shapes, pitches: out };
+}
+
+/** The chords under a phrase, relative to its start: lines over the same chords share a tune. */
+function chordsUnder(sections: readonly Section[], from: number, length: number, key: Key): string {
+  const parts: string[] = [];
+  for (const s of sections)
+    for (const slot of s.chords)
+      if (slot.start + slot.dur > from + 1e-6 && slot.start < from + length - 1e-6)
+        parts.push(
+          `${(slot.start - from).toFixed(3)}:${chordPitchClasses(slot.chord, key).join('.')}`,
+        );
+  return parts.join(' ');
 }
 
 export interface LeadRange {
@@ -225,7 +289,9 @@ export interface LeadRange {
 export function writeMelody(form: Form, style: Style, range: LeadRange, rng: Rng): Melody {
   const notes: MelodyNote[] = [];
   const lines: SungLine[] = [];
-  const memo = new Map<string, { shapes: Shape[]; pitches: number[] }>();
+  // Rhythms by line role and length; tunes by rhythm and the chords under them.
+  const rhythms = new Map<string, Phrase>();
+  const memo = new Map<string, Phrase>();
   const { melody: feel } = style.family;
   // The counted beat: a dotted quarter in 6/8, a quarter otherwise.
   const beatQn = style.metre === '6/8' ? 1.5 : 1;
@@ -243,13 +309,16 @@ export function writeMelody(form: Form, style: Style, range: LeadRange, rng: Rng
       const close = pos === 3 || i === section.lines.length - 1;
       // Lines 1 and 3 share material; repeated sections share everything.
       const material = pos === 2 ? 0 : pos;
-      const memoKey = `${kind}:${material}:${close}:${n}:${section.phraseBars}`;
-      let entry = memo.get(memoKey);
+      const rhythmKey = `${kind}:${material}:${close}:${n}:${section.phraseBars}`;
       const phraseStart = section.start + i * phraseQn;
+      const memoKey = `${rhythmKey}|${chordsUnder(form.sections, phraseStart, phraseQn, style.key)}`;
+      let entry = memo.get(memoKey);
       if (!entry) {
-        const lineRng = rng.fork(memoKey);
-        const shapes = rhythmFor(line.syllables, phraseQn, beatQn, feel.syncopation, lineRng);
-        const pitches = pitchesFor(shapes, {
+        const first = rhythms.get(rhythmKey);
+        const lineRng = rng.fork(rhythmKey);
+        const shapes =
+          first?.shapes ?? rhythmFor(line.syllables, phraseQn, beatQn, feel.syncopation, lineRng);
+        entry = pitchesFor(shapes, {
           key: style.key,
           beatQn,
           section,
@@ -262,9 +331,10 @@ export function writeMelody(form: Form, style: Style, range: LeadRange, rng: Rng
           span: 5 + Math.round(feel.leap * 6),
           close,
           leap: feel.leap,
-          rng: lineRng,
+          rng: first ? rng.fork(memoKey) : lineRng,
+          ...(first ? { anchor: first.pitches } : {}),
         });
-        entry = { shapes, pitches };
+        if (!first) rhythms.set(rhythmKey, { shapes, pitches: entry.pitches });
         memo.set(memoKey, entry);
       }
       const { shapes, pitches } = entry;

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { chordAt, type Section } from '../../server/engine/arrangement.ts';
+import { compose, type Composition } from '../../server/engine/composer.ts';
+import { planSong, type SongSpec } from '../../server/engine/index.ts';
+import { parseLyrics } from '../../server/engine/lyrics.ts';
+import { PRESETS, SAMPLE_LYRICS, sampleSpec } from '../../server/engine/samples.ts';
+import type { PartId } from '../../server/engine/score.ts';
+import { chordPitchClasses } from '../../server/engine/theory.ts';
+
+const STYLES = [
+  'pop',
+  'acoustic folk',
+  'rnb',
+  'rock',
+  'country',
+  'jazz',
+  'edm',
+  'lullaby',
+  'hip hop',
+  'piano ballad',
+  'bossa nova',
+  'cinematic',
+];
+
+const BIRTHDAY_LYRICS = `[Verse 1]
+You were the kid who climbed the highest tree
+Laughing at the sky and calling down to me
+Now the candles crowd the cake a little more
+But you still race the sunrise out the door
+
+[Chorus]
+So raise a glass and make a little noise
+Here's to every year and all its joys
+Blow the candles out and make a wish tonight
+Happy birthday, everything is bright
+
+[Verse 2]
+Dancing in the kitchen, singing out of tune
+Chasing every summer, howling at the moon
+Friends around the table telling stories loud
+You're the brightest face in every crowd
+
+[Chorus]
+So raise a glass and make a little noise
+Here's to every year and all its joys
+Blow the candles out and make a wish tonight
+Happy birthday, everything is bright
+
+[Bridge]
+Another year, another door
+Another dance across the floor
+We'll keep on singing, we'll keep on
+Till the night is gone
+
+[Chorus]
+So raise a glass and make a little noise
+Here's to every year and all its joys
+Blow the candles out and make a wish tonight
+Happy birthday, everything is bright`;
+
+const MEMORIAL_LYRICS = `[Verse 1]
+Your coat still hangs beside the kitchen door
+Your garden waits for rain the way it did before
+I hear your laughter when the evening fades
+In every quiet room the memory stays
+
+[Chorus]
+Rest easy now, the light is carrying you home
+I'll keep your songs so you are never alone
+Every morning I will say your name
+And love you just the same
+
+[Verse 2]
+The photographs are smiling on the wall
+The letters that you wrote, I've read them all
+You taught me how to listen to the sea
+And now the sea is where you'll always be
+
+[Chorus]
+Rest easy now, the light is carrying you home
+I'll keep your songs so you are never alone
+Every morning I will say your name
+And love you just the same
+
+[Bridge]
+If the stars could speak tonight
+They would tell me you're all right
+
+[Chorus]
+Rest easy now, the light is carrying you home
+I'll keep your songs so you are never alone
+Every morning I will say your name
+And love you just the same`;
+
+/** Three briefs an app user writes, each heard in all three variation presets. */
+const BRIEFS: Partial<SongSpec>[] = [
+  { mood: 'romantic', occasion: 'anniversary', lyrics: SAMPLE_LYRICS },
+  {
+    mood: 'joyful',
+    occasion: 'birthday',
+    lyrics: BIRTHDAY_LYRICS,
+    title: 'Brightest Face',
+    musicPrompt: 'a fun song for my sister turning thirty',
+  },
+  {
+    mood: 'melancholic',
+    occasion: 'memorial',
+    lyrics: MEMORIAL_LYRICS,
+    title: 'Same',
+    musicPrompt: 'for my grandfather, who loved his garden',
+  },
+];
+const SEEDS = ['north', 'south', 'west'];
+
+function corpus(): SongSpec[] {
+  const specs: SongSpec[] = [];
+  for (const musicStyle of STYLES)
+    for (const brief of BRIEFS)
+      for (const preset of PRESETS)
+        for (const seed of SEEDS)
+          specs.push(sampleSpec({ ...brief, musicStyle, preset, seed: `${seed}-${musicStyle}:1` }));
+  return specs;
+}
+
+const beatOf = (c: Composition) => (c.style.metre === '6/8' ? 1.5 : 1);
+const onBeat = (qn: number, beat: number) => Math.abs(qn / beat - Math.round(qn / beat)) < 1e-6;
+const chordTones = (c: Composition, at: number) => {
+  const slot = chordAt(c.form.sections, at);
+  return slot ? new Set(chordPitchClasses(slot.chord, c.style.key)) : null;
+};
+const changesOf = (sections: readonly Section[]) =>
+  sections.flatMap((s) => s.chords.map((slot) => slot.start)).filter((t) => t > 0);
+
+interface Harmony {
+  onBeat: number;
+  onBeatOut: number;
+  held: number;
+  heldClash: number;
+  songsWithOut: number;
+}
+
+/** How often the heard tune (the lead part) leaves the chord under it. */
+function tuneAgainstChords(c: Composition, into: Harmony): void {
+  const lead = c.parts.find((p) => p.id === 'lead');
+  if (!lead) return;
+  const beat = beatOf(c);
+  const changes = changesOf(c.form.sections);
+  let out = 0;
+  for (const n of lead.notes) {
+    if (onBeat(n.start, beat)) {
+      const tones = chordTones(c, n.start);
+      into.onBeat++;
+      if (tones && !tones.has(n.pitch % 12)) out++;
+    }
+    const crossed = changes.filter((t) => t > n.start + 1e-6 && t < n.start + n.dur - 1e-6);
+    if (crossed.length > 0) {
+      into.held++;
+      if (crossed.some((t) => !chordTones(c, t)?.has(n.pitch % 12))) into.heldClash++;
+    }
+  }
+  into.onBeatOut += out;
+  if (out > 0) into.songsWithOut++;
+}
+
+const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(2)}%`;
+
+describe('engine score', () => {
+  const specs = corpus();
+  let composed: Composition[] = [];
+  let planMs = 0;
+
+  it('composes 324 songs quickly enough to plan in a request', () => {
+    const t0 = performance.now();
+    composed = specs.map((spec) => compose(spec));
+    planMs = performance.now() - t0;
+    expect(composed).toHaveLength(STYLES.length * BRIEFS.length * PRESETS.length * SEEDS.length);
+    console.log(
+      `composed ${composed.length} songs in ${planMs.toFixed(0)} ms (${(planMs / composed.length).toFixed(1)} ms each)`,
+    );
+  }, 180_000);
+
+  it('keeps the tune on the chord: on-beat notes and notes held across a change', () => {
+    const h: Harmony = { onBeat: 0, onBeatOut: 0, held: 0, heldClash: 0, songsWithOut: 0 };
+    for (const c of composed) tuneAgainstChords(c, h);
+    console.log(
+      `on-beat notes outside the chord: ${h.onBeatOut}/${h.onBeat} (${pct(h.onBeatOut, h.onBeat)}), ` +
+        `songs with any: ${h.songsWithOut}/${composed.length}; ` +
+        `held notes clashing with the next chord: ${h.heldClash}/${h.held} (${pct(h.heldClash, h.held)})`,
+    );
+    expect(h.onBeat).toBeGreaterThan(10_000);
+    expect(h.onBeatOut / h.onBeat).toBeLessThanOrEqual(0.01);
+    expect(h.heldClash / Math.max(1, h.held)).toBeLessThanOrEqual(0.05);
+  });
+});
