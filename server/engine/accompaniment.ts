@@ -13,7 +13,7 @@ import {
 import { spreadVoicing, strumVoicing, voiceChord } from './harmony.ts';
 import type { Instrument } from './instruments.ts';
 import type { MelodyNote } from './melody.ts';
-import type { ScoreNote } from './score.ts';
+import { heldTo, LEGATO_QN, type ScoreNote } from './score.ts';
 import { SECTION_SHAPES, type FamilyProfile } from './tables.ts';
 import { chordPitchClasses, chordRoot, type Key } from './theory.ts';
 
@@ -60,6 +60,7 @@ export interface CompOptions {
 
 export function writeComp(form: Form, o: CompOptions): ScoreNote[] {
   const stepsPerBar = STEPS_PER_BAR[o.metre];
+  const beatQn = o.metre === '6/8' ? 1.5 : 1;
   const [lo, hi] = compRange(o.inst);
   const jitter = o.choices.rng(`${o.part}-velocity`);
   const notes: ScoreNote[] = [];
@@ -105,9 +106,14 @@ export function writeComp(form: Form, o: CompOptions): ScoreNote[] {
         if (!slot) continue;
         const offbeat = s % 4 !== 0;
         const vel = baseVel - (offbeat ? 7 : 0) + jitter.jitter(5);
-        // Arpeggios ring like a held sustain pedal until the chord changes.
-        const ringEnd = Math.min(slot.start + slot.dur, at + form.barQn);
-        const dur = pattern.tag === 'arp' ? Math.max(len * 0.25, ringEnd - at) : len * 0.25 * 0.94;
+        // Arpeggios ring like a held sustain pedal until the chord changes, and held chords
+        // last into the next one; only short hits are detached.
+        const chordEnd = slot.start + slot.dur;
+        const ringEnd = Math.min(chordEnd, at + form.barQn);
+        const written = len * 0.25;
+        let dur = written * 0.94;
+        if (pattern.tag === 'arp') dur = Math.max(written, ringEnd - at);
+        if (heldTo(at, Math.max(dur, written), chordEnd, beatQn)) dur = chordEnd - at + LEGATO_QN;
         const push = (pitch: number, velocity: number, offsetSec = 0) =>
           notes.push({
             pitch,
@@ -174,7 +180,7 @@ export function writePad(
           pitch: p,
           velocity: Math.round(vel),
           start: slot.start,
-          dur: final ? slot.dur * 1.5 : slot.dur * 0.98,
+          dur: final ? slot.dur * 1.5 : slot.dur + LEGATO_QN,
         });
     });
   }
@@ -222,7 +228,7 @@ export function writeExtra(
         pitch: p,
         velocity: Math.round(52 + section.energy * 30),
         start: slot.start,
-        dur: slot.dur * 0.97,
+        dur: slot.dur + LEGATO_QN,
       });
     }
   }

@@ -6,7 +6,7 @@ import type { Choices } from './choices.ts';
 import { BASS_PATTERNS, METRE_DEFAULTS, STEPS_PER_BAR, type Metre } from './grooves.ts';
 import { bassRoot } from './harmony.ts';
 import type { Instrument } from './instruments.ts';
-import type { ScoreNote } from './score.ts';
+import { heldTo, LEGATO_QN, type ScoreNote } from './score.ts';
 import { SECTION_SHAPES, type GenreProfile } from './tables.ts';
 import { chordIntervals, chordThird, type Key } from './theory.ts';
 
@@ -19,6 +19,7 @@ export function writeBass(
   choices: Choices,
 ): ScoreNote[] {
   const stepsPerBar = STEPS_PER_BAR[metre];
+  const beatQn = metre === '6/8' ? 1.5 : 1;
   const fits = (ids: readonly string[]) => ids.filter((id) => BASS_PATTERNS[id]?.metre === metre);
   const light = fits(genre.bass.light);
   const full = fits(genre.bass.full);
@@ -30,6 +31,10 @@ export function writeBass(
   const notes: ScoreNote[] = [];
 
   const last = form.sections[form.sections.length - 1];
+  // Chord changes in sixteenth steps from the top.
+  const changes = new Set(
+    form.sections.flatMap((sec) => sec.chords.map((slot) => Math.round(slot.start * 4))),
+  );
   for (const section of form.sections) {
     const mode = SECTION_SHAPES[section.kind].bass;
     if (mode === 'off') continue;
@@ -49,11 +54,14 @@ export function writeBass(
         continue;
       }
       const steps = pattern.steps;
+      const isChange = (step: number) => changes.has(Math.round((barStart + step * 0.25) * 4));
       for (let s = 0; s < stepsPerBar; s++) {
-        const ch = steps[s] ?? '.';
+        // A note written across a chord change (a whole-bar root under two chords) is struck
+        // again on the new root rather than held against it.
+        const ch = steps[s] === '-' && isChange(s) ? 'R' : (steps[s] ?? '.');
         if (!'R58373a'.includes(ch)) continue;
         let len = 1;
-        while (s + len < stepsPerBar && steps[s + len] === '-') len++;
+        while (s + len < stepsPerBar && steps[s + len] === '-' && !isChange(s + len)) len++;
         const at = barStart + s * 0.25;
         const slot = chordAt(form.sections, at + 1e-6);
         if (!slot) continue;
@@ -71,11 +79,18 @@ export function writeBass(
         }
         const offbeat = s % 4 !== 0;
         const velocity = 86 + section.energy * 22 - (offbeat ? 8 : 0) + jitter.jitter(4);
+        // Notes of a beat or more are played legato (held, half-note, ballad, walking and 808
+        // lines) and the one reaching a chord change runs into it; eighth-note rock and
+        // off-beat dance lines keep their detached, pumping feel.
+        const written = len * 0.25;
+        const chordEnd = slot.start + slot.dur;
+        let dur = written >= beatQn - 1e-9 ? written : written * 0.92;
+        if (heldTo(at, written, chordEnd, beatQn)) dur = chordEnd - at + LEGATO_QN;
         notes.push({
           pitch,
           velocity: Math.round(Math.min(124, velocity)),
           start: at,
-          dur: len * 0.25 * 0.92,
+          dur,
         });
       }
     }

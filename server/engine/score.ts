@@ -5,6 +5,18 @@ import type { Instrument } from './instruments.ts';
 
 export type PartId = 'lead' | 'keys' | 'guitar' | 'pad' | 'bass' | 'extra' | 'drums';
 
+/**
+ * How far a sustained note (a pad chord, a held chord, a legato bass note) runs past the chord
+ * change it leads to. Ending on the change, every part's release tail would fall together and
+ * the level sag 6–7 dB just before each downbeat; a short overlap is heard as legato.
+ */
+export const LEGATO_QN = 0.1;
+
+/** Whether a note written `lenQn` long from `at` is a held note ending on the change at `end`. */
+export function heldTo(at: number, lenQn: number, end: number, beatQn: number): boolean {
+  return lenQn >= beatQn - 1e-9 && Math.abs(at + lenQn - end) < 1e-6;
+}
+
 export interface ScoreNote {
   pitch: number;
   velocity: number;

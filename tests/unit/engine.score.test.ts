@@ -191,4 +191,41 @@ describe('engine score', () => {
     expect(h.onBeatOut / h.onBeat).toBeLessThanOrEqual(0.01);
     expect(h.heldClash / Math.max(1, h.held)).toBeLessThanOrEqual(0.05);
   });
+
+  it('holds sustained parts up to every downbeat, so the level does not sag before a change', () => {
+    const sustained: PartId[] = ['pad', 'keys', 'guitar', 'bass', 'extra'];
+    let changes = 0;
+    let held = 0;
+    const sags: string[] = [];
+    for (const c of composed) {
+      const beat = beatOf(c);
+      const times = changesOf(c.form.sections);
+      changes += times.length;
+      // A plucked lift layer doubles the tune, so it phrases like the tune; a held one harmonises.
+      const parts = c.parts.filter(
+        (p) => sustained.includes(p.id) && (p.id !== 'extra' || p.instrument.sustain),
+      );
+      for (const part of parts) {
+        const notes = [...part.notes].sort((a, b) => a.start - b.start);
+        for (const t of times) {
+          let s = -Infinity;
+          for (const n of notes) if (n.start < t - 1e-6) s = n.start;
+          const struck = notes.filter((n) => Math.abs(n.start - s) < 1e-6);
+          const gap = t - s;
+          // A note struck a beat or more before the change that sounds most of the way there is
+          // a held note; short, detached hits (eighth-note grooves, stabs) are not.
+          const longest = Math.max(...struck.map((n) => n.dur));
+          if (struck.length === 0 || gap < beat - 1e-6 || longest < 0.75 * gap) continue;
+          held++;
+          if (struck.some((n) => n.start + n.dur < t - 1e-6))
+            sags.push(`${c.style.genre.id} ${part.id} at ${t} (${c.style.metre})`);
+        }
+      }
+    }
+    console.log(
+      `chord changes: ${changes}; held parts checked at a change: ${held}; released early: ${sags.length}`,
+    );
+    expect(held).toBeGreaterThan(changes);
+    expect(sags.slice(0, 10)).toEqual([]);
+  });
 });
