@@ -221,6 +221,14 @@ export function compose(spec: SongSpec, limits: LengthLimits = TAKE_LIMITS): Com
     progression: harmony.chorus.map((c) => chordSymbol(c, style.key)),
     instruments: [...new Set(instrumentsUsed)],
     sections: form.sections.map((s) => s.kind),
+    lyricTimes: melody.lines
+      .map((l) => ({
+        section: l.section,
+        line: l.text,
+        startSec: Math.round(timeline.seconds(l.onset) * 1000) / 1000,
+      }))
+      // Only a take cut short by test limits loses lines; a full take sings them all.
+      .filter((t) => t.startSec < durationSec),
   };
 
   return { style, form, harmony, melody, parts, timeline, durationSec, previewStartSec, plan };

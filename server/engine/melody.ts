@@ -21,7 +21,9 @@ export interface SungLine {
   text: string;
   syllables: number;
   notes: number;
+  /** Quarter notes: where the line's phrase starts, and where its first note sounds. */
   start: number;
+  onset: number;
 }
 
 export interface Shape {
@@ -364,6 +366,7 @@ export function writeMelody(form: Form, style: Style, range: LeadRange, rng: Rng
           syllables: n,
           notes: shapes.length,
           start: phraseStart,
+          onset: phraseStart + (shapes[0]?.on ?? 0),
         });
     });
   }

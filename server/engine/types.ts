@@ -24,6 +24,15 @@ export interface SongSpec {
   durationSec?: number;
 }
 
+/** When a sung lyric line starts: its first syllable's note, pickups included. */
+export interface LyricTime {
+  /** The section's label, e.g. "verse 1", "chorus 2". */
+  section: string;
+  line: string;
+  /** Seconds from the start of the take. */
+  startSec: number;
+}
+
 export interface SongPlan {
   key: string;
   mode: string;
@@ -32,6 +41,8 @@ export interface SongPlan {
   progression: string[];
   instruments: string[];
   sections: string[];
+  /** Every sung line in the order heard, for lyrics shown in time with the take. */
+  lyricTimes: LyricTime[];
 }
 
 export interface RenderedTake {
