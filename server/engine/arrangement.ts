@@ -6,7 +6,7 @@ import { STEPS_PER_BAR, type Metre } from './grooves.ts';
 import { dominantChord, tonicChord, type Harmony } from './harmony.ts';
 import type { LyricLine, LyricSection, Syllable } from './lyrics.ts';
 import type { Rng } from './random.ts';
-import type { Style } from './style.ts';
+import { ceilingOf, type Style } from './style.ts';
 import { SECTION_SHAPES, type DrumLevel, type SectionKind } from './tables.ts';
 import type { Chord } from './theory.ts';
 
@@ -115,11 +115,12 @@ interface Candidate {
 /** Score cost of a form that leaves words out: worse than running 20 s over the limit. */
 const DROP_COST = 200;
 
-/** Phrasing densities: as the family sings, then 40% and 80% more syllables a second. */
+/** Phrasing densities and their cost: as the family sings, then up to 2.4 times as fast. */
 const DENSITIES: readonly (readonly [number, number])[] = [
   [1, 0],
   [1.4, 4],
   [1.8, 12],
+  [2.4, 30],
 ];
 
 function candidates(blocks: Block[]): Candidate[] {
@@ -156,8 +157,8 @@ function candidates(blocks: Block[]): Candidate[] {
   ];
   for (const [list, cost] of longer) push(list, cost + (list === base ? 0 : baseCost));
 
-  // Shorter forms, each step dropping more of the lyric; they only win when the limits are
-  // shorter than the words need (the tests' short renders), never inside a full take's limits.
+  // Shorter forms, each step dropping more of the lyric; only for limits that allow it (the
+  // tests' short renders), since a full take sings every word.
   let current = blocks;
   let penalty = 0;
   const step = (next: Block[], cost: number) => {
@@ -236,6 +237,8 @@ export function buildForm(style: Style, lyrics: LyricSection[], harmony: Harmony
   const baseRate = style.family.melody.syllablesPerSecond;
   const target = style.durationSec;
   const { minSec, maxSec } = style.limits;
+  const ceiling = ceilingOf(style.limits);
+  const mayDrop = style.limits.wordsCeilingSec === undefined;
 
   let best: {
     blocks: Block[];
@@ -246,6 +249,7 @@ export function buildForm(style: Style, lyrics: LyricSection[], harmony: Harmony
     score: number;
   } | null = null;
   for (const cand of candidates(blocks)) {
+    if (cand.drops && !mayDrop) continue;
     for (const [density, densityCost] of DENSITIES) {
       const rate = baseRate * density;
       const body = cand.blocks.reduce((acc, b) => acc + blockBars(b, barSec, rate).bars, 0);
@@ -292,7 +296,7 @@ export function buildForm(style: Style, lyrics: LyricSection[], harmony: Harmony
       break;
     }
   }
-  while (total() > maxSec && guard++ < 200) {
+  while (total() > ceiling && guard++ < 200) {
     const longest = chosen.reduce((a, b) => (b.lines.length > a.lines.length ? b : a));
     if (longest.lines.length <= 1) {
       chosen = chosen.slice(0, -1);
@@ -301,8 +305,8 @@ export function buildForm(style: Style, lyrics: LyricSection[], harmony: Harmony
       chosen = chosen.map((b) => (b === longest ? { ...b, lines: b.lines.slice(0, -1) } : b));
     }
   }
-  while (total() > maxSec && outro > 1) outro--;
-  while (total() > maxSec && intro > 1) intro--;
+  while (total() > ceiling && outro > 1) outro--;
+  while (total() > ceiling && intro > 1) intro--;
 
   // Lay the sections out on the timeline.
   const sections: Section[] = [];

@@ -13,7 +13,7 @@ import { parseLyrics } from './lyrics.ts';
 import { writeMelody, type LeadRange, type Melody } from './melody.ts';
 import { Rng } from './random.ts';
 import { Timeline, type Part, type PartId, type ScoreNote } from './score.ts';
-import { resolveStyle, TAKE_LIMITS, type LengthLimits, type Style } from './style.ts';
+import { ceilingOf, resolveStyle, TAKE_LIMITS, type LengthLimits, type Style } from './style.ts';
 import { ACOUSTIC_FALLBACK, ROLE_MIX, VOCAL_CENTRES } from './tables.ts';
 import { chordSymbol, noteName } from './theory.ts';
 import type { SongPlan, SongSpec } from './types.ts';
@@ -191,7 +191,8 @@ export function compose(spec: SongSpec, limits: LengthLimits = TAKE_LIMITS): Com
     ritardDepth: 0.82,
   });
   let durationSec = timeline.seconds(form.lengthQn) + TAIL_SEC;
-  const { minSec, maxSec } = style.limits;
+  const { minSec } = style.limits;
+  const maxSec = ceilingOf(style.limits);
   if (durationSec > maxSec) {
     timeline = new Timeline({
       qnPerMinute: style.qnPerMinute,
@@ -202,8 +203,8 @@ export function compose(spec: SongSpec, limits: LengthLimits = TAKE_LIMITS): Com
       ritardTo: form.lengthQn,
       ritardDepth: 1,
     });
-    // Past the limit the take is cut short rather than rushed; only the tests' short limits
-    // get here, since a full take's form always fits.
+    // Past the limit the take is cut short; only the tests' short limits get here, since a
+    // full take's form is fitted to its ceiling.
     durationSec = Math.min(maxSec, timeline.seconds(form.lengthQn) + TAIL_SEC);
   }
   durationSec = Math.max(minSec, durationSec);

@@ -100,9 +100,19 @@ export function songSeedOf(seed: string, take: number): string {
 export interface LengthLimits {
   minSec: number;
   maxSec: number;
+  /**
+   * How long a take may run when its lyric cannot be sung within maxSec even at the densest
+   * phrasing: every word is sung rather than cut. Without it, words are dropped to fit maxSec.
+   */
+  wordsCeilingSec?: number;
 }
 
-export const TAKE_LIMITS: LengthLimits = { minSec: 110, maxSec: 190 };
+export const TAKE_LIMITS: LengthLimits = { minSec: 110, maxSec: 190, wordsCeilingSec: 300 };
+
+/** The longest a take with these limits may last. */
+export function ceilingOf(limits: LengthLimits): number {
+  return Math.max(limits.maxSec, limits.wordsCeilingSec ?? 0);
+}
 
 /** What a request without a length gets: two and a half minutes, a radio-length song. */
 export const DEFAULT_TAKE_SEC = 150;

@@ -163,6 +163,24 @@ describe('engine plan', () => {
     }
   });
 
+  it('sings every word of the longest lyric the app accepts, past 190 s only when it must', () => {
+    let lyrics = '';
+    for (let i = 1; lyrics.length < 2900; i++)
+      lyrics +=
+        `[Verse ${i}]\nWe walked the river road when summer came again\n` +
+        `And every evening fades into a golden flame\nThe dances in the kitchen and the quiet rain\n` +
+        `I would live it all again\n\n`;
+    lyrics = lyrics.slice(0, 3000);
+    const lines = parseLyrics(lyrics).flatMap((s) => s.lines.map((l) => l.text));
+    for (const preset of PRESETS) {
+      for (const musicStyle of ['pop', 'piano ballad', 'edm']) {
+        const c = compose(sampleSpec({ lyrics, preset, musicStyle }));
+        expect(c.plan.lyricTimes.map((t) => t.line)).toEqual(lines);
+        expect(c.durationSec).toBeLessThanOrEqual(300);
+      }
+    }
+  });
+
   it('builds a song form with intro, verses, choruses and outro', () => {
     const plan = planSong(sampleSpec());
     expect(plan.sections[0]).toBe('intro');
