@@ -1,7 +1,8 @@
 // The lead line: one note per sung syllable, so a listener can sing the lyrics along with it.
 // Stressed syllables are pulled onto beats, each line ends on a held note, lines alternate
-// "question" and "answer" endings, and repeated lines reuse their melody so the chorus is a
-// hook rather than a new tune every time.
+// "question" and "answer" endings, and repeated lines over the same chords reuse their melody
+// so the chorus is a hook rather than a new tune every time. Every pitch fits the chords that
+// sound under it, since a tune that is right where a note starts can be wrong a beat later.
 
 import { chordAt, type ChordSlot, type Form, type Section } from './arrangement.ts';
 import type { LyricLine, Syllable } from './lyrics.ts';
