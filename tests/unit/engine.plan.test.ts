@@ -179,7 +179,7 @@ describe('engine plan', () => {
         expect(c.durationSec).toBeLessThanOrEqual(300);
       }
     }
-  });
+  }, 60_000);
 
   it('builds a song form with intro, verses, choruses and outro', () => {
     const plan = planSong(sampleSpec());
