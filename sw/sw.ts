@@ -9,6 +9,7 @@ import { db } from '../client/data/db.ts';
 import { drainOutbox } from '../client/data/outbox.ts';
 import { OUTBOX_LOCK, SYNC_TAG } from '../client/data/sync.ts';
 import { serveAudio } from './audio.ts';
+import './push.ts';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;

@@ -6,6 +6,7 @@ import { VARIATION_IDS, VARIATION_LABELS } from '../../schema/presets.ts';
 import { queries } from '../../schema/queries.ts';
 import type { SlotStatus } from '../../schema/status.ts';
 import { enqueue } from '../data/outbox.ts';
+import { ReadyAlert } from '../ui/ReadyAlert.tsx';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps } from '../ui/router.ts';
@@ -96,6 +97,7 @@ function ServerVariations({
           {form.progressReady} of {form.progressTotal || songCount * 3} ready
         </span>
       </div>
+      {(form.status === 'submitted' || form.status === 'generating') && <ReadyAlert />}
       {Array.from({ length: songCount }, (_, songIndex) => (
         <SongVariations key={songIndex} form={form} songIndex={songIndex} />
       ))}

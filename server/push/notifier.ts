@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import webpush from 'web-push';
 import { recipientsOf, type DraftDoc } from '../../schema/draft.ts';
+import type { PushNotice } from '../../schema/push.ts';
 import type { VapidKeys } from '../auth/signing.ts';
 import { logger } from '../log.ts';
 import { MediaRefused } from '../media/address.ts';
@@ -17,16 +18,6 @@ const SWEEP_WINDOW = '1 hour';
 // A push service holds a message this long for a phone that is off.
 const TTL_SEC = 24 * 3600;
 const SEND_TIMEOUT_MS = 10_000;
-
-/** What the service worker shows (sw/sw.ts reads exactly these fields). */
-export interface PushNotice {
-  title: string;
-  body: string;
-  /** The page a tap opens, on this origin. */
-  url: string;
-  /** One notification per form: a newer notice replaces the older one on the phone. */
-  tag: string;
-}
 
 interface SettledForm {
   id: string;
