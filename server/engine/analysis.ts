@@ -1,6 +1,7 @@
-// Listening tools for rendered audio: an onset-based tempo estimate and a coarse spectral
-// profile. The tests use them to check that variations really sound different (tempo heard
-// in the audio, not just written in the plan), and the benchmark reports them.
+// Listening tools for rendered audio: an onset-based tempo estimate, a coarse spectral profile
+// and the width of the stereo image. The tests use them to check that variations really sound
+// different (tempo heard in the audio, not just written in the plan) and that the mix is really
+// stereo, and the benchmark reports them.
 
 function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
@@ -136,4 +137,34 @@ export function bandProfile(x: Float32Array, sampleRate: number): number[] {
   const db = Array.from(acc, (v) => 10 * Math.log10(v + 1e-20));
   const top = Math.max(...db);
   return db.map((v) => v - top);
+}
+
+export interface StereoImage {
+  /** Side energy against mid energy (dB): -Infinity for mono, 0 for no common signal at all. */
+  sideToMidDb: number;
+  /** Correlation of left and right: 1 for mono, near 0 for unrelated channels, below 0 out of phase. */
+  correlation: number;
+}
+
+/** How wide a stereo signal is, and whether its channels work against each other. */
+export function stereoImage(left: Float32Array, right: Float32Array): StereoImage {
+  let mid = 0;
+  let side = 0;
+  let lr = 0;
+  let ll = 0;
+  let rr = 0;
+  const n = Math.min(left.length, right.length);
+  for (let i = 0; i < n; i++) {
+    const l = left[i] as number;
+    const r = right[i] as number;
+    mid += (l + r) * (l + r);
+    side += (l - r) * (l - r);
+    lr += l * r;
+    ll += l * l;
+    rr += r * r;
+  }
+  return {
+    sideToMidDb: 10 * Math.log10(side / Math.max(mid, 1e-30)),
+    correlation: ll > 0 && rr > 0 ? lr / Math.sqrt(ll * rr) : 1,
+  };
 }

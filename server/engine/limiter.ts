@@ -12,8 +12,42 @@ export interface LimiterOptions {
   releaseSec?: number;
 }
 
-/** Applies gain `pre` and limits in place. Returns the largest gain reduction in dB. */
-export function limit(channels: readonly Float32Array[], pre: number, o: LimiterOptions): number {
+/**
+ * What the limiter's detector sees at each sample: the largest of the channels' magnitudes and
+ * of the cubic mid-points to the next sample, which catches most inter-sample overs at no real
+ * cost. It depends only on the signal, so a master limited several times over computes it once.
+ */
+export function detectPeaks(channels: readonly Float32Array[]): Float32Array {
+  const n = channels[0]?.length ?? 0;
+  const peaks = new Float32Array(n);
+  for (const x of channels) {
+    let a = 0;
+    let b = n > 0 ? (x[0] as number) : 0;
+    let c = n > 1 ? (x[1] as number) : 0;
+    for (let i = 0; i < n; i++) {
+      const d = i + 2 < n ? (x[i + 2] as number) : 0;
+      const mid = Math.abs((-a + 9 * b + 9 * c - d) * 0.0625);
+      const ab = b < 0 ? -b : b;
+      const v = ab > mid ? ab : mid;
+      if (v > (peaks[i] as number)) peaks[i] = v;
+      a = b;
+      b = c;
+      c = d;
+    }
+  }
+  return peaks;
+}
+
+/**
+ * Applies gain `pre` and limits in place. Returns the largest gain reduction in dB. `peaks`,
+ * when given, must be detectPeaks of the channels as they are now.
+ */
+export function limit(
+  channels: readonly Float32Array[],
+  pre: number,
+  o: LimiterOptions,
+  peaks: Float32Array = detectPeaks(channels),
+): number {
   const n = channels[0]?.length ?? 0;
   if (n === 0) return 0;
   const look = Math.max(2, Math.round((o.lookaheadSec ?? 0.004) * o.sampleRate));
@@ -34,29 +68,10 @@ export function limit(channels: readonly Float32Array[], pre: number, o: Limiter
   let worst = 1;
   let primed = false;
 
-  // Per-sample peak with the cubic midpoint to the next sample, which catches most
-  // inter-sample overs at no real cost; then the gain each sample needs.
-  const need = new Float32Array(n);
-  for (const x of channels) {
-    for (let i = 0; i < n; i++) {
-      const a = i > 0 ? (x[i - 1] as number) : 0;
-      const b = x[i] as number;
-      const c = i + 1 < n ? (x[i + 1] as number) : 0;
-      const d = i + 2 < n ? (x[i + 2] as number) : 0;
-      const mid = Math.abs((-a + 9 * b + 9 * c - d) * 0.0625);
-      const ab = Math.abs(b);
-      const v = ab > mid ? ab : mid;
-      if (v > (need[i] as number)) need[i] = v;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    const p = need[i] as number;
-    need[i] = p > ceiling ? ceiling / p : 1;
-  }
-
   for (let i = 0; i < n + look; i++) {
     if (i < n) {
-      const v = need[i] as number;
+      const p = peaks[i] as number;
+      const v = p > ceiling ? ceiling / p : 1;
       while (size > 0 && (dqVal[(head + size - 1) % ring] as number) >= v) size--;
       const slot = (head + size) % ring;
       dqIdx[slot] = i;

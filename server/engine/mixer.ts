@@ -1,21 +1,13 @@
-// From score to finished master: every note rendered once per distinct sound and placed on its
-// exact sample, a shared reverb, then the master bus (fades, loudness normalisation to -14 LUFS
-// and a true-peak-aware limiter holding peaks below -1 dBFS).
+// From score to finished stereo master: every note rendered once per distinct sound and placed
+// on its exact sample, each part panned, a shared stereo reverb, then the master bus (master.ts).
 
 import type { Composition } from './composer.ts';
-import { limit } from './limiter.ts';
-import { measureLoudness, toDb, truePeak } from './loudness.ts';
+import { master } from './master.ts';
 import { Rng } from './random.ts';
 import { reverb } from './reverb.ts';
 import type { Part, PartId } from './score.ts';
 import { loadSoundFont } from './soundfont.ts';
 import { NoteSynth, SAMPLE_RATE, type ChannelSetup, type NoteRequest } from './synth.ts';
-
-export const TARGET_LUFS = -14;
-const LIMIT_CEILING_DB = -1.5;
-const MAX_TRUE_PEAK_DB = -1.0;
-const FADE_IN_SEC = 0.01;
-const FADE_OUT_SEC = 3;
 
 const CHANNEL: Record<PartId, number> = {
   lead: 0,
@@ -52,8 +44,8 @@ const HOLD_FRACTION = { held: 0.03, decaying: 0.1 };
 const VELOCITY_STEP = 12;
 
 export interface Mix {
-  /** The finished master: one channel (mono) or two (left, right). */
-  channels: Float32Array[];
+  /** The finished master: left and right. */
+  channels: [Float32Array, Float32Array];
   loudnessLufs: number;
   peakDbfs: number;
   limiterDb: number;
@@ -123,16 +115,12 @@ function collect(comp: Composition, total: number): { groups: Map<string, Group>
   return { groups, notes: count };
 }
 
-/**
- * Renders and masters a composition to `outputs` channels. A mono master is measured as dual
- * mono (the same signal on both speakers, as players reproduce it), so it matches the loudness
- * the stereo mix would have had.
- */
-export async function renderMix(comp: Composition, outputs: 1 | 2 = 2): Promise<Mix> {
+/** Renders and masters a composition to a stereo master. */
+export async function renderMix(comp: Composition): Promise<Mix> {
   const bank = await loadSoundFont();
   const total = Math.round(comp.durationSec * SAMPLE_RATE);
-  const out: Float32Array[] =
-    outputs === 1 ? [new Float32Array(total)] : [new Float32Array(total), new Float32Array(total)];
+  const left = new Float32Array(total);
+  const right = new Float32Array(total);
   const send = new Float32Array(total);
 
   const setups: ChannelSetup[] = comp.parts.map((p) => ({
@@ -196,99 +184,26 @@ export async function renderMix(comp: Composition, outputs: 1 | 2 = 2): Promise<
     const gl = Math.cos(angle) * Math.SQRT2 * level;
     const gr = Math.sin(angle) * Math.SQRT2 * level;
     const sl = part.send * level;
-    const [left, right] = out as [Float32Array, Float32Array | undefined];
-    if (right) {
-      for (let j = from; j < to; j++) {
-        const l = scratchL[j] as number;
-        const r = stereo ? (scratchR[j] as number) : l;
-        left[j] = (left[j] as number) + l * gl;
-        right[j] = (right[j] as number) + r * gr;
-        send[j] = (send[j] as number) + (l + r) * 0.5 * sl;
-      }
-    } else if (stereo) {
-      const hl = gl * 0.5;
-      const hr = gr * 0.5;
-      for (let j = from; j < to; j++) {
-        const l = scratchL[j] as number;
-        const r = scratchR[j] as number;
-        left[j] = (left[j] as number) + l * hl + r * hr;
-        send[j] = (send[j] as number) + (l + r) * 0.5 * sl;
-      }
-    } else {
-      // Mono master: the average of the two panned channels.
-      const g = (gl + gr) * 0.5;
-      for (let j = from; j < to; j++) {
-        const v = scratchL[j] as number;
-        left[j] = (left[j] as number) + v * g;
-        send[j] = (send[j] as number) + v * sl;
-      }
+    for (let j = from; j < to; j++) {
+      const l = scratchL[j] as number;
+      const r = stereo ? (scratchR[j] as number) : l;
+      left[j] = (left[j] as number) + l * gl;
+      right[j] = (right[j] as number) + r * gr;
+      send[j] = (send[j] as number) + (l + r) * 0.5 * sl;
     }
     scratchL.fill(0, from, to);
     if (stereo) scratchR.fill(0, from, to);
   }
 
-  reverb(send, out, { sampleRate: SAMPLE_RATE, size: comp.style.genre.space.size });
-  for (const x of out) dcBlock(x);
-  fades(out);
-  // Dual mono: both speakers carry the same signal, so measure it once and count it twice.
-  const measured = () =>
-    measureLoudness(out, SAMPLE_RATE).integrated + (out.length === 1 ? 10 * Math.log10(2) : 0);
-
-  // Normalise to the target loudness; the limiter catches the peaks this pushes over.
-  const ceiling = Math.pow(10, LIMIT_CEILING_DB / 20);
-  let limiterDb = 0;
-  let lufs = measured();
-  const rawLufs = lufs;
-  for (
-    let pass = 0;
-    pass < 3 && Number.isFinite(lufs) && Math.abs(lufs - TARGET_LUFS) > 0.25;
-    pass++
-  ) {
-    const gain = Math.pow(10, (TARGET_LUFS - lufs) / 20);
-    limiterDb = Math.max(limiterDb, limit(out, gain, { sampleRate: SAMPLE_RATE, ceiling }));
-    lufs = measured();
-  }
-  let peak = truePeak(out);
-  if (toDb(peak) > MAX_TRUE_PEAK_DB) {
-    const trim = Math.pow(10, (MAX_TRUE_PEAK_DB - 0.05 - toDb(peak)) / 20);
-    for (const x of out) for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) * trim;
-    peak *= trim;
-    lufs = measured();
-  }
+  reverb(send, [left, right], { sampleRate: SAMPLE_RATE, size: comp.style.genre.space.size });
+  const m = master([left, right], SAMPLE_RATE);
   return {
-    channels: out,
-    loudnessLufs: lufs,
-    peakDbfs: toDb(peak),
-    limiterDb,
-    rawLufs,
+    channels: [left, right],
+    loudnessLufs: m.loudnessLufs,
+    peakDbfs: m.peakDbfs,
+    limiterDb: m.limiterDb,
+    rawLufs: m.rawLufs,
     distinctNotes: groups.size,
     notes,
   };
-}
-
-function dcBlock(x: Float32Array): void {
-  const r = 1 - (2 * Math.PI * 12) / SAMPLE_RATE;
-  let prevIn = 0;
-  let prevOut = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i] as number;
-    const y = v - prevIn + r * prevOut;
-    prevIn = v;
-    prevOut = y;
-    x[i] = y;
-  }
-}
-
-function fades(channels: readonly Float32Array[]): void {
-  for (const x of channels) {
-    const n = x.length;
-    const fin = Math.min(n, Math.round(FADE_IN_SEC * SAMPLE_RATE));
-    for (let i = 0; i < fin; i++) x[i] = (x[i] as number) * (i / fin);
-    const fout = Math.min(n, Math.round(FADE_OUT_SEC * SAMPLE_RATE));
-    for (let i = 0; i < fout; i++) {
-      const g = Math.cos(((i / fout) * Math.PI) / 2);
-      const j = n - fout + i;
-      x[j] = (x[j] as number) * g * g;
-    }
-  }
 }

@@ -3,22 +3,17 @@
 import { compose } from './composer.ts';
 import { renderMix } from './mixer.ts';
 import { encodeMp3, MP3_KBPS } from '../media/mp3/encode.ts';
-import { cutPreview, PREVIEW_SEC } from '../media/mp3/preview.ts';
+import { encodePreview } from './preview.ts';
 import { TAKE_LIMITS, type LengthLimits } from './style.ts';
 import { SAMPLE_RATE } from './synth.ts';
 import type { RenderedTake, SongPlan, SongSpec } from './types.ts';
-
-/**
- * Output channels. Mono: lamejs always codes stereo as two independent channels (no joint
- * stereo), so at 128 kbps a mono file is both cleaner and half the encoding work, which is what
- * keeps rendering above 20x real time. Set to 2 for stereo at the same bitrate.
- */
-export const OUTPUT_CHANNELS: 1 | 2 = 1;
 
 export interface RenderStats {
   distinctNotes: number;
   notes: number;
   limiterDb: number;
+  /** Where in the take the preview starts (s). */
+  previewStartSec: number;
   /** CPU seconds per stage on this thread's process. */
   cpu: { compose: number; mix: number; encode: number };
 }
@@ -40,22 +35,20 @@ export async function renderTake(
   const c0 = cpuNow();
   const comp = compose(spec, limits);
   const c1 = cpuNow();
-  const mix = await renderMix(comp, OUTPUT_CHANNELS);
+  const mix = await renderMix(comp);
   const c2 = cpuNow();
   const title = spec.title?.trim() || 'Untitled';
-  const mp3 = encodeMp3(mix.channels, SAMPLE_RATE, MP3_KBPS, title);
-  const preview = cutPreview(mp3, {
+  const mp3 = await encodeMp3(mix.channels, { sampleRate: SAMPLE_RATE, kbps: MP3_KBPS, title });
+  const preview = await encodePreview(mix.channels, {
+    sampleRate: SAMPLE_RATE,
     startSec: comp.previewStartSec,
-    lengthSec: Math.min(PREVIEW_SEC, comp.durationSec),
-    fadeInSec: 0.5,
-    fadeOutSec: 3,
     title: `${title} (preview)`,
   });
   const c3 = cpuNow();
   return {
     mp3,
     previewMp3: preview.mp3,
-    durationSec: (mix.channels[0]?.length ?? 0) / SAMPLE_RATE,
+    durationSec: mix.channels[0].length / SAMPLE_RATE,
     previewDurationSec: preview.durationSec,
     plan: comp.plan,
     loudnessLufs: round(mix.loudnessLufs, 2),
@@ -64,6 +57,7 @@ export async function renderTake(
       distinctNotes: mix.distinctNotes,
       notes: mix.notes,
       limiterDb: round(mix.limiterDb, 2),
+      previewStartSec: preview.startSec,
       cpu: { compose: c1 - c0, mix: c2 - c1, encode: c3 - c2 },
     },
   };

@@ -1,4 +1,4 @@
-import { encodeMp3 } from '../../server/media/mp3/encode.ts';
+import { encodeMp3 } from './mp3.ts';
 
 /** A mono tone as an MP3, long enough that serving the whole take instead of a preview shows. */
 export function toneMp3(seconds: number): Buffer {

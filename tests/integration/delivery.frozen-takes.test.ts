@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeMp3 } from '../../server/media/mp3/encode.ts';
+import { encodeMp3 } from '../helpers/mp3.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
 import { musicGptFixture } from '../helpers/fixtures.ts';
 import { readyForm, waitForSlots } from '../helpers/generation.ts';

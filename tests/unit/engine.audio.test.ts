@@ -1,13 +1,14 @@
 import { MPEGDecoder } from 'mpg123-decoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bandProfile, estimateTempo } from '../../server/engine/analysis.ts';
-import { renderSong, type RenderedTake } from '../../server/engine/index.ts';
+import { bandProfile, estimateTempo, stereoImage } from '../../server/engine/analysis.ts';
+import { compose } from '../../server/engine/composer.ts';
+import { type RenderedTake } from '../../server/engine/index.ts';
 import { limit } from '../../server/engine/limiter.ts';
 import { kWeighting, measureLoudness, toDb, truePeak } from '../../server/engine/loudness.ts';
-import { encodeMp3 } from '../../server/media/mp3/encode.ts';
+import { encodeMp3 } from '../helpers/mp3.ts';
 import { parseMp3 } from '../../server/media/mp3/frames.ts';
 import { cutPreview } from '../../server/media/mp3/preview.ts';
-import { renderTake } from '../../server/engine/render.ts';
+import { renderTake, type RenderStats } from '../../server/engine/render.ts';
 import { PRESETS, sampleSpec } from '../../server/engine/samples.ts';
 
 const SR = 44100;
@@ -23,10 +24,23 @@ async function decode(mp3: Uint8Array): Promise<Float32Array[]> {
   return out.channelData.map((c) => c.slice(0, out.samplesDecoded));
 }
 
-/** Loudness of decoded channels; a mono file is heard on two speakers. */
-function loudnessOf(channels: Float32Array[]): number {
-  const both = channels.length === 1 ? [channels[0]!, channels[0]!] : channels;
-  return measureLoudness(both, SR).integrated;
+/** What a mono listener (or a tempo tracker) hears: the average of the two channels. */
+function midOf([left, right]: Float32Array[]): Float32Array {
+  const mid = new Float32Array(left!.length);
+  for (let i = 0; i < mid.length; i++) mid[i] = (left![i]! + right![i]!) / 2;
+  return mid;
+}
+
+/** The header's channel mode: 0 stereo, 1 joint stereo, 2 dual channel, 3 mono. */
+function channelModes(mp3: Buffer): Set<number> {
+  return new Set(parseMp3(mp3).frames.map((f) => mp3[f.offset + 3]! >> 6));
+}
+
+/** The ID3v2 title, for the Latin-1 titles the tests use. */
+function titleOf(mp3: Buffer): string {
+  const at = mp3.indexOf('TIT2', 10, 'latin1');
+  const size = mp3.readUInt32BE(at + 4);
+  return mp3.subarray(at + 11, at + 10 + size).toString('latin1');
 }
 
 function rms(x: Float32Array, from: number, to: number): number {
@@ -123,62 +137,82 @@ describe('engine measurement', () => {
 });
 
 describe('engine render', () => {
-  let full: RenderedTake;
+  const spec = sampleSpec();
+  let full: RenderedTake & { stats: RenderStats };
   let pcm: Float32Array[];
 
   beforeAll(async () => {
-    full = await renderSong(sampleSpec());
+    full = await renderTake(spec);
     pcm = await decode(full.mp3);
   }, SLOW);
 
-  it('renders a full take of the stated length as a valid MP3', () => {
+  it('renders a full take of the stated length as a joint-stereo MP3', () => {
     expect(full.durationSec).toBeGreaterThanOrEqual(60);
     expect(full.durationSec).toBeLessThanOrEqual(120);
     expect(Math.abs(full.durationSec - 75)).toBeLessThan(75 * 0.15);
     const info = parseMp3(full.mp3);
     expect(info.sampleRate).toBe(SR);
-    expect(info.frames.every((f) => f.bitrate >= 128)).toBe(true);
-    expect(Math.abs(info.durationSec - full.durationSec)).toBeLessThan(0.1);
-    expect(Math.abs(pcm[0]!.length / SR - full.durationSec)).toBeLessThan(0.1);
-    expect(full.mp3.subarray(0, 3).toString('latin1')).toBe('ID3');
+    expect(info.channels).toBe(2);
+    expect(channelModes(full.mp3)).toEqual(new Set([1]));
+    expect(new Set(info.frames.map((f) => f.bitrate))).toEqual(new Set([192]));
+    // The encoder's delay and last partial frame add at most two frames.
+    expect(info.durationSec - full.durationSec).toBeGreaterThanOrEqual(0);
+    expect(info.durationSec - full.durationSec).toBeLessThan(0.06);
+    expect(pcm).toHaveLength(2);
+    expect(Math.abs(pcm[0]!.length / SR - info.durationSec)).toBeLessThan(0.001);
+    expect(titleOf(full.mp3)).toBe('Ten Years');
   });
 
-  it('is mastered to -14 LUFS without clipping', () => {
+  it('is mastered to -14 LUFS under -1 dBTP, as encoded and as decoded', () => {
     expect(Math.abs(full.loudnessLufs - -14)).toBeLessThan(0.5);
-    expect(full.peakDbfs).toBeLessThan(-1);
-    // The same holds for what a listener decodes.
-    expect(Math.abs(loudnessOf(pcm) - -14)).toBeLessThan(2);
-    let clipped = 0;
-    let peak = 0;
-    for (const ch of pcm) {
-      for (const v of ch) {
-        const a = Math.abs(v);
-        if (a > peak) peak = a;
-        if (a >= 0.999) clipped++;
-      }
-    }
-    expect(clipped).toBe(0);
-    expect(toDb(peak)).toBeLessThan(-0.5);
+    expect(full.peakDbfs).toBeLessThanOrEqual(-1.5);
+    expect(Math.abs(measureLoudness(pcm, SR).integrated - -14)).toBeLessThan(1);
+    expect(toDb(truePeak(pcm))).toBeLessThanOrEqual(-1);
     // It is music, not silence padded to length: the level holds through the song.
-    const blocks = measureLoudness([pcm[0]!, pcm[0]!], SR).blocks;
+    const blocks = measureLoudness(pcm, SR).blocks;
     const loudBlocks = blocks.filter((l) => l > -30).length;
     expect(loudBlocks / blocks.length).toBeGreaterThan(0.85);
   });
 
-  it('cuts a 30 second preview with a fade out from the take itself', async () => {
-    expect(full.previewDurationSec).toBeGreaterThan(29);
-    expect(full.previewDurationSec).toBeLessThan(31);
+  it('is stereo: wide, but not out of phase', () => {
+    const image = stereoImage(pcm[0]!, pcm[1]!);
+    // Mono would be -Infinity; panned parts and the reverb put the side 8-16 dB under the mid.
+    expect(image.sideToMidDb).toBeGreaterThan(-20);
+    expect(image.sideToMidDb).toBeLessThan(-4);
+    expect(image.correlation).toBeGreaterThan(0.5);
+  });
+
+  it('encodes a 30 second preview of its own from one bar before the first chorus', async () => {
+    const planned = compose(spec).previewStartSec;
+    expect(planned).toBeGreaterThan(0);
+    expect(full.stats.previewStartSec).toBeCloseTo(planned, 3);
+    expect(Math.abs(full.previewDurationSec - 30)).toBeLessThan(1);
     const info = parseMp3(full.previewMp3);
-    expect(Math.abs(info.durationSec - full.previewDurationSec)).toBeLessThan(0.05);
-    // Away from the fades its frames are the full take's frames, byte for byte.
-    const middle = info.frames[Math.floor(info.frames.length / 2)]!;
-    const frame = full.previewMp3.subarray(middle.offset, middle.offset + middle.length);
-    expect(full.mp3.indexOf(frame)).toBeGreaterThan(0);
-    const [p] = await decode(full.previewMp3);
-    const n = p!.length;
-    const body = rms(p!, Math.round(n * 0.3), Math.round(n * 0.7));
+    expect(info.channels).toBe(2);
+    expect(Math.abs(info.durationSec - full.previewDurationSec)).toBeLessThan(0.06);
+    expect(titleOf(full.previewMp3)).toBe('Ten Years (preview)');
+
+    const p = await decode(full.previewMp3);
+    const n = p[0]!.length;
+    const body = rms(p[0]!, Math.round(n * 0.3), Math.round(n * 0.7));
     expect(body).toBeGreaterThan(0.05);
-    expect(rms(p!, n - Math.round(0.25 * SR), n)).toBeLessThan(body * 0.05);
+    // Faded in over 0.5 s and out over 3 s.
+    expect(rms(p[0]!, 0, Math.round(0.05 * SR))).toBeLessThan(body * 0.2);
+    expect(rms(p[0]!, n - Math.round(0.25 * SR), n)).toBeLessThan(body * 0.05);
+    // Away from the fades it is the take from the planned start, sample for sample.
+    const at = Math.round(full.stats.previewStartSec * SR);
+    const from = Math.round(10 * SR);
+    let dot = 0;
+    let pp = 0;
+    let tt = 0;
+    for (let i = from; i < from + SR; i++) {
+      const a = p[0]![i]!;
+      const b = pcm[0]![at + i]!;
+      dot += a * b;
+      pp += a * a;
+      tt += b * b;
+    }
+    expect(dot / Math.sqrt(pp * tt)).toBeGreaterThan(0.98);
   });
 });
 
@@ -191,8 +225,8 @@ describe('engine variations', () => {
   beforeAll(async () => {
     for (const preset of PRESETS) {
       const take = await renderTake(sampleSpec({ preset, durationSec: 25 }), short);
-      const [mono] = await decode(take.mp3);
-      takes.push({ plan: take.plan, pcm: mono!, mp3: take.mp3, preview: take.previewMp3 });
+      const mid = midOf(await decode(take.mp3));
+      takes.push({ plan: take.plan, pcm: mid, mp3: take.mp3, preview: take.previewMp3 });
     }
   }, SLOW);
 
@@ -246,10 +280,8 @@ describe('engine variations', () => {
     expect(two.plan.key).toBe(one.plan.key);
     expect(two.plan.instruments).not.toEqual(one.plan.instruments);
     expect(two.mp3.equals(one.mp3)).toBe(false);
-    const [a] = await decode(one.mp3);
-    const [b] = await decode(two.mp3);
-    const pa = bandProfile(a!, SR);
-    const pb = bandProfile(b!, SR);
+    const pa = bandProfile(midOf(await decode(one.mp3)), SR);
+    const pb = bandProfile(midOf(await decode(two.mp3)), SR);
     const diff = pa.reduce((acc, v, k) => acc + Math.abs(v - pb[k]!), 0) / pa.length;
     expect(diff).toBeGreaterThan(0.5);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioStorage } from '../../server/audio/storage.ts';
 import { MediaRefused } from '../../server/media/address.ts';
 import { fetchToFile } from '../../server/media/fetch.ts';
-import { encodeMp3 } from '../../server/media/mp3/encode.ts';
+import { encodeMp3 } from '../helpers/mp3.ts';
 
 // Two loopback servers: `trusted` plays the provider's file host (in MEDIA_TRUSTED_HOSTS), and
 // `inside` plays a service on this machine that no media link may reach. `inside` counts the

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encodeMp3, id3Tag } from '../../server/media/mp3/encode.ts';
+import { id3Tag } from '../../server/media/mp3/id3.ts';
+import { encodeMp3 } from '../helpers/mp3.ts';
 import { parseMp3, scanFrames } from '../../server/media/mp3/frames.ts';
 import { cutMp3Preview, cutPreview } from '../../server/media/mp3/preview.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imageTypeOf, isJpeg, isMp3, isPng, isWav } from '../../server/media/sniff.ts';
-import { encodeMp3 } from '../../server/media/mp3/encode.ts';
+import { encodeMp3 } from '../helpers/mp3.ts';
 
 const HTML = Buffer.from(
   '<!doctype html><html><head><title>Index of /</title></head><body><h1>It works</h1></body></html>\n'.repeat(

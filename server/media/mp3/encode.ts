@@ -1,74 +1,62 @@
-// MP3 encoding (LAME via @breezystack/lamejs) and the ID3 tag that names a file. lamejs encodes
-// with the bit reservoir disabled, so every frame carries its own audio data: previews are cut
-// from these frames without encoding again (preview.ts).
+// MP3 encoding with LAME compiled to WebAssembly (wasm-media-encoders): joint stereo, the bit
+// reservoir, and about five times the speed of the JavaScript port for the same signal-to-noise.
+// Because frames borrow bits from earlier ones, an excerpt is encoded on its own rather than cut
+// from a take's frames (preview.ts keeps cutting for downloaded takes, whose source PCM is gone).
 
-import { Mp3Encoder } from '@breezystack/lamejs';
+import { createMp3Encoder, type WasmMediaEncoder } from 'wasm-media-encoders';
+import { id3Tag } from './id3.ts';
 import { MPEG1_SAMPLES_PER_FRAME } from './frames.ts';
 
-export const MP3_KBPS = 128;
-
-/** Float samples to MP3. Channels: one (mono) or two (stereo). */
-export function encodeMp3(
-  channels: readonly Float32Array[],
-  sampleRate: number,
-  kbps = MP3_KBPS,
-  title?: string,
-): Buffer {
-  const n = channels[0]?.length ?? 0;
-  const pcm = channels.map((c) => {
-    const out = new Int16Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = Math.round((c[i] as number) * 32767);
-      out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
-    }
-    return out;
-  });
-  const encoder = new Mp3Encoder(pcm.length, sampleRate, kbps);
-  const chunks: Uint8Array[] = title ? [id3Tag(title)] : [];
-  const block = MPEG1_SAMPLES_PER_FRAME * 16;
-  for (let i = 0; i < n; i += block) {
-    const left = (pcm[0] as Int16Array).subarray(i, i + block);
-    const out =
-      pcm.length > 1
-        ? encoder.encodeBuffer(left, (pcm[1] as Int16Array).subarray(i, i + block))
-        : encoder.encodeBuffer(left);
-    if (out.length > 0) chunks.push(new Uint8Array(out.buffer, out.byteOffset, out.length));
-  }
-  const tail = encoder.flush();
-  if (tail.length > 0) chunks.push(new Uint8Array(tail.buffer, tail.byteOffset, tail.length));
-  return Buffer.concat(chunks);
-}
-
 /**
- * A minimal ID3v2.3 tag with the title, so a downloaded file shows its name. Version 2.3 with
- * Latin-1 or UTF-16 text is what the widest range of players and decoders read without fuss.
+ * 192 kbit/s CBR joint stereo: transparent for this material in listening and clear of the
+ * swirly highs 128 kbit/s stereo gives strings and cymbals, at a size that stays predictable
+ * (1.4 MB a minute) for storage and for streaming on a phone.
  */
-export function id3Tag(title: string): Uint8Array {
-  const frame = (id: string, text: string) => {
-    const latin = /^[\u0000-\u00ff]*$/.test(text);
-    const encoded = latin
-      ? Buffer.from(text, 'latin1')
-      : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-    const body = Buffer.concat([Buffer.from([latin ? 0 : 1]), encoded]);
-    const head = Buffer.alloc(10);
-    head.write(id, 0, 'latin1');
-    head.writeUInt32BE(body.length, 4);
-    return Buffer.concat([head, body]);
-  };
-  const frames = Buffer.concat([
-    frame('TIT2', title.slice(0, 200)),
-    frame('TSSE', 'Refrain built-in engine'),
-  ]);
-  const header = Buffer.alloc(10);
-  header.write('ID3', 0, 'latin1');
-  header[3] = 3;
-  writeSyncsafe(header, 6, frames.length);
-  return Buffer.concat([header, frames]);
+export const MP3_KBPS = 192;
+
+export type Mp3Bitrate = 32 | 40 | 48 | 64 | 80 | 96 | 112 | 128 | 160 | 192 | 224 | 256 | 320;
+
+export interface Mp3Options {
+  sampleRate: 32000 | 44100 | 48000;
+  kbps?: Mp3Bitrate;
+  title?: string;
 }
 
-function writeSyncsafe(buf: Buffer, at: number, value: number): void {
-  buf[at] = (value >> 21) & 0x7f;
-  buf[at + 1] = (value >> 14) & 0x7f;
-  buf[at + 2] = (value >> 7) & 0x7f;
-  buf[at + 3] = value & 0x7f;
+// Compiling the WebAssembly is asynchronous and takes tens of milliseconds, so each thread
+// (the API thread or a render worker) compiles it once and reuses the instance. Reuse is safe
+// because an encode runs from configure() to finalize() without yielding.
+let loaded: Promise<WasmMediaEncoder<'audio/mpeg'>> | undefined;
+
+/** The thread's encoder, compiled on first use; a failed compile is retried next time. */
+export function loadMp3Encoder(): Promise<WasmMediaEncoder<'audio/mpeg'>> {
+  loaded ??= createMp3Encoder().catch((err: unknown) => {
+    loaded = undefined;
+    throw err;
+  });
+  return loaded;
+}
+
+/** Float samples (one or two channels, -1..1) to a constant-bitrate MPEG-1 Layer III file. */
+export async function encodeMp3(channels: readonly Float32Array[], o: Mp3Options): Promise<Buffer> {
+  const [left, right] = channels;
+  if (!left || channels.length > 2) throw new Error('MP3 takes one or two channels');
+  const encoder = await loadMp3Encoder();
+  encoder.configure({
+    channels: right ? 2 : 1,
+    sampleRate: o.sampleRate,
+    outputSampleRate: o.sampleRate,
+    bitrate: o.kbps ?? MP3_KBPS,
+  });
+  const chunks: Uint8Array[] = o.title ? [id3Tag(o.title)] : [];
+  // The encoder's output buffer is its own memory, reused by the next call: copy each chunk.
+  const block = MPEG1_SAMPLES_PER_FRAME * 64;
+  for (let i = 0; i < left.length; i += block) {
+    const end = Math.min(left.length, i + block);
+    const input = right ? [left.subarray(i, end), right.subarray(i, end)] : [left.subarray(i, end)];
+    const out = encoder.encode(input);
+    if (out.length > 0) chunks.push(out.slice());
+  }
+  const tail = encoder.finalize();
+  if (tail.length > 0) chunks.push(tail.slice());
+  return Buffer.concat(chunks);
 }

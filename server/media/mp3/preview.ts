@@ -1,13 +1,11 @@
-// Previews: an excerpt of a take cut from its own frames, without encoding again.
-//
-// lamejs (encode.ts) encodes with the bit reservoir disabled, so every frame carries its own audio
-// data. That lets the built-in engine's 30-second preview be cut from the full take's frames and
-// faded by lowering each granule's global_gain (1.5 dB per step), the same lossless trick mp3gain
-// uses. Encoding is the costliest stage after synthesis, so this halves its share. Downloaded
-// audio is cut by the same code where it can be, and otherwise by whole frames unfaded.
+// Previews of downloaded takes: an excerpt cut from the take's own frames, without encoding again
+// (the source PCM is not at hand). A cut can only start on a frame that does not borrow from the
+// bit reservoir; it is faded by lowering each granule's global_gain (1.5 dB per step), the same
+// lossless trick mp3gain uses, and otherwise copied as whole frames unfaded. The built-in engine
+// encodes its previews from the master instead (server/engine/preview.ts).
 
 import { logger } from '../../log.ts';
-import { id3Tag } from './encode.ts';
+import { id3Tag } from './id3.ts';
 import { MPEG1_SAMPLES_PER_FRAME, parseMp3, scanFrames, type Frame } from './frames.ts';
 
 const log = logger('preview');
