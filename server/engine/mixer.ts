@@ -55,6 +55,23 @@ export interface Mix {
   notes: number;
 }
 
+/** Samples mixed at a time: small enough that a part's block stays in the CPU's cache. */
+const MIX_BLOCK = 4096;
+
+interface Sound {
+  left: Float32Array;
+  right: Float32Array | null;
+  length: number;
+}
+
+/** One note in place: its rendering, where it starts and ends in the song, and its gain. */
+interface Placed {
+  at: number;
+  end: number;
+  gain: number;
+  sound: Sound;
+}
+
 interface Group {
   req: NoteRequest;
   at: number[];
@@ -132,67 +149,78 @@ export async function renderMix(comp: Composition): Promise<Mix> {
   await synth.ready;
   const { groups, notes } = collect(comp, total);
 
-  // Notes land in a per-part scratch buffer (one add per sample), and each part is then
-  // panned and sent to the reverb in one pass over the span it covers: far fewer memory
-  // round trips than panning every note on its own.
-  const scratchL = new Float32Array(total);
-  // Most parts are mono (one sample per note, centre pan); the right scratch only exists
-  // once a stereo-sampled instrument turns up.
-  let scratchRight: Float32Array | null = null;
+  // Each part is mixed a block at a time: its notes are added into a small scratch block,
+  // which is then panned and sent to the reverb. The block stays in cache, so the song-length
+  // buffers are touched once per part instead of three times (add, pan, clear).
+  const blockL = new Float32Array(MIX_BLOCK);
+  const blockR = new Float32Array(MIX_BLOCK);
   for (const part of comp.parts) {
     const mine = [...groups.values()].filter((g) => g.part === part);
     if (mine.length === 0) continue;
-    // Render each distinct note once, then lay all of the part's notes down in time order so
-    // the writes sweep through memory instead of jumping around the whole song.
-    const sounds = mine.map((g) => {
+    // Render each distinct note once, then lay all of the part's notes down in time order.
+    const sounds: Sound[] = mine.map((g) => {
       const r = synth.render(g.req);
       return { left: r.left.slice(), right: r.mono ? null : r.right.slice(), length: r.length };
     });
+    // Most parts are mono samples at centre pan; a right channel is only mixed when one of
+    // the part's sounds has its own.
     const stereo = sounds.some((snd) => snd.right !== null);
-    if (stereo && !scratchRight) scratchRight = new Float32Array(total);
-    const scratchR = scratchRight ?? scratchL;
-    const order: { at: number; gain: number; sound: number }[] = [];
+    const order: Placed[] = [];
     mine.forEach((g, sound) => {
-      for (let k = 0; k < g.at.length; k++)
-        order.push({ at: g.at[k] as number, gain: g.gain[k] as number, sound });
-    });
-    order.sort((a, b) => a.at - b.at || a.sound - b.sound);
-    let from = total;
-    let to = 0;
-    for (const { at, gain, sound } of order) {
-      const snd = sounds[sound] as {
-        left: Float32Array;
-        right: Float32Array | null;
-        length: number;
-      };
-      const n = Math.min(snd.length, total - at);
-      if (n <= 0) continue;
-      from = Math.min(from, at);
-      to = Math.max(to, at + n);
-      const srcL = snd.left;
-      for (let i = 0; i < n; i++)
-        scratchL[at + i] = (scratchL[at + i] as number) + (srcL[i] as number) * gain;
-      if (stereo) {
-        const srcR = snd.right ?? srcL;
-        for (let i = 0; i < n; i++)
-          scratchR[at + i] = (scratchR[at + i] as number) + (srcR[i] as number) * gain;
+      const snd = sounds[sound] as Sound;
+      for (let k = 0; k < g.at.length; k++) {
+        const at = g.at[k] as number;
+        const end = Math.min(total, at + snd.length);
+        if (end > at) order.push({ at, end, gain: g.gain[k] as number, sound: snd });
       }
-    }
-    if (to <= from) continue;
+    });
+    order.sort((a, b) => a.at - b.at);
     const level = Math.pow(10, part.db / 20);
     const angle = ((part.pan + 1) * Math.PI) / 4;
     const gl = Math.cos(angle) * Math.SQRT2 * level;
     const gr = Math.sin(angle) * Math.SQRT2 * level;
-    const sl = part.send * level;
-    for (let j = from; j < to; j++) {
-      const l = scratchL[j] as number;
-      const r = stereo ? (scratchR[j] as number) : l;
-      left[j] = (left[j] as number) + l * gl;
-      right[j] = (right[j] as number) + r * gr;
-      send[j] = (send[j] as number) + (l + r) * 0.5 * sl;
+    const sl = part.send * level * 0.5;
+    let active: Placed[] = [];
+    let blockFrom = 0;
+    let next = 0;
+    while (next < order.length || active.length > 0) {
+      // Jump over stretches where the part is silent.
+      const startAt = active.length > 0 ? blockFrom : (order[next] as Placed).at;
+      const b0 = active.length > 0 ? startAt : startAt - (startAt % MIX_BLOCK);
+      const b1 = Math.min(total, b0 + MIX_BLOCK);
+      while (next < order.length && (order[next] as Placed).at < b1)
+        active.push(order[next++] as Placed);
+      const len = b1 - b0;
+      blockL.fill(0, 0, len);
+      if (stereo) blockR.fill(0, 0, len);
+      const still: Placed[] = [];
+      for (const p of active) {
+        const from = Math.max(p.at, b0);
+        const to = Math.min(p.end, b1);
+        const gain = p.gain;
+        const srcL = p.sound.left;
+        const shift = p.at - b0;
+        for (let j = from - b0; j < to - b0; j++)
+          blockL[j] = (blockL[j] as number) + (srcL[j - shift] as number) * gain;
+        if (stereo) {
+          const srcR = p.sound.right ?? srcL;
+          for (let j = from - b0; j < to - b0; j++)
+            blockR[j] = (blockR[j] as number) + (srcR[j - shift] as number) * gain;
+        }
+        if (p.end > b1) still.push(p);
+      }
+      active = still;
+      const srcR = stereo ? blockR : blockL;
+      for (let j = 0; j < len; j++) {
+        const l = blockL[j] as number;
+        const r = srcR[j] as number;
+        const at = b0 + j;
+        left[at] = (left[at] as number) + l * gl;
+        right[at] = (right[at] as number) + r * gr;
+        send[at] = (send[at] as number) + (l + r) * sl;
+      }
+      blockFrom = b1;
     }
-    scratchL.fill(0, from, to);
-    if (stereo) scratchR.fill(0, from, to);
   }
 
   reverb(send, [left, right], { sampleRate: SAMPLE_RATE, size: comp.style.genre.space.size });

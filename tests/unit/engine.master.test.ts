@@ -74,7 +74,7 @@ describe('master bus', () => {
       const m = master(channels, SR);
       const lufs = measureLoudness(channels, SR).integrated;
       const peak = toDb(truePeak(channels));
-      expect(Math.abs(lufs - -14), `${beats} hits/s: ${lufs} LUFS`).toBeLessThan(0.2);
+      expect(Math.abs(lufs - -14), `${beats} hits/s: ${lufs} LUFS`).toBeLessThan(0.3);
       expect(peak, `${beats} hits/s`).toBeLessThanOrEqual(-1.5);
       expect(m.loudnessLufs).toBeCloseTo(lufs, 6);
       expect(m.peakDbfs).toBeCloseTo(peak, 6);
@@ -90,7 +90,7 @@ describe('master bus', () => {
     const right = left.slice();
     const m = master([left, right], SR);
     expect(m.rawLufs).toBeLessThan(-30);
-    expect(Math.abs(m.loudnessLufs - -14)).toBeLessThan(0.2);
+    expect(Math.abs(m.loudnessLufs - -14)).toBeLessThan(0.3);
     expect(m.limiterDb).toBeLessThan(0.01);
   });
 });
