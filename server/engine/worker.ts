@@ -1,6 +1,8 @@
-// Renders songs on a worker thread. The SoundFont is loaded once per worker and reused.
+// Renders songs on a worker thread. The SoundFont and the MP3 encoder are loaded once per worker
+// and reused.
 
 import { parentPort } from 'node:worker_threads';
+import { loadMp3Encoder } from '../media/mp3/encode.ts';
 import { renderSong } from './render.ts';
 import type { SongSpec } from './types.ts';
 
@@ -28,6 +30,10 @@ function detach(buf: Buffer): ArrayBuffer {
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
+
+// Compile the encoder's WebAssembly while the first song is composed and synthesised. A failure
+// here is not lost: the render that needs the encoder compiles it again and reports the error.
+loadMp3Encoder().catch(() => undefined);
 
 port.on('message', (req: RenderRequest) => {
   renderSong(req.spec).then(
