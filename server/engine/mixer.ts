@@ -184,9 +184,9 @@ export async function renderMix(comp: Composition): Promise<Mix> {
     let blockFrom = 0;
     let next = 0;
     while (next < order.length || active.length > 0) {
-      // Jump over stretches where the part is silent.
-      const startAt = active.length > 0 ? blockFrom : (order[next] as Placed).at;
-      const b0 = active.length > 0 ? startAt : startAt - (startAt % MIX_BLOCK);
+      // Where nothing of the part is sounding, jump to the block of its next note.
+      const nextAt = (order[next] as Placed | undefined)?.at ?? blockFrom;
+      const b0 = active.length > 0 ? blockFrom : nextAt - (nextAt % MIX_BLOCK);
       const b1 = Math.min(total, b0 + MIX_BLOCK);
       while (next < order.length && (order[next] as Placed).at < b1)
         active.push(order[next++] as Placed);
