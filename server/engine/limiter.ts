@@ -4,6 +4,9 @@
 // moving average over the same window), so the ceiling holds exactly; the release is a
 // one-pole glide so the gain does not flutter on bass notes.
 
+/** One channel or two (left, right). */
+export type Channels = readonly [Float32Array] | readonly [Float32Array, Float32Array];
+
 export interface LimiterOptions {
   sampleRate: number;
   /** Linear ceiling for the detected peak. */
@@ -43,12 +46,13 @@ export function detectPeaks(channels: readonly Float32Array[]): Float32Array {
  * when given, must be detectPeaks of the channels as they are now.
  */
 export function limit(
-  channels: readonly Float32Array[],
+  channels: Channels,
   pre: number,
   o: LimiterOptions,
   peaks: Float32Array = detectPeaks(channels),
 ): number {
-  const n = channels[0]?.length ?? 0;
+  const [first, second] = channels;
+  const n = first.length;
   if (n === 0) return 0;
   const look = Math.max(2, Math.round((o.lookaheadSec ?? 0.004) * o.sampleRate));
   const release = Math.exp(-1 / ((o.releaseSec ?? 0.12) * o.sampleRate));
@@ -59,10 +63,13 @@ export function limit(
   const ring = window + 1;
   const dqIdx = new Int32Array(ring);
   const dqVal = new Float64Array(ring);
+  // Ring indices wrap by comparison: a modulo per step cost more than the rest of the loop.
   let head = 0;
+  let tail = 0;
   let size = 0;
   // Ring of recent gains for the moving average.
   const recent = new Float64Array(window);
+  let r = 0;
   let sum = 0;
   let held = 1;
   let worst = 1;
@@ -72,16 +79,21 @@ export function limit(
     if (i < n) {
       const p = peaks[i] as number;
       const v = p > ceiling ? ceiling / p : 1;
-      while (size > 0 && (dqVal[(head + size - 1) % ring] as number) >= v) size--;
-      const slot = (head + size) % ring;
-      dqIdx[slot] = i;
-      dqVal[slot] = v;
+      while (size > 0) {
+        const last = tail === 0 ? ring - 1 : tail - 1;
+        if ((dqVal[last] as number) < v) break;
+        tail = last;
+        size--;
+      }
+      dqIdx[tail] = i;
+      dqVal[tail] = v;
+      if (++tail === ring) tail = 0;
       size++;
     }
     const j = i - look;
     if (j < 0) continue;
     while (size > 0 && (dqIdx[head] as number) < j) {
-      head = (head + 1) % ring;
+      if (++head === ring) head = 0;
       size--;
     }
     const m = size > 0 ? (dqVal[head] as number) : 1;
@@ -92,13 +104,14 @@ export function limit(
       sum = held * window;
       primed = true;
     }
-    const r = j % window;
     sum += held - (recent[r] as number);
     recent[r] = held;
+    if (++r === window) r = 0;
     const g = sum / window;
     if (g < worst) worst = g;
     const gain = pre * g;
-    for (const x of channels) x[j] = (x[j] as number) * gain;
+    first[j] = (first[j] as number) * gain;
+    if (second) second[j] = (second[j] as number) * gain;
   }
   return -20 * Math.log10(worst);
 }

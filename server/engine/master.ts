@@ -4,7 +4,7 @@
 // limits the untouched mix afresh, measures loudness and true peak, and corrects both, until the
 // take is within 0.25 LU of the target and under the ceiling (one to three passes in practice).
 
-import { detectPeaks, limit } from './limiter.ts';
+import { detectPeaks, limit, type Channels } from './limiter.ts';
 import { measureLoudness, toDb, truePeak } from './loudness.ts';
 
 export const TARGET_LUFS = -14;
@@ -36,7 +36,7 @@ export interface Mastered {
 }
 
 /** Masters the channels in place. */
-export function master(channels: readonly Float32Array[], sampleRate: number): Mastered {
+export function master(channels: Channels, sampleRate: number): Mastered {
   for (const x of channels) dcBlock(x, sampleRate);
   fades(channels, sampleRate);
   const loudness = () => measureLoudness(channels, sampleRate).integrated;

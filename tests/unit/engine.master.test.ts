@@ -42,7 +42,12 @@ function noise(seed: number): () => number {
  * bursts far louder than it. Normalising it to -14 LUFS drives the hits well over full scale,
  * which is where trimming for true peak after limiting used to lose 1.2-3 LU.
  */
-function denseMix(seconds: number, beatsPerSec: number, hitAmp: number, bedAmp: number) {
+function denseMix(
+  seconds: number,
+  beatsPerSec: number,
+  hitAmp: number,
+  bedAmp: number,
+): [Float32Array, Float32Array] {
   const n = Math.round(seconds * SR);
   const left = new Float32Array(n);
   const right = new Float32Array(n);
