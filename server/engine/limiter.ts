@@ -19,10 +19,14 @@ export interface LimiterOptions {
  * What the limiter's detector sees at each sample: the largest of the channels' magnitudes and
  * of the cubic mid-points to the next sample, which catches most inter-sample overs at no real
  * cost. It depends only on the signal, so a master limited several times over computes it once.
+ * `peaks`, when given, is where it is written (as long as the channels).
  */
-export function detectPeaks(channels: readonly Float32Array[]): Float32Array {
-  const n = channels[0]?.length ?? 0;
-  const peaks = new Float32Array(n);
+export function detectPeaks(
+  channels: readonly Float32Array[],
+  peaks: Float32Array = new Float32Array(channels[0]?.length ?? 0),
+): Float32Array {
+  const n = peaks.length;
+  peaks.fill(0);
   for (const x of channels) {
     let a = 0;
     let b = n > 0 ? (x[0] as number) : 0;

@@ -6,6 +6,7 @@
 
 import { detectPeaks, limit, type Channels } from './limiter.ts';
 import { measureLoudness, toDb, truePeak } from './loudness.ts';
+import { Workspace } from './workspace.ts';
 
 export const TARGET_LUFS = -14;
 /** Loudness the passes aim for; takes land within this of the target. */
@@ -35,8 +36,12 @@ export interface Mastered {
   rawLufs: number;
 }
 
-/** Masters the channels in place. */
-export function master(channels: Channels, sampleRate: number): Mastered {
+/** Masters the channels in place; `work` holds the copy of the mix the passes start from. */
+export function master(
+  channels: Channels,
+  sampleRate: number,
+  work: Workspace = new Workspace(),
+): Mastered {
   for (const x of channels) dcBlock(x, sampleRate);
   fades(channels, sampleRate);
   const loudness = () => measureLoudness(channels, sampleRate).integrated;
@@ -45,8 +50,13 @@ export function master(channels: Channels, sampleRate: number): Mastered {
     return { loudnessLufs: rawLufs, peakDbfs: toDb(truePeak(channels)), limiterDb: 0, rawLufs };
   }
 
-  const source = channels.map((x) => x.slice());
-  const peaks = detectPeaks(source);
+  const n = channels[0].length;
+  const source = channels.map((x, c) => {
+    const copy = work.take(c === 0 ? 'sourceLeft' : 'sourceRight', n);
+    copy.set(x);
+    return copy;
+  });
+  const peaks = detectPeaks(source, work.take('peaks', n));
   let gainDb = TARGET_LUFS - rawLufs;
   let ceilingDb = FIRST_CEILING_DB;
   let limiterDb = 0;

@@ -4,6 +4,7 @@
 import type { Composition } from './composer.ts';
 import { master } from './master.ts';
 import { Rng } from './random.ts';
+import type { Workspace } from './workspace.ts';
 import { reverb } from './reverb.ts';
 import type { Part, PartId } from './score.ts';
 import { loadSoundFont } from './soundfont.ts';
@@ -132,13 +133,13 @@ function collect(comp: Composition, total: number): { groups: Map<string, Group>
   return { groups, notes: count };
 }
 
-/** Renders and masters a composition to a stereo master. */
-export async function renderMix(comp: Composition): Promise<Mix> {
+/**
+ * Renders and masters a composition to a stereo master, in buffers from `work`: the master is
+ * valid until the workspace is handed back.
+ */
+export async function renderMix(comp: Composition, work: Workspace): Promise<Mix> {
   const bank = await loadSoundFont();
   const total = Math.round(comp.durationSec * SAMPLE_RATE);
-  const left = new Float32Array(total);
-  const right = new Float32Array(total);
-  const send = new Float32Array(total);
 
   const setups: ChannelSetup[] = comp.parts.map((p) => ({
     channel: CHANNEL[p.id],
@@ -147,6 +148,10 @@ export async function renderMix(comp: Composition): Promise<Mix> {
   }));
   const synth = new NoteSynth(bank, setups);
   await synth.ready;
+  // Taken after the last await, so the buffers are this render's alone from here to the end.
+  const left = work.take('left', total);
+  const right = work.take('right', total);
+  const send = work.take('send', total);
   const { groups, notes } = collect(comp, total);
 
   // Each part is mixed a block at a time: its notes are added into a small scratch block,
@@ -224,7 +229,7 @@ export async function renderMix(comp: Composition): Promise<Mix> {
   }
 
   reverb(send, [left, right], { sampleRate: SAMPLE_RATE, size: comp.style.genre.space.size });
-  const m = master([left, right], SAMPLE_RATE);
+  const m = master([left, right], SAMPLE_RATE, work);
   return {
     channels: [left, right],
     loudnessLufs: m.loudnessLufs,

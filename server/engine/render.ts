@@ -5,6 +5,7 @@ import { renderMix } from './mixer.ts';
 import { encodeMp3, MP3_KBPS } from '../media/mp3/encode.ts';
 import { encodePreview } from './preview.ts';
 import { TAKE_LIMITS, type LengthLimits } from './style.ts';
+import { withWorkspace } from './workspace.ts';
 import { SAMPLE_RATE } from './synth.ts';
 import type { RenderedTake, SongPlan, SongSpec } from './types.ts';
 
@@ -32,35 +33,37 @@ export async function renderTake(
   spec: SongSpec,
   limits: LengthLimits = TAKE_LIMITS,
 ): Promise<RenderedTake & { stats: RenderStats }> {
-  const c0 = cpuNow();
-  const comp = compose(spec, limits);
-  const c1 = cpuNow();
-  const mix = await renderMix(comp);
-  const c2 = cpuNow();
-  const title = spec.title?.trim() || 'Untitled';
-  const mp3 = await encodeMp3(mix.channels, { sampleRate: SAMPLE_RATE, kbps: MP3_KBPS, title });
-  const preview = await encodePreview(mix.channels, {
-    sampleRate: SAMPLE_RATE,
-    startSec: comp.previewStartSec,
-    title: `${title} (preview)`,
+  return withWorkspace(async (work) => {
+    const c0 = cpuNow();
+    const comp = compose(spec, limits);
+    const c1 = cpuNow();
+    const mix = await renderMix(comp, work);
+    const c2 = cpuNow();
+    const title = spec.title?.trim() || 'Untitled';
+    const mp3 = await encodeMp3(mix.channels, { sampleRate: SAMPLE_RATE, kbps: MP3_KBPS, title });
+    const preview = await encodePreview(mix.channels, {
+      sampleRate: SAMPLE_RATE,
+      startSec: comp.previewStartSec,
+      title: `${title} (preview)`,
+    });
+    const c3 = cpuNow();
+    return {
+      mp3,
+      previewMp3: preview.mp3,
+      durationSec: mix.channels[0].length / SAMPLE_RATE,
+      previewDurationSec: preview.durationSec,
+      plan: comp.plan,
+      loudnessLufs: round(mix.loudnessLufs, 2),
+      peakDbfs: round(mix.peakDbfs, 2),
+      stats: {
+        distinctNotes: mix.distinctNotes,
+        notes: mix.notes,
+        limiterDb: round(mix.limiterDb, 2),
+        previewStartSec: preview.startSec,
+        cpu: { compose: c1 - c0, mix: c2 - c1, encode: c3 - c2 },
+      },
+    };
   });
-  const c3 = cpuNow();
-  return {
-    mp3,
-    previewMp3: preview.mp3,
-    durationSec: mix.channels[0].length / SAMPLE_RATE,
-    previewDurationSec: preview.durationSec,
-    plan: comp.plan,
-    loudnessLufs: round(mix.loudnessLufs, 2),
-    peakDbfs: round(mix.peakDbfs, 2),
-    stats: {
-      distinctNotes: mix.distinctNotes,
-      notes: mix.notes,
-      limiterDb: round(mix.limiterDb, 2),
-      previewStartSec: preview.startSec,
-      cpu: { compose: c1 - c0, mix: c2 - c1, encode: c3 - c2 },
-    },
-  };
 }
 
 export async function renderSong(spec: SongSpec): Promise<RenderedTake> {
