@@ -22,9 +22,11 @@ export function parseRoute(path: string, hash = ''): Route {
   return { name: 'missing' };
 }
 
+/** Opens another screen, at its top: the results of a long form must not open scrolled past. */
 export function navigate(path: string): void {
   history.pushState(null, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
+  window.scrollTo(0, 0);
 }
 
 export function useRoute(): Route {
