@@ -11,6 +11,7 @@ import { useApp } from '../ui/context.ts';
 export function Devices() {
   const { db, session, setSession } = useApp();
   const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [copied, setCopied] = useState<'copied' | 'failed'>();
   const [error, setError] = useState<string | null>(null);
   const [signOut, setSignOut] = useState<'idle' | 'confirm' | 'working' | 'done'>('idle');
   const [signOutError, setSignOutError] = useState<string | null>(null);
@@ -24,6 +25,7 @@ export function Devices() {
       });
       if (!res.ok) throw new Error(`the server answered ${res.status}`);
       setLink(await res.json());
+      setCopied(undefined);
     } catch (err) {
       setError(`Could not make a link (${navigator.onLine ? String(err) : 'you are offline'}).`);
     }
@@ -73,10 +75,23 @@ export function Devices() {
             <button
               type="button"
               className="button"
-              onClick={() => void navigator.clipboard?.writeText(link.url)}
+              data-testid="copy-link"
+              onClick={() =>
+                void (navigator.clipboard?.writeText(link.url) ?? Promise.reject()).then(
+                  () => setCopied('copied'),
+                  () => setCopied('failed'),
+                )
+              }
             >
-              Copy link
+              {copied === 'copied' ? 'Copied' : 'Copy link'}
             </button>
+            <p className="hint" role="status" data-testid="copy-status">
+              {copied === 'copied'
+                ? 'Copied. Paste it on your other device.'
+                : copied === 'failed'
+                  ? 'This browser did not let the page copy; press and hold the link to copy it.'
+                  : ''}
+            </p>
             <div
               className="qr"
               role="img"

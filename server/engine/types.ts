@@ -1,3 +1,4 @@
+import type { TimedLine } from '../../schema/lyrics.ts';
 import type { Vocals } from '../../schema/draft.ts';
 import type { VariationId } from '../../schema/presets.ts';
 
@@ -25,13 +26,7 @@ export interface SongSpec {
 }
 
 /** When a sung lyric line starts: its first syllable's note, pickups included. */
-export interface LyricTime {
-  /** The section's label, e.g. "verse 1", "chorus 2". */
-  section: string;
-  line: string;
-  /** Seconds from the start of the take. */
-  startSec: number;
-}
+export type LyricTime = TimedLine;
 
 export interface SongPlan {
   key: string;

@@ -98,6 +98,7 @@ export function localProvider(opts: {
           durationSec: out.durationSec,
           title: req.title,
           lyrics: req.lyrics,
+          lyricsTimestamped: out.plan.lyricTimes,
         };
       }),
     );

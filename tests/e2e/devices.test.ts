@@ -16,6 +16,9 @@ const { sql } = fx;
 it('two devices of one owner through the resume link: edits show live; conflicting offline edits end by the rule, the loser restorable', async () => {
   const phoneCtx = await web.browser.newContext(PHONE);
   const laptopCtx = await web.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await phoneCtx.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: fx.server.baseUrl,
+  });
   const phone = await openApp(phoneCtx, fx.server.baseUrl);
   await phone.getByTestId('new-song').click();
   await fillSong(phone, 0, {
@@ -29,6 +32,18 @@ it('two devices of one owner through the resume link: edits show live; conflicti
   await phone.goto(`${fx.server.baseUrl}/devices`);
   await phone.getByTestId('make-link').click();
   const link = await phone.getByTestId('resume-link').locator('a').getAttribute('href');
+  // Copying says it worked, and the clipboard holds the link.
+  await phone.getByTestId('copy-link').click();
+  await expect
+    .poll(() => phone.getByTestId('copy-status').textContent())
+    .toBe('Copied. Paste it on your other device.');
+  expect(await phone.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  // The long link wraps: nothing on the page is wider than the phone.
+  expect(
+    await phone.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    ),
+  ).toBe(0);
   expect(link).toMatch(/\/resume#/);
   await screenshot(phone, 'devices');
 

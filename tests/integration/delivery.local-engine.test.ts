@@ -1,3 +1,4 @@
+import type { TimedLine } from '../../schema/lyrics.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseMp3 } from '../../server/media/mp3/frames.ts';
 import { makeGuest } from '../helpers/api.ts';
@@ -38,10 +39,26 @@ it('takes of the built-in engine are played as the preview it rendered beside th
   expect(events.map((e) => e.kind)).not.toContain('failed');
 
   const takes = await sql<
-    { id: string; audio_file: string; preview_file: string; duration_sec: number }[]
+    {
+      id: string;
+      audio_file: string;
+      preview_file: string;
+      duration_sec: number;
+      lyrics_timestamped: TimedLine[];
+    }[]
   >`
-    select id, audio_file, preview_file, duration_sec from takes where form_id = ${formId}`;
+    select id, audio_file, preview_file, duration_sec, lyrics_timestamped
+    from takes where form_id = ${formId}`;
   expect(takes).toHaveLength(2);
+  // Every take says when each sung line starts, in order, inside the take.
+  for (const take of takes) {
+    const times = take.lyrics_timestamped;
+    expect(times.length).toBeGreaterThan(4);
+    for (let i = 1; i < times.length; i++) {
+      expect(times[i]!.startSec).toBeGreaterThan(times[i - 1]!.startSec);
+    }
+    expect(times.at(-1)!.startSec).toBeLessThan(take.duration_sec);
+  }
   const form = (await (await guest.fetch(`/api/forms/${formId}`)).json()) as {
     takes: { id: string; audioUrl: string }[];
   };
