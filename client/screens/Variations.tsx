@@ -162,10 +162,13 @@ function VariationCard({
   chosen?: { slotId: string; take: number };
 }) {
   const { db, sync } = useApp();
-  const [take, setTake] = useState<TakeIndex>(1);
+  const [picked, setTake] = useState<TakeIndex>();
   const slot = form.slots.find(
     (s) => s.songIndex === songIndex && s.variationIndex === variationIndex,
   );
+  // Until the person taps a take here, the card shows the one chosen (on any device), else take 1.
+  const take: TakeIndex =
+    picked ?? (slot && chosen?.slotId === slot.id ? (chosen.take as TakeIndex) : 1);
   const status = slot?.status ?? 'pending';
   const waiting = status === 'queued' && slot?.waitingSince != null;
   const current = slot?.takes.find((t) => t.takeIndex === take) ?? slot?.takes[0];

@@ -58,6 +58,12 @@ it('compose → variations → choose → demo checkout → download of the full
   await page.waitForURL(`**/forms/${formId}?paid=1`);
   const link = page.getByTestId('download-mp3').first();
   await link.waitFor({ timeout: 20_000 });
+  // Back from paying, on a fresh page, the pick shows as made: take 2 of the second variation.
+  const picked = page.locator('[data-testid="variation"]').nth(1);
+  await expect.poll(() => picked.getByText('Your pick ✓').count(), { timeout: 20_000 }).toBe(1);
+  expect(await picked.getByRole('button', { name: 'Take 2' }).getAttribute('aria-pressed')).toBe(
+    'true',
+  );
   await link.scrollIntoViewIfNeeded();
   await screenshot(page, 'downloads');
 
