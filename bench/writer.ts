@@ -74,7 +74,7 @@ function inputs(count: number): WriterInput[] {
     out.push({
       song,
       form: { songCount: 3 },
-      preset: presetsFor(song.occasion)[i % 3]!,
+      preset: presetsFor(song)[i % 3]!,
       songIndex: i % 3,
     });
   }

@@ -2,7 +2,7 @@
 // composer only merges these records; changing how a style sounds is an edit to this file.
 
 import type { Vocals } from '../../schema/draft.ts';
-import type { VariationId } from '../../schema/presets.ts';
+import { VARIATIONS, type VariationId } from '../../schema/presets.ts';
 import type { Metre } from './grooves.ts';
 import type { Family, ProgressionStyle } from './progressions.ts';
 
@@ -669,12 +669,20 @@ export const FAMILIES: Record<Family, FamilyProfile> = {
   },
 };
 
-/** Variation preset ids and the words that identify a family in unknown preset ids. */
-export const PRESET_FAMILIES: Readonly<Record<string, Family>> = {
+const FAMILY_OF_VARIATION = {
   'poetic-romantic': 'romantic',
   'upbeat-playful': 'playful',
   'heartfelt-emotional': 'heartfelt',
-} satisfies Record<VariationId, Family>;
+} as const satisfies Record<VariationId, Family>;
+
+/**
+ * Variation preset ids and their families: every variation the schema offers, by the sound
+ * family it declares ("warm-tender" is heartfelt, though "tender" alone would read as romantic).
+ * FAMILY_WORDS below identifies a family in ids this table does not know.
+ */
+export const PRESET_FAMILIES: Readonly<Record<string, Family>> = Object.fromEntries(
+  Object.entries(VARIATIONS).map(([name, v]) => [name, FAMILY_OF_VARIATION[v.family]]),
+);
 
 export const FAMILY_WORDS: readonly (readonly [RegExp, Family])[] = [
   [/romantic|poetic|love|tender|dreamy|elegant/i, 'romantic'],

@@ -79,15 +79,7 @@ export async function claimSlot(
   variationIndex: number,
   ctx: ClaimContext,
 ): Promise<{ slotId: string; claimed: boolean }> {
-  const inserted = await insertAttempt(
-    tx,
-    form.id,
-    songIndex,
-    variationIndex,
-    1,
-    brief.occasion,
-    ctx,
-  );
+  const inserted = await insertAttempt(tx, form.id, songIndex, variationIndex, 1, brief, ctx);
   if (inserted) {
     await recordEvent(tx, inserted.id, form.id, 'claimed', {
       songIndex,
@@ -117,8 +109,8 @@ export async function lockFormOfSlot(
 }
 
 /**
- * Inserts one attempt of a slot, leased to this process, with the occasion's preset for its
- * variation. Answers nothing when the unique keys say that attempt exists already.
+ * Inserts one attempt of a slot, leased to this process, with the song's preset for its
+ * variation (chosen from the relationship and the occasion). Answers nothing when the unique keys say that attempt exists already.
  */
 export async function insertAttempt(
   tx: TransactionSql,
@@ -126,10 +118,10 @@ export async function insertAttempt(
   songIndex: number,
   variationIndex: number,
   attempt: number,
-  occasion: string,
+  song: { relationship: string; occasion: string },
   ctx: ClaimContext,
 ): Promise<{ id: string; preset: string } | undefined> {
-  const preset = presetsFor(occasion)[variationIndex]!.id;
+  const preset = presetsFor(song)[variationIndex]!.id;
   const [row] = await tx<{ id: string }[]>`
     insert into slots (id, form_id, song_index, variation_index, attempt, owner_id, preset, provider,
                        lease_owner, lease_expires_at)

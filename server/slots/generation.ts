@@ -8,7 +8,7 @@ import { faultPoint } from '../faults.ts';
 import { logger } from '../log.ts';
 import type { MusicProvider, SubmitRequest } from '../providers/types.ts';
 import type { AudioStorage } from '../audio/storage.ts';
-import { presetsFor, type Writer } from '../writer/index.ts';
+import { presetOfSlot, type Writer } from '../writer/index.ts';
 import type { SongBrief } from '../../schema/draft.ts';
 import type { SlotStatus } from '../../schema/status.ts';
 import { leaveTaskLine, markWaiting, mayTakeTaskPlace } from './admission.ts';
@@ -326,7 +326,7 @@ export class Generation {
 
   /** The provider request of a slot whose text is written; the same for every send of it. */
   private requestFor(slot: SlotRow): SubmitRequest {
-    const preset = presetsFor(slot.brief.occasion)[slot.variation_index]!;
+    const preset = presetOfSlot(slot.brief, slot.preset, slot.variation_index);
     return {
       slotId: slot.id,
       ownerId: slot.owner_id,

@@ -2,7 +2,7 @@ import type { Sql } from 'postgres';
 import type { SongBrief } from '../../schema/draft.ts';
 import { jsonb } from '../db/jsonb.ts';
 import {
-  presetsFor,
+  presetOfSlot,
   writerCacheKey,
   type Writer,
   type WriterInput,
@@ -15,6 +15,8 @@ interface SlotForText {
   form_id: string;
   song_index: number;
   variation_index: number;
+  /** The preset id the slot was claimed with; its card shows this preset's label. */
+  preset: string;
   song_count: number;
   brief: SongBrief;
 }
@@ -32,7 +34,7 @@ export async function writeSlotText(
   const input: WriterInput = {
     song: slot.brief,
     form: { songCount: slot.song_count },
-    preset: presetsFor(slot.brief.occasion)[slot.variation_index]!,
+    preset: presetOfSlot(slot.brief, slot.preset, slot.variation_index),
     songIndex: slot.song_index,
   };
   const key = writerCacheKey(input, writer);

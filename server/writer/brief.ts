@@ -1,7 +1,8 @@
 import type { SongBrief } from '../../schema/draft.ts';
 import { scrubArtists, type ScrubMode } from './artists.ts';
 import { languageName } from './language.ts';
-import { occasionKind, type OccasionKind } from './occasions.ts';
+import { relationOf, relationWords, type Relation } from '../../schema/relationship.ts';
+import { lyricOccasion, occasionKind, type LyricOccasion, type OccasionKind } from './occasions.ts';
 import { clamp, onlyWords, plainLine, valuePart } from './text.ts';
 
 // The buyer's words are data. Every field is cleaned and bounded before any template or model
@@ -24,6 +25,12 @@ export type CleanBrief = {
   relationship: string;
   occasion: string;
   occasionKind: OccasionKind;
+  /** The occasion the words are written for: a named day it does not know is not "just because". */
+  lyricOccasion: LyricOccasion;
+  /** Who the song is for, which decides its vocabulary. */
+  relation: Relation;
+  /** The relationship's own words ("mom", "sister"): in the story they mean the recipient. */
+  relationWords: string[];
   story: string;
   genre: string;
   mood: string;
@@ -69,11 +76,21 @@ export function cleanBrief(song: SongBrief): CleanBrief {
   // Names never get a style description: "Adele" as a recipient is dropped, not rewritten.
   const recipient = field(song.recipient, FIELD_LIMITS.recipient, "'.-", 'remove');
   const occasion = field(song.occasion, FIELD_LIMITS.occasion, "'-&", 'remove');
+  const relationship = field(
+    song.relationship,
+    FIELD_LIMITS.relationship,
+    "'-",
+    'remove',
+  ).toLowerCase();
+  const kind = occasionKind(occasion);
   return {
     recipient,
-    relationship: field(song.relationship, FIELD_LIMITS.relationship, "'-", 'remove').toLowerCase(),
+    relationship,
     occasion,
-    occasionKind: occasionKind(occasion),
+    occasionKind: kind,
+    lyricOccasion: lyricOccasion(kind, occasion),
+    relation: relationOf(relationship, occasion),
+    relationWords: relationWords(relationship),
     // Sentence punctuation stays so clauses can be found; structure characters do not.
     story: clamp(scrubArtists(storyText(song.story)), FIELD_LIMITS.story),
     genre: field(song.genre, FIELD_LIMITS.genre, "'-&,/"),

@@ -11,7 +11,7 @@ import {
   type GroqRequestShape,
 } from './models.ts';
 import { finalise } from './output.ts';
-import { storyDetails } from './story.ts';
+import { storyContext, storyDetails } from './story.ts';
 import {
   LIMITS,
   WriterInputSchema,
@@ -167,7 +167,7 @@ export class GroqWriter implements Writer {
 
   private async draft(input: WriterInput) {
     const brief = cleanBrief(input.song);
-    const details = storyDetails(brief.story, brief.recipient);
+    const details = storyDetails(brief.story, brief.recipient, storyContext(brief));
     // The brief travels as JSON: quotes and newlines in the story are escaped, so it cannot close
     // the block or start a message of its own. Only cleaned, bounded fields are sent; the buyer's
     // email and other order fields never leave the server.

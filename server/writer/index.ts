@@ -12,7 +12,7 @@ export {
   type GroqRequestShape,
 } from './models.ts';
 export { LocalWriter, writeLocal, LOCAL_MODEL, LOCAL_VERSION } from './local.ts';
-export { presetsFor, presetForSong } from './presets.ts';
+export { presetsFor, presetForSong, presetOfSlot } from './presets.ts';
 export { scrubArtists, mentionsArtist, ARTISTS } from './artists.ts';
 export * from './types.ts';
 

@@ -1,16 +1,18 @@
 import type { TitlePattern } from './occasions.ts';
 import type { Tone } from './types.ts';
 
-// Lead lines: the first half of a lyric line, before the rhyming ending. Slots in braces are
+// Lead lines: the first half of a lyric line, before the rhyming ending. The tone banks below
+// suit anyone; what only fits a partner, a parent or a pet lives in relations.ts. Slots in braces are
 // filled from the brief: {name} is the recipient (or a fallback like "my love"), the others are
 // details pulled from the story (see story.ts). A lead is only used when all its slots are filled.
 
-export type DetailKind = 'memory' | 'you' | 'place' | 'person' | 'thing' | 'year' | 'span';
+export type DetailKind = 'memory' | 'you' | 'now' | 'place' | 'person' | 'thing' | 'year' | 'span';
 
 /** Detail kinds in the order verses use them: lived moments first, dates last. */
 export const DETAIL_ORDER: readonly DetailKind[] = [
   'memory',
   'you',
+  'now',
   'place',
   'thing',
   'person',
@@ -26,6 +28,7 @@ export const DETAIL_LINES: Readonly<Record<DetailKind, readonly string[]>> = {
     'Back when {memory}',
   ],
   you: ['I love the way {you}', '{name}, {you}', 'I still picture how {you}'],
+  now: ['{now}', '{name}, {now}', 'And {now}'],
   place: [
     "We'll always have {place}",
     'I can still see {place}',
@@ -80,7 +83,7 @@ export const TONES: Readonly<Record<Tone, ToneBank>> = {
   },
   playful: {
     verse: [
-      'You steal the covers every time',
+      'You crack me up every single time',
       'We laugh until our stomachs ache',
       'You dance like no one is watching',
       'Turn the music up real loud',
@@ -100,10 +103,10 @@ export const TONES: Readonly<Record<Tone, ToneBank>> = {
       'Let the whole block hear it',
     ],
     titles: [
-      { title: 'Crazy About {Name}', hook: "I'm crazy about you, {name}" },
+      { title: 'Big Fun With {Name}', hook: "It's always big fun with you, {name}" },
       { title: "{Name}, You're the Best", hook: "{name}, you're the best" },
       { title: 'Turn It Up for {Name}', hook: 'Turn it up for {name}' },
-      { title: 'Only in {Place}', hook: 'Only you and me in {place}, {name}' },
+      { title: 'Only in {Place}', hook: 'Only in {place} with you, {name}' },
     ],
   },
   heartfelt: {
@@ -212,6 +215,33 @@ export const TONES: Readonly<Record<Tone, ToneBank>> = {
       { title: "Here's to {Name}", hook: "Here's to you, {name}" },
       { title: "{Name}'s Day", hook: "It's your day, {name}" },
       { title: 'Raise It Up for {Name}', hook: 'Raise it up for {name}' },
+    ],
+  },
+  proud: {
+    verse: [
+      'Look how far you have come',
+      'Every door you knocked on opened',
+      'You never let the hard days win',
+      '{name}, you earned every bit of this',
+      'You kept on going when it got tough',
+      'The world is ready for you now',
+    ],
+    chorus: [
+      'Stand tall, you made it here',
+      "We're all so proud of you",
+      'Every step was worth it',
+      'This is only the beginning',
+    ],
+    bridge: [
+      'So take a bow tonight',
+      'And when the next mountain comes',
+      "There's nothing you can't do",
+      'Remember where you started',
+    ],
+    titles: [
+      { title: 'Look How Far, {Name}', hook: 'Look how far you came, {name}' },
+      { title: 'Stand Tall, {Name}', hook: 'Stand tall, {name}' },
+      { title: 'Only the Beginning, {Name}', hook: "It's only the beginning, {name}" },
     ],
   },
 };

@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { cleanBrief, type CleanBrief } from './brief.ts';
 import { composeLyrics } from './lyrics.ts';
+import { presetsFor } from './presets.ts';
+import { RELATIONS } from './relations.ts';
 import { finalise } from './output.ts';
 import { composePrompt, composeStyle } from './prompt.ts';
 import { chooser } from './seed.ts';
-import { storyDetails } from './story.ts';
-import { chooseTitle } from './title.ts';
+import { storyContext, storyDetails } from './story.ts';
+import { chooseTitles } from './title.ts';
 import { titleCase } from './text.ts';
 import {
   WriterInputSchema,
@@ -21,36 +23,65 @@ import {
 
 export const LOCAL_MODEL = 'templates';
 // Bump on any change to templates, presets or data tables: cache keys include it.
-export const LOCAL_VERSION = '1';
+export const LOCAL_VERSION = '2';
 
 /** What the song calls the recipient when the buyer gave no usable name. */
-export function nameFor(brief: CleanBrief, preset: Preset): string {
+export function nameFor(brief: CleanBrief): string {
   if (brief.recipient) {
     return brief.recipient === brief.recipient.toLowerCase()
       ? titleCase(brief.recipient)
       : brief.recipient;
   }
-  if (brief.relationship) return `my ${brief.relationship}`;
-  return preset.tone === 'romantic' ? 'my love' : 'my friend';
+  const relationship = brief.relationship.replace(/^(?:my|our|the)\s+/, '');
+  if (relationship) return `my ${relationship}`;
+  return RELATIONS[brief.relation.kind].fallbackName;
+}
+
+/**
+ * Which card of the song this preset is, and the tones of all three: titles and openings are
+ * shared out between the cards. A preset from outside the song's three is treated as card one.
+ */
+function cardsOf(input: WriterInput): { variationIndex: number; tones: Preset['tone'][] } {
+  const presets = presetsFor(input.song);
+  const at = presets.findIndex((p) => p.id === input.preset.id);
+  const tones = presets.map((p) => p.tone);
+  if (at < 0) return { variationIndex: 0, tones: [input.preset.tone, ...tones.slice(1)] };
+  tones[at] = input.preset.tone;
+  return { variationIndex: at, tones };
 }
 
 export function writeLocal(input: WriterInput): WriterOutput {
-  const { song, preset, songIndex } = WriterInputSchema.parse(input);
+  const parsed = WriterInputSchema.parse(input);
+  const { song, preset, songIndex } = parsed;
   const brief = cleanBrief(song);
-  const details = storyDetails(brief.story, brief.recipient);
-  const name = nameFor(brief, preset);
-  // The seed covers everything that shapes the words, and nothing else.
+  const details = storyDetails(brief.story, brief.recipient, storyContext(brief));
+  const name = nameFor(brief);
+  const { variationIndex, tones } = cardsOf(parsed);
+  // The seeds cover everything that shapes the words, and nothing else. The song's seed is the
+  // same for its three variations, so they can share out titles and openings.
   const choose = chooser(JSON.stringify([brief, preset, songIndex]));
+  const songSeed = JSON.stringify([brief, songIndex]);
 
-  const { title, hook } = chooseTitle(
-    preset.tone,
-    brief.occasionKind,
+  const titles = chooseTitles(
+    tones,
+    brief.relation,
+    brief.lyricOccasion,
     { name, place: details.place[0], year: details.year[0] },
-    choose,
+    chooser(`${songSeed}:titles`),
   );
+  const { title, hook } = titles[variationIndex]!;
   const lyrics = composeLyrics(
-    { tone: preset.tone, occasion: brief.occasionKind, hook, name, details },
+    {
+      tone: preset.tone,
+      relation: brief.relation,
+      occasion: brief.lyricOccasion,
+      hook,
+      name,
+      details,
+      variationIndex,
+    },
     choose,
+    chooser(`${songSeed}:lyrics`),
   );
   const result = finalise(
     {

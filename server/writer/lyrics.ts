@@ -1,6 +1,9 @@
+import { isRomantic, type Relation } from '../../schema/relationship.ts';
 import { DETAIL_LINES, DETAIL_ORDER, TONES, type DetailKind } from './lines.ts';
-import { OCCASIONS, type OccasionKind } from './occasions.ts';
+import { OCCASIONS, type LyricOccasion } from './occasions.ts';
+import { RELATIONS } from './relations.ts';
 import { RHYME_KEYS, RHYMES } from './rhymes.ts';
+import { isRomanticText } from './romance.ts';
 import type { Chooser } from './seed.ts';
 import type { StoryDetails } from './story.ts';
 import { capitalise } from './text.ts';
@@ -8,17 +11,22 @@ import { fill, fits, type Slots } from './title.ts';
 import type { Tone } from './types.ts';
 
 // Song form: [Verse 1] AABB, [Chorus] AAAA built on the title hook, [Verse 2] AABB, [Chorus],
-// [Bridge] AA, [Chorus]. Verses spend the story's details; the chorus carries the hook.
+// [Bridge] AA, [Chorus]. Verses spend the story's details; the chorus carries the hook. Lines come
+// from the relation's bank first, then the variation's tone; outside a partner's song every line,
+// ending and title passes the love-song filter (romance.ts), whatever bank it came from.
 
 type Detail = { kind: DetailKind; value: string };
 
 export type LyricsPlan = {
   tone: Tone;
-  occasion: OccasionKind;
+  relation: Relation;
+  occasion: LyricOccasion;
   hook: string;
-  /** The recipient, or a fallback such as "my love" when no name was given. */
+  /** The recipient, or a fallback such as "my sister" when no name was given. */
   name: string;
   details: StoryDetails;
+  /** Which of the song's three cards this is: each opens its first verse differently. */
+  variationIndex: number;
 };
 
 // Round-robin over kinds so a story with four "we ..." clauses still gets its places sung.
@@ -34,11 +42,14 @@ function detailQueue(details: StoryDetails): Detail[] {
   return queue;
 }
 
+const rotate = <T>(items: readonly T[], by: number): T[] =>
+  items.length ? [...items.slice(by % items.length), ...items.slice(0, by % items.length)] : [];
+
 // Clauses may repeat a name already sung; a bare name or object may not repeat a clause or name.
 function overlaps(sung: string, detail: Detail): boolean {
   const value = detail.value.toLowerCase();
   if (sung.includes(value)) return true;
-  return detail.kind !== 'memory' && detail.kind !== 'you' && value.includes(sung);
+  return !['memory', 'you', 'now'].includes(detail.kind) && value.includes(sung);
 }
 
 function line(lead: string, ending: string): string {
@@ -49,16 +60,22 @@ class Endings {
   private readonly byGroup = new Map<string, string[]>();
   private readonly groups: string[];
 
-  constructor(private readonly choose: Chooser) {
+  constructor(
+    private readonly choose: Chooser,
+    private readonly allowed: (text: string) => boolean,
+  ) {
     this.groups = choose.shuffle(RHYME_KEYS);
   }
 
-  /** A fresh rhyme group with its endings shuffled; each ending is used once per song. */
-  group(): string {
-    const key = this.groups.shift();
-    if (!key) throw new Error('ran out of rhyme groups');
-    this.byGroup.set(key, this.choose.shuffle(RHYMES[key]!.endings));
-    return key;
+  /** A fresh rhyme group with at least `needed` endings; each ending is used once per song. */
+  group(needed = 2): string {
+    const at = this.groups.findIndex(
+      (key) => RHYMES[key]!.endings.filter(this.allowed).length >= needed,
+    );
+    if (at < 0) throw new Error('ran out of rhyme groups');
+    const [key] = this.groups.splice(at, 1);
+    this.byGroup.set(key!, this.choose.shuffle(RHYMES[key!]!.endings.filter(this.allowed)));
+    return key!;
   }
 
   next(group: string): string {
@@ -69,14 +86,55 @@ class Endings {
   }
 }
 
-export function composeLyrics(plan: LyricsPlan, choose: Chooser): string {
-  const bank = TONES[plan.tone];
-  const slots: Slots = { name: plan.name };
-  const endings = new Endings(choose);
-  const queue = detailQueue(plan.details);
-  const generic = choose.shuffle(bank.verse.filter((t) => fits(t, slots)));
+/** Whether a line may be sung to this person: love-song words only reach a partner. */
+export function allowedFor(relation: Relation): (text: string) => boolean {
+  return isRomantic(relation) ? () => true : (text) => !isRomanticText(text);
+}
 
-  const genericLead = () => fill(generic.shift() ?? choose.pick(bank.chorus), slots);
+/**
+ * The song's lyrics. `choose` is this variation's chooser; `song` is shared by the song's three
+ * variations, so what they must not share (openings) can be split between them deterministically.
+ */
+export function composeLyrics(plan: LyricsPlan, choose: Chooser, song: Chooser): string {
+  const tone = TONES[plan.tone];
+  const relation = RELATIONS[plan.relation.kind];
+  const occasion = OCCASIONS[plan.occasion];
+  const memorial = plan.relation.isMemorial || plan.occasion === 'memorial';
+  const allowed = allowedFor(plan.relation);
+  const slots: Slots = { name: plan.name };
+  const usable = (t: string) => fits(t, slots) && allowed(t);
+  const endings = new Endings(choose, allowed);
+  const queue = rotate(detailQueue(plan.details), plan.variationIndex);
+
+  // The relation's own lines are split between the three cards (two each, from one song-wide
+  // order) so no two first verses open alike; the tone's lines fill in after them.
+  const relationVerse = song.shuffle(
+    (memorial ? relation.remembered : relation.verse).filter(usable),
+  );
+  const templateOffset = song.pick([0, 1, 2, 3]);
+  const generic = [
+    ...rotate(relationVerse, plan.variationIndex * 2),
+    ...choose.shuffle(tone.verse.filter(usable)),
+  ];
+  // A memorial's chorus and bridge come from its gentle tones: the relation's are for the living.
+  const chorusLines = choose.shuffle(
+    (memorial ? tone.chorus : [...relation.chorus, ...tone.chorus]).filter(usable),
+  );
+  const bridgeLines = choose.shuffle(
+    (memorial ? tone.bridge : [...relation.bridge, ...tone.bridge]).filter(usable),
+  );
+  const occasionLines = [
+    ...occasion.lines,
+    ...(isRomantic(plan.relation) ? occasion.partnerLines : []),
+  ].filter(usable);
+
+  const used = new Set<string>();
+  const take = (pool: string[]) => {
+    const next = pool.find((t) => !used.has(t)) ?? pool[0]!;
+    used.add(next);
+    return fill(next, slots);
+  };
+  const genericLead = () => take(generic);
   const sung: string[] = [];
   // A place already sung inside a memory ("we met in Lisbon") should not get its own line too.
   const nextDetail = () => {
@@ -85,12 +143,16 @@ export function composeLyrics(plan: LyricsPlan, choose: Chooser): string {
     if (detail) sung.push(detail.value.toLowerCase());
     return detail;
   };
+  let detailsSung = 0;
   const detailLead = () => {
     const detail = nextDetail();
     if (!detail) return genericLead();
     const withDetail = { ...slots, [detail.kind]: detail.value };
-    const template = choose.pick(DETAIL_LINES[detail.kind].filter((t) => fits(t, withDetail)));
-    return fill(template, withDetail);
+    const templates = DETAIL_LINES[detail.kind].filter((t) => fits(t, withDetail));
+    // Each card starts from a different template, so a one-detail story still opens apart.
+    const template = rotate(templates, templateOffset + plan.variationIndex + detailsSung++)[0]!;
+    const lead = fill(template, withDetail);
+    return allowed(lead) ? lead : genericLead();
   };
 
   const couplets = (leads: (() => string)[]) => {
@@ -103,21 +165,26 @@ export function composeLyrics(plan: LyricsPlan, choose: Chooser): string {
     return lines;
   };
 
-  const verse1 = couplets([detailLead, detailLead, genericLead, detailLead]);
+  // Card 0 opens on the story, card 1 on who they are, card 2 on the story's next detail.
+  const openings: (() => string)[][] = [
+    [detailLead, detailLead, genericLead, detailLead],
+    [genericLead, detailLead, detailLead, genericLead],
+    [detailLead, genericLead, detailLead, detailLead],
+  ];
+  const verse1 = couplets(openings[plan.variationIndex % 3]!);
 
-  const chorusGroup = endings.group();
+  const chorusGroup = endings.group(4);
   const chorus = [
     line(plan.hook, endings.next(chorusGroup)),
-    line(choose.pick(OCCASIONS[plan.occasion].lines), endings.next(chorusGroup)),
-    line(fill(choose.pick(bank.chorus), slots), endings.next(chorusGroup)),
+    line(choose.pick(occasionLines), endings.next(chorusGroup)),
+    line(fill(chorusLines[0]!, slots), endings.next(chorusGroup)),
     line(plan.hook, endings.next(chorusGroup)),
   ];
 
   const verse2 = couplets([detailLead, genericLead, detailLead, genericLead]);
-  const bridgeLeads = choose.shuffle(bank.bridge.filter((t) => fits(t, slots)));
   const bridge = couplets([
-    () => fill(bridgeLeads[0]!, slots),
-    () => (queue.length ? detailLead() : fill(bridgeLeads[1]!, slots)),
+    () => fill(bridgeLines[0]!, slots),
+    () => (queue.length ? detailLead() : fill(bridgeLines[1]!, slots)),
   ]);
 
   const sections: [string, string[]][] = [

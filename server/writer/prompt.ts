@@ -46,7 +46,11 @@ export function composePrompt(
   details: StoryDetails,
   name: string,
 ): string {
-  const purpose = OCCASIONS[brief.occasionKind].purpose;
+  // A day the keywords do not know is named as the buyer wrote it ("Christmas song").
+  const purpose =
+    brief.lyricOccasion === 'other'
+      ? `${brief.occasion} song`
+      : OCCASIONS[brief.lyricOccasion].purpose;
   // Without a name the song already calls them "my sister"; saying "(sister)" again is noise.
   const forWhom = brief.recipient && brief.relationship ? `${name} (${brief.relationship})` : name;
   const image = storyImage(details);

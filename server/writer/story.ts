@@ -1,14 +1,15 @@
 import type { DetailKind } from './lines.ts';
-import { escapeRegExp, META, onlyWords } from './text.ts';
+import nlp from 'compromise';
+import { recipientOf, storyClauses } from './clauses.ts';
+import { META, onlyWords } from './text.ts';
 
-// Concrete details pulled from the buyer's story with plain heuristics: capitalised names and
-// places, "we ..." and "you/she/he ..." clauses, possessive objects ("her lemon cake"), years and
-// spans of time. Songs that name real things sound written for one person; that is the product.
+// Concrete details pulled from the buyer's story: clauses turned to be sung to the recipient
+// (clauses.ts), and with plain heuristics capitalised names and places, possessive objects ("her
+// lemon cake"), years and spans of time. Songs that name real things sound written for one person; that is the product.
 
 export type StoryDetails = Record<DetailKind, string[]>;
 
 const MAX_PER_KIND = 4;
-const MAX_CLAUSE_WORDS = 8;
 
 // Capitalised words that are not names: sentence starters, pronouns, months and days.
 const NOT_NAMES = new Set(
@@ -35,22 +36,12 @@ const WEAK_TAIL = new Set(
   ).split(' '),
 );
 
-const CLAUSE_BREAK =
-  /\s(?:and then|and we|and i|and she|and he|and you|but|because|so that|so|while|although|though|until|which|who|whenever|when|where|if)\s/i;
-
 const DULL_THINGS = new Set(
   (
     'wife husband partner life time way birthday wedding anniversary heart love friend friends ' +
     'family kids children son daughter mom dad mum mother father relationship marriage own best ' +
     'favorite favourite whole day days year years name names lives parents boyfriend girlfriend'
   ).split(' '),
-);
-
-const YOU_SKIP = new Set(
-  'know can could should must might see would will guys all two both'.split(' '),
-);
-const ADVERBS = new Set(
-  'always never still often usually sometimes really just also even'.split(' '),
 );
 
 // A Map, not an object literal, so story words like "constructor" never hit a prototype key.
@@ -60,48 +51,7 @@ const THIRD_PERSON: ReadonlyMap<string, string> = new Map([
   ['has', 'have'],
   ['does', 'do'],
   ['goes', 'go'],
-  ["isn't", "aren't"],
-  ["wasn't", "weren't"],
-  ["hasn't", "haven't"],
-  ["doesn't", "don't"],
 ]);
-
-function baseVerb(word: string): string {
-  const lower = word.toLowerCase();
-  const irregular = THIRD_PERSON.get(lower);
-  if (irregular) return irregular;
-  if (/[^aeiou]ies$/.test(lower) && lower.length > 4) return word.slice(0, -3) + 'y';
-  if (/(?:ss|sh|ch|x|z|o)es$/.test(lower)) return word.slice(0, -2);
-  if (/[^su]s$/.test(lower) && !/(?:ss|is|us)$/.test(lower)) return word.slice(0, -1);
-  return word;
-}
-
-// Turns a clause about the recipient ("she bakes her famous cake") into one sung to them.
-function secondPerson(words: string[], thirdPerson: boolean): string[] {
-  const out = [...words];
-  if (thirdPerson) {
-    let i = 0;
-    while (i < out.length && ADVERBS.has(out[i]!.toLowerCase())) i++;
-    if (i < out.length) out[i] = baseVerb(out[i]!);
-  }
-  return out.map((w, i) => {
-    const lower = w.toLowerCase();
-    if (lower === 'his' || lower === 'their') return 'your';
-    if (lower === 'him' || lower === 'she' || lower === 'he') return 'you';
-    if (lower === 'himself' || lower === 'herself') return 'yourself';
-    if (lower === 'her') {
-      const next = out[i + 1]?.toLowerCase();
-      return next && !WEAK_TAIL.has(next) ? 'your' : 'you';
-    }
-    return w;
-  });
-}
-
-function trimClause(words: string[]): string[] {
-  const out = words.slice(0, MAX_CLAUSE_WORDS);
-  while (out.length && WEAK_TAIL.has(out[out.length - 1]!.toLowerCase())) out.pop();
-  return out;
-}
 
 function push(list: string[], value: string): void {
   const v = value.trim();
@@ -172,20 +122,30 @@ function midSentenceCaps(sentences: string[]): Set<string> {
   return seen;
 }
 
-function clauseAfter(sentence: string, subject: RegExp): string[] | null {
-  const m = subject.exec(sentence);
-  if (!m) return null;
-  const rest = sentence.slice(m.index + m[0].length).split(CLAUSE_BREAK)[0] ?? '';
-  const words = onlyWords(rest.split(',')[0] ?? '', "'-&")
-    .split(' ')
-    .filter(Boolean);
-  return words.length ? words : null;
+/** Who the story is about, beyond their name: the relation words and whether they have died. */
+export type StoryContext = { relationWords: readonly string[]; isMemorial: boolean };
+
+/** The story context of a cleaned brief. */
+export function storyContext(brief: {
+  relationWords: readonly string[];
+  relation: { isMemorial: boolean };
+  occasionKind: string;
+}): StoryContext {
+  return {
+    relationWords: brief.relationWords,
+    isMemorial: brief.relation.isMemorial || brief.occasionKind === 'memorial',
+  };
 }
 
-export function storyDetails(story: string, recipient: string): StoryDetails {
+export function storyDetails(
+  story: string,
+  recipient: string,
+  context: StoryContext = { relationWords: [], isMemorial: false },
+): StoryDetails {
   const details: StoryDetails = {
     memory: [],
     you: [],
+    now: [],
     place: [],
     person: [],
     thing: [],
@@ -194,32 +154,30 @@ export function storyDetails(story: string, recipient: string): StoryDetails {
   };
   const sentences = sentencesOf(story);
   const firstName = recipient.split(' ')[0] ?? '';
-  const skip = new Set([recipient.toLowerCase(), firstName.toLowerCase()].filter(Boolean));
+  // "Grandma" or "Mam" is the recipient, not another person to sing about.
+  const skip = new Set(
+    [recipient.toLowerCase(), firstName.toLowerCase(), ...context.relationWords].filter(Boolean),
+  );
   const seenLater = midSentenceCaps(sentences);
-  const namePart = firstName.length >= 2 ? `|${escapeRegExp(firstName)}` : '';
-  const aboutThem = new RegExp(`(?:^|[\\s,])(you|she|he${namePart})\\s+`, 'iu');
-  const ourselves = /(?:^|[\s,])(we(?:'ve|'d|'re|’ve|’d|’re)?)\s+/iu;
   const things = new Set<string>();
+
+  const who = recipientOf(recipient, context.relationWords);
+  for (const clause of storyClauses(story, who, context.isMemorial)) {
+    const kind = clause.tense === 'past' ? 'memory' : clause.about === 'you' ? 'you' : 'now';
+    push(details[kind], clause.text);
+  }
 
   for (const sentence of sentences) {
     // A sentence about prompts or instructions is aimed at a machine, not about the recipient.
     if (META.test(sentence)) continue;
     properNouns(sentence, details, skip, seenLater);
 
-    const we = clauseAfter(sentence, ourselves);
-    if (we) {
-      const words = trimClause(secondPerson(we, false));
-      if (words.length >= 2) push(details.memory, `we ${words.join(' ')}`);
-    }
-
-    const subject = aboutThem.exec(sentence)?.[1];
-    const them = subject ? clauseAfter(sentence, aboutThem) : null;
-    if (subject && them && !YOU_SKIP.has(them[0]!.toLowerCase())) {
-      const thirdPerson = subject.toLowerCase() !== 'you';
-      const words = trimClause(secondPerson(them, thirdPerson));
-      if (words.length >= 2) push(details.you, `you ${words.join(' ')}`);
-    }
-
+    // compromise's tags stop an object at its verb or adverb: "my mom always sings" has none.
+    const tags = new Map(
+      nlp(sentence)
+        .termList()
+        .map((t) => [t.normal, t.tags] as const),
+    );
     for (const m of sentence.matchAll(
       /(?<![\p{L}])([Oo]ur|[Yy]our|[Hh]is|[Hh]er|[Mm]y|[Tt]heir)\s+(\p{Ll}[\p{L}'-]*(?:\s+\p{Ll}[\p{L}'-]*){0,3}(?:\s+\p{Lu}[\p{L}'-]*)?)/gu,
     )) {
@@ -227,11 +185,13 @@ export function storyDetails(story: string, recipient: string): StoryDetails {
       const words: string[] = [];
       for (const w of m[2]!.split(/\s+/)) {
         // Stop at the verb: "our old car broke down" keeps "our old car".
-        if (WEAK_TAIL.has(w) || THIRD_PERSON.has(w) || /^.{3,}ed$/.test(w)) break;
+        const tag = tags.get(w.toLowerCase());
+        const isVerbal = tag && (tag.has('Verb') || tag.has('Adverb')) && !tag.has('Noun');
+        if (WEAK_TAIL.has(w) || THIRD_PERSON.has(w) || /^.{3,}ed$/.test(w) || isVerbal) break;
         words.push(w);
       }
       const head = words[words.length - 1];
-      if (!head || DULL_THINGS.has(head)) continue;
+      if (!head || DULL_THINGS.has(head) || words.some((w) => skip.has(w.toLowerCase()))) continue;
       // "our old blue Vespa": a capitalised last word names a thing, unless it follows a
       // relation ("our daughter Sofia"), in which case it names a person.
       const before = words[words.length - 2];

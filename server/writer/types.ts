@@ -43,6 +43,7 @@ export const ToneSchema = z.enum([
   'tender',
   'reflective',
   'celebratory',
+  'proud',
 ]);
 export type Tone = z.infer<typeof ToneSchema>;
 

@@ -33,8 +33,8 @@ function order(
   form: WriterInput['form'] = { songCount: 2, buyerEmail: 'buyer@example.com' },
 ) {
   return [
-    { song: a, form, preset: presetsFor(a.occasion)[0]!, songIndex: 0 },
-    { song: b, form, preset: presetsFor(b.occasion)[1]!, songIndex: 1 },
+    { song: a, form, preset: presetsFor(a)[0]!, songIndex: 0 },
+    { song: b, form, preset: presetsFor(b)[1]!, songIndex: 1 },
   ] satisfies WriterInput[];
 }
 
@@ -77,7 +77,7 @@ describe('writerCacheKey', () => {
       const changed = { ...songA, [field]: ALTERED[field] } as SongBrief;
       // Keep the preset fixed so the field itself, not a different preset, is what changed.
       const inputs = order(changed, songB);
-      inputs[0]!.preset = presetsFor(songA.occasion)[0]!;
+      inputs[0]!.preset = presetsFor(songA)[0]!;
       const [a2, b2] = keys(inputs);
       expect(a2, field).not.toBe(a);
       expect(b2, field).toBe(b);
@@ -121,7 +121,7 @@ describe('writerCacheKey', () => {
   it('changes with the preset, the song index and the writer identity', () => {
     const [input] = order();
     const base = writerCacheKey(input!, local);
-    expect(writerCacheKey({ ...input!, preset: presetsFor('anniversary')[2]! }, local)).not.toBe(
+    expect(writerCacheKey({ ...input!, preset: presetsFor(input!.song)[2]! }, local)).not.toBe(
       base,
     );
     expect(

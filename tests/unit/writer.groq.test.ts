@@ -31,7 +31,7 @@ const input: WriterInput = {
     language: 'English',
   },
   form: { songCount: 3, buyerEmail: 'secret-buyer@example.com' },
-  preset: presetsFor('anniversary')[0]!,
+  preset: presetsFor({ relationship: 'wife', occasion: 'anniversary' })[0]!,
   songIndex: 0,
 };
 

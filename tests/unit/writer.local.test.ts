@@ -37,7 +37,7 @@ const STORY_DETAILS = [
 const input = (song: SongBrief = SONG, presetIndex = 0, songIndex = 0): WriterInput => ({
   song,
   form: { songCount: 3 },
-  preset: presetsFor(song.occasion)[presetIndex]!,
+  preset: presetsFor(song)[presetIndex]!,
   songIndex,
 });
 
@@ -158,7 +158,7 @@ describe('presets', () => {
       '🎉',
       'x'.repeat(500),
     ]) {
-      const presets = presetsFor(occasion);
+      const presets = presetsFor({ relationship: 'wife', occasion });
       expect(presets).toHaveLength(3);
       for (const p of presets) PresetSchema.parse(p);
       expect(new Set(presets.map((p) => p.id)).size).toBe(3);
@@ -166,7 +166,7 @@ describe('presets', () => {
   });
 
   it('uses gentle wording for a memorial instead of party wording', () => {
-    const memorial = presetsFor('celebration of life for grandpa');
+    const memorial = presetsFor({ relationship: '', occasion: 'celebration of life for grandpa' });
     expect(memorial.map((p) => p.label)).toEqual([
       'Tender & reflective',
       'Gentle & hopeful',
@@ -175,12 +175,13 @@ describe('presets', () => {
     const text = JSON.stringify(memorial).toLowerCase();
     for (const word of ['upbeat', 'playful', 'party', 'bouncy', 'cheeky'])
       expect(text).not.toContain(word);
-    expect(presetsFor('birthday').map((p) => p.label)).toEqual([
+    const wife = { relationship: 'my wife', occasion: 'birthday' };
+    expect(presetsFor(wife).map((p) => p.label)).toEqual([
       'Poetic & romantic',
       'Upbeat & playful',
       'Heartfelt & emotional',
     ]);
-    expect(presetsFor('birthday').map((p) => p.variation)).toEqual([
+    expect(presetsFor(wife).map((p) => p.variation)).toEqual([
       'poetic-romantic',
       'upbeat-playful',
       'heartfelt-emotional',
@@ -189,13 +190,25 @@ describe('presets', () => {
   });
 
   it('cycles presets across the songs of an order', () => {
-    expect(presetForSong('birthday', 3).id).toBe(presetsFor('birthday')[0]!.id);
-    expect(presetForSong('birthday', 1).id).toBe('birthday-upbeat-playful');
+    const song = { relationship: 'wife', occasion: 'birthday' };
+    expect(presetForSong(song, 3).id).toBe(presetsFor(song)[0]!.id);
+    expect(presetForSong(song, 1).id).toBe('birthday-upbeat-playful');
   });
 
   it('has a preset set for every occasion kind', () => {
+    const text: Record<(typeof OCCASION_KINDS)[number], string> = {
+      birthday: 'birthday',
+      wedding: 'wedding',
+      anniversary: 'anniversary',
+      graduation: 'graduation',
+      memorial: 'memorial',
+      mothersDay: "Mother's Day",
+      fathersDay: "Father's Day",
+      retirement: 'retirement',
+      justBecause: 'just because',
+    };
     const ids = OCCASION_KINDS.flatMap((kind) =>
-      presetsFor(kind === 'justBecause' ? 'just because' : kind).map((p) => p.id),
+      presetsFor({ relationship: 'friend', occasion: text[kind] }).map((p) => p.id),
     );
     expect(new Set(ids).size).toBe(OCCASION_KINDS.length * 3);
   });

@@ -138,7 +138,7 @@ function expectSafeSong(out: WriterOutput, label: string) {
 }
 
 const inputsFor = (song: SongBrief): WriterInput[] =>
-  presetsFor(song.occasion).map((preset, i) => ({
+  presetsFor(song).map((preset, i) => ({
     song,
     form: { songCount: 3, buyerEmail: 'Taylor Swift <ts@example.com>' },
     preset,

@@ -81,7 +81,7 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
   if (!now!.is_current) throw new Refusal('state', 'this attempt was already retried');
   if (now!.status !== 'failed')
     throw new Refusal('state', `only a failed slot can be retried (it is ${now!.status})`);
-  const [song] = await tx<{ brief: { occasion: string } }[]>`
+  const [song] = await tx<{ brief: { relationship: string; occasion: string } }[]>`
     select brief from songs where form_id = ${form.id} and song_index = ${slot.song_index}`;
   await tx`update slots set is_current = false, updated_at = now() where id = ${args.slotId}`;
   // The form lock serialises retries, so attempt + 1 is always free here.
@@ -91,7 +91,7 @@ export const retrySlot: OpHandler<OpArgsOf<'slot.retry'>> = async (tx, args, ctx
     slot.song_index,
     slot.variation_index,
     slot.attempt + 1,
-    song!.brief.occasion,
+    song!.brief,
     ctx,
   );
   if (!next) throw new Error(`attempt ${slot.attempt + 1} of slot ${args.slotId} exists already`);

@@ -1,0 +1,349 @@
+import nlp from 'compromise';
+import { META } from './text.ts';
+
+// The buyer writes the story about the recipient ("She taught me to ride a bike in 1998 and we
+// laughed when I fell"); the song sings to them ("you taught me to ride a bike", "we laughed when I
+// fell"). compromise tags each word (pronoun, verb and its tense, possessive) and conjugates the
+// verbs, so the turning works on grammar rather than on word lists. A clause that cannot be made
+// into a whole sung line is left out: a missing detail is better than a mangled one.
+
+export type Clause = {
+  text: string;
+  /** Past clauses suit "I still remember how …"; present ones "I love the way …". */
+  tense: 'past' | 'present';
+  /** Who does the clause: the recipient ("you …") or the buyer ("I …", "we …"). */
+  about: 'you' | 'us';
+};
+
+type Term = { text: string; post: string; normal: string; tags: ReadonlySet<string> };
+
+const MIN_WORDS = 3;
+const MAX_WORDS = 10;
+
+// Words that may stand before a relation word in a subject: "my little sister", "our dear Nana".
+const SUBJECT_FILLERS = new Set(
+  'my our the dear little big old sweet beloved late baby wonderful amazing lovely own'.split(' '),
+);
+const BUYER = new Set(['i', 'we']);
+const THIRD = new Set(['she', 'he', 'they']);
+// The recipient's pronouns when the subject is the recipient, and what the song sings instead.
+const TO_SECOND: ReadonlyMap<string, string> = new Map([
+  ['him', 'you'],
+  ['his', 'your'],
+  ['hers', 'yours'],
+  ['herself', 'yourself'],
+  ['himself', 'yourself'],
+  ['them', 'you'],
+  ['their', 'your'],
+  ['theirs', 'yours'],
+  ['themselves', 'yourselves'],
+]);
+// Third-person verb forms compromise would turn into "be" or "have" rather than the
+// second-person form a line needs.
+const AGREE: ReadonlyMap<string, string> = new Map([
+  ['is', 'are'],
+  ['was', 'were'],
+  ['has', 'have'],
+  ['does', 'do'],
+]);
+// Words a sung line should not end on.
+const WEAK_END = new Set(
+  (
+    'a an the and or but of to in at on with for our my your his her their from by that was were ' +
+    'is are be been so as than like into onto very really just every each some all this last next ' +
+    'whole when while because if then i we'
+  ).split(' '),
+);
+const NOT_OWNED = [
+  'Determiner',
+  'Pronoun',
+  'Preposition',
+  'Adverb',
+  'Conjunction',
+  'Date',
+  'Value',
+  'QuestionWord',
+];
+const CUT_TAGS = ['Preposition', 'Conjunction', 'QuestionWord'];
+const BREAK_WORDS = new Set(['and', 'but', 'so', 'then', 'because', 'although', 'though', 'yet']);
+// Clause starts that make no line on their own ("you know", "you guys").
+const EMPTY_STARTS = new Set(['know', 'see', 'guys', 'all', 'both', 'two']);
+
+/** What in the story refers to the recipient: their name's words and the relation words. */
+export type Recipient = {
+  names: readonly string[];
+  relationWords: readonly string[];
+  /** "my parents", "the team": only then is "they" the recipient rather than someone else. */
+  isPlural: boolean;
+};
+
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/\s+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}'-]/gu, ''))
+    .filter(Boolean);
+
+const isVerb = (t: Term) => t.tags.has('Verb') || t.tags.has('Modal') || t.tags.has('Auxiliary');
+// compromise splits "off-key" into two terms; the hyphen stays on the first one's word.
+const clean = (t: Term) =>
+  t.text.replace(/^[("'“‘]+|[)"'”’.,;:!?]+$/g, '') + (/^-$/.test(t.post) ? '-' : '');
+
+function termsOf(text: string): Term[] {
+  return nlp(text)
+    .termList()
+    .map((t) => ({
+      text: t.text,
+      post: t.post,
+      normal: t.normal,
+      tags: t.tags ?? new Set<string>(),
+    }))
+    .filter((t) => t.text.length > 0);
+}
+
+/** The second-person form of a third-person verb: "bakes" → "bake", "is" → "are", "taught" stays. */
+function agree(verb: Term): string {
+  const lower = clean(verb).toLowerCase();
+  const known = AGREE.get(lower);
+  if (known) return known;
+  if (!verb.tags.has('PresentTense') || verb.tags.has('Infinitive') || verb.tags.has('Gerund'))
+    return lower;
+  const base = nlp(lower).verbs().toInfinitive().text();
+  return base && !base.includes(' ') ? base : lower;
+}
+
+function makesRecipient(term: Term, recipient: Recipient): boolean {
+  const w = term.normal.replace(/'s$/, '');
+  return recipient.names.includes(w) || recipient.relationWords.includes(w);
+}
+
+/** How many leading terms name the recipient ("my little sister", "Grandma", "Sofia"), or 0. */
+function recipientSubject(terms: Term[], recipient: Recipient): number {
+  let i = 0;
+  let named = false;
+  while (i < terms.length && i < 5) {
+    const w = terms[i]!.normal;
+    if (makesRecipient(terms[i]!, recipient) && !w.endsWith("'s")) named = true;
+    else if (!SUBJECT_FILLERS.has(w)) break;
+    i++;
+  }
+  return named ? i : 0;
+}
+
+// A clause ends at a comma or semicolon, or at "and/but/so …" where a new subject starts.
+function splitClauses(terms: Term[], recipient: Recipient): Term[][] {
+  const out: Term[][] = [];
+  let current: Term[] = [];
+  const startsSubject = (i: number) => {
+    const t = terms[i];
+    if (!t) return false;
+    return (
+      BUYER.has(t.normal) ||
+      THIRD.has(t.normal) ||
+      t.normal === 'you' ||
+      recipientSubject(terms.slice(i), recipient) > 0
+    );
+  };
+  terms.forEach((t, i) => {
+    // "Mom and I went" is one subject, not two clauses: a break needs a verb before it.
+    if (BREAK_WORDS.has(t.normal) && current.some(isVerb) && startsSubject(i + 1)) {
+      out.push(current);
+      current = [];
+      return;
+    }
+    current.push(t);
+    if (/[,;:]/.test(t.post)) {
+      out.push(current);
+      current = [];
+    }
+  });
+  if (current.length) out.push(current);
+  return out;
+}
+
+type Subject = { words: string[]; length: number; about: 'you' | 'us'; third: boolean };
+
+function subjectOf(terms: Term[], recipient: Recipient): Subject | null {
+  const first = terms[0]?.normal;
+  if (!first) return null;
+  // "Mom and I", "me and Dad": sung as "you and I".
+  const pair = /^(?:(.+) and (?:i|me)|(?:i|me) and (.+))$/;
+  for (let n = 3; n <= 5; n++) {
+    const head = terms.slice(0, n);
+    const m = pair.exec(head.map((t) => t.normal).join(' '));
+    const other = m && (m[1] ?? m[2]);
+    if (other && recipientSubject(termsOf(other), recipient) === other.split(' ').length)
+      return { words: ['you', 'and', 'I'], length: n, about: 'us', third: false };
+  }
+  if (BUYER.has(first)) return { words: [clean(terms[0]!)], length: 1, about: 'us', third: false };
+  if (first === 'you') return { words: ['you'], length: 1, about: 'you', third: false };
+  if (first === 'she' || first === 'he')
+    return { words: ['you'], length: 1, about: 'you', third: true };
+  if (first === 'they' && recipient.isPlural)
+    return { words: ['you'], length: 1, about: 'you', third: false };
+  const n = recipientSubject(terms, recipient);
+  // "Our daughter Sofia and her friends" is not the recipient alone.
+  if (n && terms[n]?.normal !== 'and')
+    return { words: ['you'], length: n, about: 'you', third: true };
+  return null;
+}
+
+/** The words of a clause sung to the recipient, or null when it cannot be made grammatical. */
+function turn(terms: Term[], recipient: Recipient, subjectWasThey: boolean): string[] | null {
+  const subject = subjectOf(terms, recipient);
+  if (!subject) return null;
+  const rest = terms.slice(subject.length);
+  let v = 0;
+  while (v < rest.length && rest[v]!.tags.has('Adverb') && !isVerb(rest[v]!)) v++;
+  // A subject with no verb after it ("we proud of you") is not a clause we can sing.
+  if (!rest[v] || !isVerb(rest[v]!)) return null;
+  if (EMPTY_STARTS.has(rest[v]!.normal) && subject.about === 'you') return null;
+
+  const out = [...subject.words];
+  const they = subjectWasThey || (recipient.isPlural && terms[0]?.normal === 'they');
+  for (let i = 0; i < rest.length; i++) {
+    const t = rest[i]!;
+    const w = clean(t);
+    const lower = w.toLowerCase();
+    if (!w) continue;
+    if (i === v && subject.third) {
+      out.push(agree(t));
+      continue;
+    }
+    if (lower === 'she' || lower === 'he') {
+      // A second mention inside the clause ("we laughed when she fell"): its verb agrees too.
+      const next = rest[i + 1];
+      if (next && isVerb(next)) {
+        out.push('you', agree(next));
+        i++;
+      } else out.push('you');
+      continue;
+    }
+    if (lower === 'her') {
+      // compromise tags "her" possessive before "every day" or "so much" too: what follows must
+      // be able to start a noun phrase ("her garden roses", "her famous cake").
+      const next = rest[i + 1];
+      const owns = t.tags.has('Possessive') && next && !NOT_OWNED.some((tag) => next.tags.has(tag));
+      out.push(owns ? 'your' : 'you');
+      continue;
+    }
+    if (
+      TO_SECOND.has(lower) &&
+      (!['them', 'their', 'theirs', 'themselves'].includes(lower) || they)
+    ) {
+      out.push(TO_SECOND.get(lower)!);
+      continue;
+    }
+    if (lower === 'they' && they) {
+      out.push('you');
+      continue;
+    }
+    // "my mom" or "Maria" later in the clause is the recipient too.
+    if (makesRecipient(t, recipient)) {
+      if (['my', 'our'].includes(out[out.length - 1]?.toLowerCase() ?? '')) out.pop();
+      while (out.length > 1 && SUBJECT_FILLERS.has(out[out.length - 1]!.toLowerCase())) out.pop();
+      out.push(t.normal.endsWith("'s") ? 'your' : 'you');
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
+// Long clauses are cut before a preposition or conjunction so the line still ends on a word that
+// finishes a phrase; one that cannot be cut that way is dropped rather than chopped mid-phrase.
+function fitLength(
+  words: string[],
+  tags: readonly (ReadonlySet<string> | undefined)[],
+): string[] | null {
+  let out = words;
+  if (out.length > MAX_WORDS) {
+    let cut = -1;
+    for (let i = MAX_WORDS; i >= MIN_WORDS; i--) {
+      const t = tags[i];
+      if (t && CUT_TAGS.some((tag) => t.has(tag))) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut < 0) return null;
+    out = out.slice(0, cut);
+  }
+  while (out.length && WEAK_END.has(out[out.length - 1]!.toLowerCase())) out = out.slice(0, -1);
+  return out.length >= MIN_WORDS ? out : null;
+}
+
+const THIRD_LEFT = /\b(?:she|he|her|him|his|hers|herself|himself)\b/i;
+
+/**
+ * The story's clauses about the recipient and the buyer, turned to be sung to the recipient.
+ * A memorial sings what the recipient did in the past tense.
+ */
+export function storyClauses(story: string, recipient: Recipient, isMemorial: boolean): Clause[] {
+  const doc = nlp(story);
+  doc.contractions().expand();
+  const clauses: Clause[] = [];
+  const seen = new Set<string>();
+  for (const sentence of doc.sentences().out('array') as string[]) {
+    if (META.test(sentence)) continue;
+    const terms = termsOf(sentence);
+    let subjectWasThey = false;
+    for (const part of splitClauses(terms, recipient)) {
+      if (part[0]?.normal === 'they' && recipient.isPlural) subjectWasThey = true;
+      const turned = turn(part, recipient, subjectWasThey);
+      if (!turned) continue;
+      // Tags line up with words only while no word was merged or split; the cut needs them.
+      const tags = turned.length === part.length ? part.map((t) => t.tags) : turnedTags(turned);
+      const fitted = fitLength(turned, tags);
+      if (!fitted) continue;
+      // The line supplies the capital; only "I" keeps one mid-line.
+      if (fitted[0] !== 'I') fitted[0] = fitted[0]!.toLowerCase();
+      let text = fitted.join(' ').replace(/- /g, '-');
+      // "you taught", "you would always call" and "you used to" are past; "you have been
+      // knitting" is not, and a memorial puts it in the past below.
+      const verb = termsOf(text).find(isVerb);
+      let tense: Clause['tense'] =
+        verb &&
+        ((verb.tags.has('PastTense') && !verb.tags.has('Auxiliary')) ||
+          verb.normal === 'would' ||
+          verb.normal === 'used')
+          ? 'past'
+          : 'present';
+      const about = fitted[0]!.toLowerCase() === 'you' && fitted[1] !== 'and' ? 'you' : 'us';
+      if (isMemorial && about === 'you' && tense === 'present') {
+        const past = nlp(text);
+        past.verbs().toPastTense();
+        // compromise leaves a present perfect as it is; a late grandmother "was always knitting".
+        text = past.text().replace(/^you have been (\w+ing)\b/, 'you were always $1');
+        tense = 'past';
+      }
+      if (THIRD_LEFT.test(text) || META.test(text) || text.length > 70) continue;
+      const key = text.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      clauses.push({ text, tense, about });
+    }
+  }
+  return clauses;
+}
+
+function turnedTags(words: string[]): (ReadonlySet<string> | undefined)[] {
+  const terms = termsOf(words.join(' '));
+  return terms.length === words.length ? terms.map((t) => t.tags) : words.map(() => undefined);
+}
+
+/** What in a story names the recipient, from their name and the relationship's words. */
+export function recipientOf(name: string, relationWords: readonly string[]): Recipient {
+  const relation = relationWords.map((w) => w.toLowerCase());
+  return {
+    names: words(name),
+    relationWords: relation,
+    isPlural: relation.some((w) => PLURAL.has(w)),
+  };
+}
+
+const PLURAL = new Set(
+  'parents grandparents kids children grandkids grandchildren siblings friends colleagues coworkers team teammates staff crew squad girls boys'.split(
+    ' ',
+  ),
+);
