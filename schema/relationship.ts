@@ -86,13 +86,37 @@ const wordsPattern = (words: readonly string[]) =>
 
 const KIND_PATTERNS = KIND_WORDS.map(([kind, words]) => [kind, wordsPattern(words)] as const);
 
-/** The relation word the buyer used ("mom", "little sister"), matched the same way. */
+// Names for one person that a story may use whatever the relationship field said: the buyer
+// types "my grandfather" and writes "Grandpa taught me to fish".
+const SAME_PERSON: readonly (readonly string[])[] = [
+  'mom|mum|mam|mother|mama|mamma|mommy|mummy|mammy|ma|madre|mamá|mãe|maman|mutter'.split('|'),
+  'dad|father|papa|daddy|pa|pops|padre|papá|pai|vater'.split('|'),
+  'grandma|grandmother|granny|grannie|nana|nan|gran|abuela|abuelita|oma|nonna|bubbe|mémé|avó|lola'.split(
+    '|',
+  ),
+  'grandpa|grandfather|grandad|granddad|granddaddy|gramps|abuelo|abuelito|opa|nonno|zayde|pépé|avô|lolo'.split(
+    '|',
+  ),
+  'sister|sis|hermana|irmã'.split('|'),
+  'brother|bro|hermano|irmão'.split('|'),
+  'wife|wifey|esposa|mujer'.split('|'),
+  'husband|hubby|esposo|marido'.split('|'),
+];
+
+/**
+ * The words that name the recipient in a story: the relation words of the relationship field,
+ * with their everyday synonyms ("grandfather" brings "grandpa", "mom" brings "mum").
+ */
 export function relationWords(relationship: string): string[] {
-  const found: string[] = [];
+  const found = new Set<string>();
   for (const [, words] of KIND_WORDS) {
-    for (const w of words) if (wordsPattern([w]).test(relationship)) found.push(w);
+    for (const w of words) {
+      if (!wordsPattern([w]).test(relationship)) continue;
+      found.add(w);
+      for (const group of SAME_PERSON) if (group.includes(w)) group.forEach((g) => found.add(g));
+    }
   }
-  return found;
+  return [...found];
 }
 
 /**

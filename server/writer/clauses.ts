@@ -89,17 +89,9 @@ const isVerb = (t: Term) => t.tags.has('Verb') || t.tags.has('Modal') || t.tags.
 const clean = (t: Term) =>
   t.text.replace(/^[("'“‘]+|[)"'”’.,;:!?]+$/g, '') + (/^-$/.test(t.post) ? '-' : '');
 
-function termsOf(text: string): Term[] {
-  return nlp(text)
-    .termList()
-    .map((t) => ({
-      text: t.text,
-      post: t.post,
-      normal: t.normal,
-      tags: t.tags ?? new Set<string>(),
-    }))
-    .filter((t) => t.text.length > 0);
-}
+// Conjugating one verb costs compromise a parse; stories repeat their verbs, and so do the
+// three variations of a song.
+const infinitives = new Map<string, string>();
 
 /** The second-person form of a third-person verb: "bakes" → "bake", "is" → "are", "taught" stays. */
 function agree(verb: Term): string {
@@ -108,7 +100,12 @@ function agree(verb: Term): string {
   if (known) return known;
   if (!verb.tags.has('PresentTense') || verb.tags.has('Infinitive') || verb.tags.has('Gerund'))
     return lower;
-  const base = nlp(lower).verbs().toInfinitive().text();
+  let base = infinitives.get(lower);
+  if (base === undefined) {
+    base = nlp(lower).verbs().toInfinitive().text();
+    if (infinitives.size > 2000) infinitives.clear();
+    infinitives.set(lower, base);
+  }
   return base && !base.includes(' ') ? base : lower;
 }
 
@@ -171,8 +168,9 @@ function subjectOf(terms: Term[], recipient: Recipient): Subject | null {
   for (let n = 3; n <= 5; n++) {
     const head = terms.slice(0, n);
     const m = pair.exec(head.map((t) => t.normal).join(' '));
-    const other = m && (m[1] ?? m[2]);
-    if (other && recipientSubject(termsOf(other), recipient) === other.split(' ').length)
+    if (!m) continue;
+    const other = m[1] !== undefined ? head.slice(0, n - 2) : head.slice(2);
+    if (recipientSubject(other, recipient) === other.length)
       return { words: ['you', 'and', 'I'], length: n, about: 'us', third: false };
   }
   if (BUYER.has(first)) return { words: [clean(terms[0]!)], length: 1, about: 'us', third: false };
@@ -188,8 +186,10 @@ function subjectOf(terms: Term[], recipient: Recipient): Subject | null {
   return null;
 }
 
+type Turned = { words: string[]; tags: (ReadonlySet<string> | undefined)[]; verb: Term };
+
 /** The words of a clause sung to the recipient, or null when it cannot be made grammatical. */
-function turn(terms: Term[], recipient: Recipient, subjectWasThey: boolean): string[] | null {
+function turn(terms: Term[], recipient: Recipient, subjectWasThey: boolean): Turned | null {
   const subject = subjectOf(terms, recipient);
   if (!subject) return null;
   const rest = terms.slice(subject.length);
@@ -199,7 +199,18 @@ function turn(terms: Term[], recipient: Recipient, subjectWasThey: boolean): str
   if (!rest[v] || !isVerb(rest[v]!)) return null;
   if (EMPTY_STARTS.has(rest[v]!.normal) && subject.about === 'you') return null;
 
-  const out = [...subject.words];
+  // Each word keeps its tags, so the clause can be cut at a phrase boundary without a reparse.
+  const out: string[] = [];
+  const tags: (ReadonlySet<string> | undefined)[] = [];
+  const emit = (word: string, from?: Term) => {
+    out.push(word);
+    tags.push(from?.tags);
+  };
+  const drop = () => {
+    out.pop();
+    tags.pop();
+  };
+  subject.words.forEach((w) => emit(w));
   const they = subjectWasThey || (recipient.isPlural && terms[0]?.normal === 'they');
   for (let i = 0; i < rest.length; i++) {
     const t = rest[i]!;
@@ -207,16 +218,17 @@ function turn(terms: Term[], recipient: Recipient, subjectWasThey: boolean): str
     const lower = w.toLowerCase();
     if (!w) continue;
     if (i === v && subject.third) {
-      out.push(agree(t));
+      emit(agree(t), t);
       continue;
     }
     if (lower === 'she' || lower === 'he') {
       // A second mention inside the clause ("we laughed when she fell"): its verb agrees too.
       const next = rest[i + 1];
+      emit('you', t);
       if (next && isVerb(next)) {
-        out.push('you', agree(next));
+        emit(agree(next), next);
         i++;
-      } else out.push('you');
+      }
       continue;
     }
     if (lower === 'her') {
@@ -224,30 +236,29 @@ function turn(terms: Term[], recipient: Recipient, subjectWasThey: boolean): str
       // be able to start a noun phrase ("her garden roses", "her famous cake").
       const next = rest[i + 1];
       const owns = t.tags.has('Possessive') && next && !NOT_OWNED.some((tag) => next.tags.has(tag));
-      out.push(owns ? 'your' : 'you');
+      emit(owns ? 'your' : 'you', t);
       continue;
     }
     if (
       TO_SECOND.has(lower) &&
       (!['them', 'their', 'theirs', 'themselves'].includes(lower) || they)
     ) {
-      out.push(TO_SECOND.get(lower)!);
+      emit(TO_SECOND.get(lower)!, t);
       continue;
     }
     if (lower === 'they' && they) {
-      out.push('you');
+      emit('you', t);
       continue;
     }
     // "my mom" or "Maria" later in the clause is the recipient too.
     if (makesRecipient(t, recipient)) {
-      if (['my', 'our'].includes(out[out.length - 1]?.toLowerCase() ?? '')) out.pop();
-      while (out.length > 1 && SUBJECT_FILLERS.has(out[out.length - 1]!.toLowerCase())) out.pop();
-      out.push(t.normal.endsWith("'s") ? 'your' : 'you');
+      while (out.length > 1 && SUBJECT_FILLERS.has(out[out.length - 1]!.toLowerCase())) drop();
+      emit(t.normal.endsWith("'s") ? 'your' : 'you', t);
       continue;
     }
-    out.push(w);
+    emit(w, t);
   }
-  return out;
+  return { words: out, tags, verb: rest[v]! };
 }
 
 // Long clauses are cut before a preposition or conjunction so the line still ends on a word that
@@ -273,40 +284,66 @@ function fitLength(
   return out.length >= MIN_WORDS ? out : null;
 }
 
+/** The story tagged once, sentence by sentence, contractions expanded ("we're" → "we are"). */
+export type ParsedStory = {
+  sentences: Term[][];
+  /** A word's tags where the story used it, for the heuristics outside this module. */
+  tagsOf: ReadonlyMap<string, ReadonlySet<string>>;
+};
+
+/** Tags the story; one parse serves every use, since compromise is the slow part of a song. */
+export function parseStory(story: string): ParsedStory {
+  const doc = nlp(story);
+  doc.contractions().expand();
+  const sentences: Term[][] = [];
+  const tagsOf = new Map<string, ReadonlySet<string>>();
+  for (const t of doc.termList()) {
+    if (!t.text) continue;
+    const term = {
+      text: t.text,
+      post: t.post,
+      normal: t.normal,
+      tags: t.tags ?? new Set<string>(),
+    };
+    (sentences[t.index?.[0] ?? 0] ??= []).push(term);
+    if (!tagsOf.has(term.normal)) tagsOf.set(term.normal, term.tags);
+  }
+  return { sentences: sentences.filter(Boolean), tagsOf };
+}
+
 const THIRD_LEFT = /\b(?:she|he|her|him|his|hers|herself|himself)\b/i;
 
 /**
  * The story's clauses about the recipient and the buyer, turned to be sung to the recipient.
  * A memorial sings what the recipient did in the past tense.
  */
-export function storyClauses(story: string, recipient: Recipient, isMemorial: boolean): Clause[] {
-  const doc = nlp(story);
-  doc.contractions().expand();
+export function storyClauses(
+  parsed: ParsedStory,
+  recipient: Recipient,
+  isMemorial: boolean,
+): Clause[] {
+  const { sentences } = parsed;
   const clauses: Clause[] = [];
   const seen = new Set<string>();
-  for (const sentence of doc.sentences().out('array') as string[]) {
-    if (META.test(sentence)) continue;
-    const terms = termsOf(sentence);
+  for (const terms of sentences) {
+    if (!terms || META.test(terms.map((t) => t.text).join(' '))) continue;
     let subjectWasThey = false;
     for (const part of splitClauses(terms, recipient)) {
       if (part[0]?.normal === 'they' && recipient.isPlural) subjectWasThey = true;
       const turned = turn(part, recipient, subjectWasThey);
       if (!turned) continue;
-      // Tags line up with words only while no word was merged or split; the cut needs them.
-      const tags = turned.length === part.length ? part.map((t) => t.tags) : turnedTags(turned);
-      const fitted = fitLength(turned, tags);
+      const fitted = fitLength(turned.words, turned.tags);
       if (!fitted) continue;
       // The line supplies the capital; only "I" keeps one mid-line.
       if (fitted[0] !== 'I') fitted[0] = fitted[0]!.toLowerCase();
       let text = fitted.join(' ').replace(/- /g, '-');
       // "you taught", "you would always call" and "you used to" are past; "you have been
       // knitting" is not, and a memorial puts it in the past below.
-      const verb = termsOf(text).find(isVerb);
+      const verb = turned.verb;
       let tense: Clause['tense'] =
-        verb &&
-        ((verb.tags.has('PastTense') && !verb.tags.has('Auxiliary')) ||
-          verb.normal === 'would' ||
-          verb.normal === 'used')
+        (verb.tags.has('PastTense') && !verb.tags.has('Auxiliary')) ||
+        verb.normal === 'would' ||
+        verb.normal === 'used'
           ? 'past'
           : 'present';
       const about = fitted[0]!.toLowerCase() === 'you' && fitted[1] !== 'and' ? 'you' : 'us';
@@ -325,11 +362,6 @@ export function storyClauses(story: string, recipient: Recipient, isMemorial: bo
     }
   }
   return clauses;
-}
-
-function turnedTags(words: string[]): (ReadonlySet<string> | undefined)[] {
-  const terms = termsOf(words.join(' '));
-  return terms.length === words.length ? terms.map((t) => t.tags) : words.map(() => undefined);
 }
 
 /** What in a story names the recipient, from their name and the relationship's words. */

@@ -60,11 +60,12 @@ export function composePrompt(
       text: `${capitalise(musicGenre(brief, preset))} ${preset.style}, ${preset.tempo}.`,
       priority: 0,
     },
-    { text: `${capitalise(preset.instrumentation)}.`, priority: 3 },
+    { text: `${capitalise(preset.instrumentation)}.`, priority: 4 },
     { text: vocalPart(brief, preset), priority: 1 },
-    { text: `Mood: ${musicMood(brief, preset)}.`, priority: 5 },
-    { text: `${capitalise(purpose)} for ${forWhom}.`, priority: 6 },
-    ...(image ? [{ text: `Scene: ${image}.`, priority: 4, minLength: 24 }] : []),
+    { text: `Mood: ${musicMood(brief, preset)}.`, priority: 6 },
+    // Who it is for and why ("Mother's Day song for Mam (my mom)") decides how it should feel.
+    { text: `${capitalise(purpose)} for ${forWhom}.`, priority: 3 },
+    ...(image ? [{ text: `Scene: ${image}.`, priority: 5, minLength: 24 }] : []),
     ...(brief.language && brief.vocals !== 'none'
       ? [{ text: `Sung in ${brief.language}.`, priority: 2 }]
       : []),

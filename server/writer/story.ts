@@ -1,6 +1,5 @@
 import type { DetailKind } from './lines.ts';
-import nlp from 'compromise';
-import { recipientOf, storyClauses } from './clauses.ts';
+import { parseStory, recipientOf, storyClauses } from './clauses.ts';
 import { META, onlyWords } from './text.ts';
 
 // Concrete details pulled from the buyer's story: clauses turned to be sung to the recipient
@@ -137,11 +136,26 @@ export function storyContext(brief: {
   };
 }
 
+// A song's three variations (and a Groq fallback) read the same story; parsing it is most of the
+// cost of writing one, so recent results are kept. Callers only read them.
+const recent = new Map<string, StoryDetails>();
+const RECENT_MAX = 64;
+
 export function storyDetails(
   story: string,
   recipient: string,
   context: StoryContext = { relationWords: [], isMemorial: false },
 ): StoryDetails {
+  const key = JSON.stringify([story, recipient, context.relationWords, context.isMemorial]);
+  const known = recent.get(key);
+  if (known) return known;
+  const details = extractDetails(story, recipient, context);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, details);
+  return details;
+}
+
+function extractDetails(story: string, recipient: string, context: StoryContext): StoryDetails {
   const details: StoryDetails = {
     memory: [],
     you: [],
@@ -161,8 +175,9 @@ export function storyDetails(
   const seenLater = midSentenceCaps(sentences);
   const things = new Set<string>();
 
+  const parsed = parseStory(story);
   const who = recipientOf(recipient, context.relationWords);
-  for (const clause of storyClauses(story, who, context.isMemorial)) {
+  for (const clause of storyClauses(parsed, who, context.isMemorial)) {
     const kind = clause.tense === 'past' ? 'memory' : clause.about === 'you' ? 'you' : 'now';
     push(details[kind], clause.text);
   }
@@ -173,11 +188,7 @@ export function storyDetails(
     properNouns(sentence, details, skip, seenLater);
 
     // compromise's tags stop an object at its verb or adverb: "my mom always sings" has none.
-    const tags = new Map(
-      nlp(sentence)
-        .termList()
-        .map((t) => [t.normal, t.tags] as const),
-    );
+    const tags = parsed.tagsOf;
     for (const m of sentence.matchAll(
       /(?<![\p{L}])([Oo]ur|[Yy]our|[Hh]is|[Hh]er|[Mm]y|[Tt]heir)\s+(\p{Ll}[\p{L}'-]*(?:\s+\p{Ll}[\p{L}'-]*){0,3}(?:\s+\p{Lu}[\p{L}'-]*)?)/gu,
     )) {
