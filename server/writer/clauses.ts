@@ -379,3 +379,28 @@ const PLURAL = new Set(
     ' ',
   ),
 );
+
+const SUBJECT_PRONOUNS = new Set(['she', 'he']);
+
+/**
+ * Whether a sung line talks about the recipient instead of to them: "she bakes", "my mom always
+ * sings", "Maria taught me" (but not "Maria, you taught me"). For checking a model's lyrics.
+ */
+export function singsAboutRecipient(line: string, recipient: Recipient): boolean {
+  const terms = parseStory(line).sentences.flat();
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    let subjectEnd = -1;
+    if (SUBJECT_PRONOUNS.has(t.normal)) subjectEnd = i;
+    else if (makesRecipient(t, recipient) && !/,/.test(t.post) && !t.normal.endsWith("'s"))
+      subjectEnd = i;
+    if (subjectEnd < 0) continue;
+    let v = subjectEnd + 1;
+    while (terms[v] && terms[v]!.tags.has('Adverb') && !isVerb(terms[v]!)) v++;
+    const verb = terms[v];
+    // "…for her" or "Maria" at the end of a line is not a subject; a verb must follow.
+    if (verb && isVerb(verb) && !verb.tags.has('Infinitive') && !verb.tags.has('Gerund'))
+      return true;
+  }
+  return false;
+}

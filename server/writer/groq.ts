@@ -2,7 +2,9 @@ import Groq, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'gr
 import type { ChatCompletionCreateParamsNonStreaming } from 'groq-sdk/resources/chat/completions';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
+import { isRomantic } from '../../schema/relationship.ts';
 import { cleanBrief } from './brief.ts';
+import { misfit } from './fit.ts';
 import { LocalWriter } from './local.ts';
 import {
   GROQ_DEFAULT_MODEL,
@@ -10,7 +12,10 @@ import {
   unsupportedGroqModel,
   type GroqRequestShape,
 } from './models.ts';
+import { OCCASIONS } from './occasions.ts';
 import { finalise } from './output.ts';
+import { presetsFor } from './presets.ts';
+import { ROMANTIC_PHRASES } from './romance.ts';
 import { storyContext, storyDetails } from './story.ts';
 import {
   LIMITS,
@@ -26,7 +31,7 @@ import {
 // and says why, so a buyer is never blocked by a model.
 
 // Bump on any change to the instructions or schema: cache keys include it.
-export const GROQ_VERSION = '1';
+export const GROQ_VERSION = '2';
 
 export type GroqWriterOptions = {
   apiKey: string;
@@ -82,6 +87,21 @@ export const SYSTEM_PROMPT = [
   '  with English section tags on their own lines in this order: [Verse 1], [Chorus], [Verse 2], [Chorus],',
   "  [Bridge], [Chorus]. Rhyme the chorus. Use the recipient's name and concrete story details.",
   'Never name real artists or bands anywhere; describe the sound instead.',
+  'Who the song is for decides its words:',
+  '- relation says who the recipient is to the buyer: partner, child, parent, grandparent, sibling,',
+  '  friend, colleague, pet or someone. Love-song words (falling for someone, kisses, aisles,',
+  '  "in your arms", "my baby", lover, darling, soulmate, sweetheart) belong only in a song for a',
+  '  partner; wordsToAvoid lists them when they do not. Sing a parent, a child, a sibling, a friend,',
+  '  a colleague or a pet the words of that bond. If isMemorial is true, the recipient has died:',
+  '  sing what they did in the past tense, with gratitude, never as a party.',
+  '- Sing to the recipient as "you", never about them as she, he or they, and never by their',
+  '  relation ("my mom always sings"). The buyer stays "I" or "we". storyLines holds story clauses',
+  '  already turned this way; turn anything else from the story the same way. Never paste story',
+  '  sentences: every line must be a whole, grammatical line. Keep names, places and dates.',
+  "- Put the recipient's name in the chorus. Call the occasion by its name (occasionName).",
+  '- The song is made in three variations; this is variation.index (1, 2 or 3) of them. Give it',
+  '  its own title, and open verse 1 from its angle (variation.angle), so no two variations share',
+  '  a title or a first verse.',
 ].join('\n');
 
 // JSON mode guarantees JSON, not our shape: Groq asks for the format to be spelled out in the
@@ -112,6 +132,13 @@ const SHAPE_PARAMS: Record<GroqRequestShape, { system: string; params: ShapePara
   },
   json_object: { system: JSON_OBJECT_PROMPT, params: { response_format: { type: 'json_object' } } },
 };
+
+// Where each of a song's three variations opens verse 1, so the three do not start alike.
+const ANGLES = [
+  'a shared memory from the story',
+  'who they are, today',
+  'the occasion itself, and what comes next',
+] as const;
 
 /** Failures we detected ourselves in an otherwise successful response. */
 class DraftError extends Error {}
@@ -171,17 +198,26 @@ export class GroqWriter implements Writer {
     // The brief travels as JSON: quotes and newlines in the story are escaped, so it cannot close
     // the block or start a message of its own. Only cleaned, bounded fields are sent; the buyer's
     // email and other order fields never leave the server.
+    const index = presetsFor(input.song).findIndex((p) => p.id === input.preset.id);
     const data = {
       recipient: brief.recipient,
       relationship: brief.relationship,
+      relation: brief.relation.kind,
+      isMemorial: brief.relation.isMemorial || brief.occasionKind === 'memorial',
+      ...(isRomantic(brief.relation) ? {} : { wordsToAvoid: ROMANTIC_PHRASES.slice(0, 24) }),
       occasion: brief.occasion || brief.occasionKind,
+      occasionName:
+        brief.lyricOccasion === 'other' ? brief.occasion : OCCASIONS[brief.lyricOccasion].name,
       genre: brief.genre || input.preset.defaultGenre,
       mood: brief.mood,
       vocals: brief.vocals,
       language: brief.language ?? 'English',
       story: brief.story,
+      storyLines: [...details.memory, ...details.you, ...details.now],
       storyDetails: details,
       variation: {
+        index: Math.max(index, 0) + 1,
+        angle: ANGLES[Math.max(index, 0) % ANGLES.length],
         label: input.preset.label,
         style: input.preset.style,
         mood: input.preset.mood,
@@ -225,6 +261,9 @@ export class GroqWriter implements Writer {
       language: brief.vocals === 'none' ? null : brief.language,
     });
     if (!result.ok) throw new DraftError(`completion rejected: ${result.reason}`);
+    // A song that does not fit its person is worse than the built-in one that does.
+    const unfit = misfit(result.output, brief);
+    if (unfit) throw new DraftError(`completion rejected: ${unfit}`);
     return result.output;
   }
 

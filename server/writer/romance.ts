@@ -2,7 +2,8 @@
 // One list serves both writers: the built-in writer filters every line, ending and title through
 // it, and a Groq draft that uses it in a non-romantic song is refused (fit.ts).
 
-const PHRASES = [
+/** The phrases, most telling first: the Groq brief lists the first of them as words to avoid. */
+export const ROMANTIC_PHRASES: readonly string[] = [
   'fell for you',
   'falling for you',
   'fall for you',
@@ -69,7 +70,10 @@ const PHRASES = [
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Word-bounded, and curly apostrophes read as straight ones, so "you’re mine" is caught too.
-const ROMANTIC = new RegExp(`(?<![\\p{L}'])(?:${PHRASES.map(escape).join('|')})(?![\\p{L}])`, 'iu');
+const ROMANTIC = new RegExp(
+  `(?<![\\p{L}'])(?:${ROMANTIC_PHRASES.map(escape).join('|')})(?![\\p{L}])`,
+  'iu',
+);
 
 /** The first love-song phrase in `text`, or null. */
 export function romanticPhrase(text: string): string | null {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { SongBrief } from '../../schema/draft.ts';
 import { presetLabel, presetsFor as choicesFor } from '../../schema/presets.ts';
 import { relationOf, type RelationKind } from '../../schema/relationship.ts';
+import { cleanBrief } from '../../server/writer/brief.ts';
+import { misfit } from '../../server/writer/fit.ts';
 import { writeLocal } from '../../server/writer/local.ts';
 import { presetsFor } from '../../server/writer/presets.ts';
 import { storyDetails } from '../../server/writer/story.ts';
@@ -246,6 +248,13 @@ describe('songs fit who they are for', () => {
         new Set(firsts.map((v) => v[0])).size,
         `${where}: ${firsts.map((v) => v[0]).join(' | ')}`,
       ).toBe(3);
+    }
+  });
+
+  it('passes the checks a Groq draft is held to (fit.ts)', () => {
+    for (const { song } of CASES) {
+      const brief = cleanBrief(song);
+      for (const out of songsOf(song)) expect(misfit(out, brief), song.relationship).toBeNull();
     }
   });
 

@@ -231,7 +231,11 @@ describe('groq writer: hostile briefs and hostile completions', () => {
 
   for (const [name, song] of Object.entries(HOSTILE)) {
     it(`writes a valid, clean song for the "${name}" brief when Groq answers with hostile content`, async () => {
-      groq.script([{ kind: 'ok', content: HOSTILE_COMPLETION }]);
+      // The hostile draft names the recipient as the brief does: a draft that never names them
+      // falls back for that alone (writer.groq.test.ts), and this test is about repairing one.
+      const [intro, tag, ...rest] = HOSTILE_COMPLETION.lyrics.split('\n');
+      const lyrics = [intro, tag, `${song.recipient}, this line is yours`, ...rest].join('\n');
+      groq.script([{ kind: 'ok', content: { ...HOSTILE_COMPLETION, lyrics } }]);
       const writer = new GroqWriter({ apiKey: 'k', baseURL: groq.url, maxRetries: 0 });
       for (const input of inputsFor(song)) {
         const result = await writer.write(input);
