@@ -28,13 +28,6 @@ export const VARIATIONS = {
 } as const satisfies Record<string, { label: string; family: VariationId }>;
 export type VariationName = keyof typeof VARIATIONS;
 
-/** The labels of the three sound families, for views that know only those. */
-export const VARIATION_LABELS: Readonly<Record<VariationId, string>> = {
-  'poetic-romantic': VARIATIONS['poetic-romantic'].label,
-  'upbeat-playful': VARIATIONS['upbeat-playful'].label,
-  'heartfelt-emotional': VARIATIONS['heartfelt-emotional'].label,
-};
-
 type Three = readonly [VariationName, VariationName, VariationName];
 
 // Only a partner is offered "Poetic & romantic"; a parent, a child, a friend or a pet gets a

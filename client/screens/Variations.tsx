@@ -1,8 +1,8 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { useState } from 'react';
-import type { DraftDoc } from '../../schema/draft.ts';
+import type { DraftDoc, SongDraft } from '../../schema/draft.ts';
 import type { OpArgsOf, TakeIndex } from '../../schema/ops.ts';
-import { VARIATION_IDS, VARIATION_LABELS } from '../../schema/presets.ts';
+import { presetLabel, presetsFor } from '../../schema/presets.ts';
 import { queries } from '../../schema/queries.ts';
 import type { SlotStatus } from '../../schema/status.ts';
 import { enqueue } from '../data/outbox.ts';
@@ -12,7 +12,19 @@ import { useLive } from '../ui/live.ts';
 import { linkProps } from '../ui/router.ts';
 import { Checkout } from './Checkout.tsx';
 
-const VARIATION_NAMES = VARIATION_IDS.map((id) => VARIATION_LABELS[id]);
+/**
+ * A card's title: the label of the preset its slot was made with, or, before the server has
+ * made the slot, the one the server will choose for this song (the same shared presetsFor).
+ */
+function variationLabel(
+  brief: Pick<SongDraft, 'relationship' | 'occasion'> | undefined,
+  storedPreset: string | undefined,
+  variationIndex: number,
+): string {
+  const stored = storedPreset ? presetLabel(storedPreset) : null;
+  if (stored) return stored;
+  return presetsFor(brief ?? { relationship: '', occasion: '' })[variationIndex]!.label;
+}
 
 // `waiting` is a queued slot the studio has no place for yet; `pending`, one the server has not
 // made yet.
@@ -169,6 +181,9 @@ function VariationCard({
   // Until the person taps a take here, the card shows the one chosen (on any device), else take 1.
   const take: TakeIndex =
     picked ?? (slot && chosen?.slotId === slot.id ? (chosen.take as TakeIndex) : 1);
+  const brief =
+    form.songs.find((s) => s.songIndex === songIndex)?.brief ?? form.draft?.songs?.[songIndex];
+  const label = variationLabel(brief, slot?.preset, variationIndex);
   const status = slot?.status ?? 'pending';
   const waiting = status === 'queued' && slot?.waitingSince != null;
   const current = slot?.takes.find((t) => t.takeIndex === take) ?? slot?.takes[0];
@@ -191,7 +206,7 @@ function VariationCard({
       data-variation={variationIndex}
     >
       <header>
-        <h4>{VARIATION_NAMES[variationIndex]}</h4>
+        <h4>{label}</h4>
         <span className="badge" data-testid="variation-status">
           {STATUS[waiting ? 'waiting' : status] ?? status}
         </span>
@@ -200,12 +215,7 @@ function VariationCard({
       {(status === 'queued' || status === 'generating' || status === 'pending') && (
         <progress aria-label="Making this variation" className="variation__busy" />
       )}
-      {stream && (
-        <LiveTake
-          url={stream.streamUrl}
-          label={`${VARIATION_NAMES[variationIndex]}, live while it is made`}
-        />
-      )}
+      {stream && <LiveTake url={stream.streamUrl} label={`${label}, live while it is made`} />}
       {waiting && (
         <p className="hint" data-testid="variation-waiting">
           The music studio is busy with other songs. This one starts as soon as a place frees up —
@@ -232,7 +242,7 @@ function VariationCard({
             preload="metadata"
             src={current.previewUrl}
             data-testid="player"
-            aria-label={`${VARIATION_NAMES[variationIndex]}, take ${current.takeIndex}`}
+            aria-label={`${label}, take ${current.takeIndex}`}
           />
           {slot!.takes.length > 1 && (
             <div className="takes" role="group" aria-label="Takes">
