@@ -86,9 +86,18 @@ class Endings {
   }
 }
 
-/** Whether a line may be sung to this person: love-song words only reach a partner. */
-export function allowedFor(relation: Relation): (text: string) => boolean {
-  return isRomantic(relation) ? () => true : (text) => !isRomanticText(text);
+// Endings that suit a party and not a funeral: "raise a glass and cheer" to a grandfather who has
+// died, or "I'm glad that you're here" to someone who is not.
+const FESTIVE =
+  /raise a glass|cheer\b|dancing through|feet up off|spin the world|let the music play|running wild|lovely ride|like a kite|off the chart|glad that you're here|fine tonight/i;
+
+/**
+ * Whether a line may be sung to this person: love-song words only reach a partner, and party
+ * words never reach a memorial.
+ */
+export function allowedFor(relation: Relation, isMemorial: boolean): (text: string) => boolean {
+  const romantic = isRomantic(relation);
+  return (text) => (romantic || !isRomanticText(text)) && !(isMemorial && FESTIVE.test(text));
 }
 
 /**
@@ -100,7 +109,7 @@ export function composeLyrics(plan: LyricsPlan, choose: Chooser, song: Chooser):
   const relation = RELATIONS[plan.relation.kind];
   const occasion = OCCASIONS[plan.occasion];
   const memorial = plan.relation.isMemorial || plan.occasion === 'memorial';
-  const allowed = allowedFor(plan.relation);
+  const allowed = allowedFor(plan.relation, memorial);
   const slots: Slots = { name: plan.name };
   const usable = (t: string) => fits(t, slots) && allowed(t);
   const endings = new Endings(choose, allowed);

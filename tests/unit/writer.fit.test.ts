@@ -251,6 +251,16 @@ describe('songs fit who they are for', () => {
     }
   });
 
+  it('never sings a memorial as a party, nor to someone "glad that you are here"', () => {
+    for (const { song } of CASES) {
+      if (!relationOf(song.relationship, song.occasion).isMemorial) continue;
+      for (const out of songsOf(song))
+        expect(out.lyrics, song.relationship).not.toMatch(
+          /raise a glass|party|dancing through the night|glad that you're here|let the music play/i,
+        );
+    }
+  });
+
   it('passes the checks a Groq draft is held to (fit.ts)', () => {
     for (const { song } of CASES) {
       const brief = cleanBrief(song);
