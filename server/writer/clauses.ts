@@ -368,11 +368,16 @@ export function storyClauses(
 export function recipientOf(name: string, relationWords: readonly string[]): Recipient {
   const relation = relationWords.map((w) => w.toLowerCase());
   return {
-    names: words(name),
+    // "Dr. Who" is not every "who" in a song: titles and function words do not name anyone.
+    names: words(name).filter((w) => w.length > 1 && !NOT_A_NAME.has(w)),
     relationWords: relation,
     isPlural: relation.some((w) => PLURAL.has(w)),
   };
 }
+
+const NOT_A_NAME = new Set(
+  'dr mr mrs ms miss mx sir dame prof the and of who will may can did are our my your'.split(' '),
+);
 
 const PLURAL = new Set(
   'parents grandparents kids children grandkids grandchildren siblings friends colleagues coworkers team teammates staff crew squad girls boys'.split(

@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import { isRomantic } from '../../schema/relationship.ts';
 import { cleanBrief, type CleanBrief } from './brief.ts';
 import { composeLyrics } from './lyrics.ts';
 import { presetsFor } from './presets.ts';
 import { RELATIONS } from './relations.ts';
+import { isRomanticText } from './romance.ts';
 import { finalise } from './output.ts';
 import { composePrompt, composeStyle } from './prompt.ts';
 import { chooser } from './seed.ts';
@@ -33,7 +35,9 @@ export function nameFor(brief: CleanBrief): string {
       : brief.recipient;
   }
   const relationship = brief.relationship.replace(/^(?:my|our|the)\s+/, '');
-  if (relationship) return `my ${relationship}`;
+  // "my baby girl" is a daughter, but sung as a name it is love-song wording.
+  const named = `my ${relationship}`;
+  if (relationship && (isRomantic(brief.relation) || !isRomanticText(named))) return named;
   return RELATIONS[brief.relation.kind].fallbackName;
 }
 

@@ -207,7 +207,7 @@ export const RELATIONS: Readonly<Record<RelationKind, RelationBank>> = {
     ],
     chorus: [
       "Here's to all the work you've done",
-      'The team is better thanks to you',
+      "We're all better thanks to you",
       'We could not have done it without you',
       'Thank you for the way you lead',
     ],

@@ -268,6 +268,21 @@ describe('songs fit who they are for', () => {
     }
   });
 
+  it('keeps odd briefs fitting: no name, a relationship that sounds like a love song, a title', () => {
+    const odd: SongBrief[] = [
+      { ...CASES[0]!.song, recipient: '', relationship: 'my baby girl', occasion: 'birthday' },
+      { ...CASES[0]!.song, recipient: 'Dr. Who', relationship: 'my cat Tom', occasion: '' },
+      { ...CASES[0]!.song, recipient: '', relationship: 'the team', occasion: 'retirement' },
+    ];
+    for (const song of odd) {
+      const brief = cleanBrief(song);
+      for (const out of songsOf(song)) {
+        expect(misfit(out, brief), song.relationship).toBeNull();
+        expect(out.lyrics).not.toMatch(LOVE_SONG);
+      }
+    }
+  });
+
   it('names the recipient in every song', () => {
     for (const { song } of CASES) {
       for (const out of songsOf(song))
