@@ -5,7 +5,8 @@ import { relationOf, type RelationKind } from '../../schema/relationship.ts';
 import { cleanBrief } from '../../server/writer/brief.ts';
 import { misfit } from '../../server/writer/fit.ts';
 import { writeLocal } from '../../server/writer/local.ts';
-import { presetsFor } from '../../server/writer/presets.ts';
+import { presetOfSlot, presetsFor } from '../../server/writer/presets.ts';
+import { familyOf } from '../../server/engine/style.ts';
 import { storyDetails } from '../../server/writer/story.ts';
 import type { WriterOutput } from '../../server/writer/types.ts';
 
@@ -327,6 +328,21 @@ describe('variations fit who they are for', () => {
       expect(server.map((p) => p.label)).toEqual(client.map((c) => c.label));
       for (const p of server) expect(presetLabel(p.id)).toBe(p.label);
     }
+  });
+
+  it('writes a stored slot with the preset its id names, and the engine hears its family', () => {
+    const dad = { relationship: 'dad', occasion: 'birthday' };
+    const old = presetOfSlot(dad, 'birthday-poetic-romantic', 0);
+    expect([old.id, old.label, old.variation]).toEqual([
+      'birthday-poetic-romantic',
+      'Poetic & romantic',
+      'poetic-romantic',
+    ]);
+    expect(presetOfSlot(dad, 'no-such-preset', 2)).toEqual(presetsFor(dad)[2]);
+    expect(familyOf('warm-tender')).toBe('heartfelt');
+    expect(familyOf('sweet-silly')).toBe('playful');
+    expect(familyOf('proud-uplifting')).toBe('heartfelt');
+    expect(familyOf('poetic-romantic')).toBe('romantic');
   });
 
   it('still labels ids stored before relationships chose the variations', () => {
