@@ -158,7 +158,14 @@ function splitClauses(terms: Term[], recipient: Recipient): Term[][] {
   return out;
 }
 
-type Subject = { words: string[]; length: number; about: 'you' | 'us'; third: boolean };
+type Subject = {
+  words: string[];
+  length: number;
+  about: 'you' | 'us';
+  third: boolean;
+  /** "Her laugh", "Maria's smile": the verb agrees with the noun that follows, not with "you". */
+  owned?: boolean;
+};
 
 function subjectOf(terms: Term[], recipient: Recipient): Subject | null {
   const first = terms[0]?.normal;
@@ -174,6 +181,11 @@ function subjectOf(terms: Term[], recipient: Recipient): Subject | null {
       return { words: ['you', 'and', 'I'], length: n, about: 'us', third: false };
   }
   if (BUYER.has(first)) return { words: [clean(terms[0]!)], length: 1, about: 'us', third: false };
+  const possessive =
+    ((first === 'her' || first === 'his') && terms[0]!.tags.has('Possessive')) ||
+    (first.endsWith("'s") && makesRecipient(terms[0]!, recipient));
+  if (possessive && terms[1] && !terms[1].tags.has('Pronoun') && !isVerb(terms[1]))
+    return { words: ['your'], length: 1, about: 'you', third: false, owned: true };
   if (first === 'you') return { words: ['you'], length: 1, about: 'you', third: false };
   if (first === 'she' || first === 'he')
     return { words: ['you'], length: 1, about: 'you', third: true };
@@ -194,6 +206,9 @@ function turn(terms: Term[], recipient: Recipient, subjectWasThey: boolean): Tur
   if (!subject) return null;
   const rest = terms.slice(subject.length);
   let v = 0;
+  // "your famous laugh is…": the owned noun phrase comes before its verb.
+  if (subject.owned)
+    while (v < rest.length && v < 4 && !isVerb(rest[v]!) && !rest[v]!.tags.has('Pronoun')) v++;
   while (v < rest.length && rest[v]!.tags.has('Adverb') && !isVerb(rest[v]!)) v++;
   // A subject with no verb after it ("we proud of you") is not a clause we can sing.
   if (!rest[v] || !isVerb(rest[v]!)) return null;
@@ -259,6 +274,51 @@ function turn(terms: Term[], recipient: Recipient, subjectWasThey: boolean): Tur
     emit(w, t);
   }
   return { words: out, tags, verb: rest[v]! };
+}
+
+// Words that may open a clause before its subject: "In 1998 she…", "Every Sunday he…".
+const SETTING_TAGS = ['Preposition', 'Date', 'Value', 'Determiner', 'Noun', 'Adjective'];
+const MAX_SETTING = 4;
+
+/**
+ * A clause that opens on when or where ("Every Sunday she calls me") is sung with the setting
+ * moved after the verb phrase ("you call me every Sunday"), so the line still starts on its subject.
+ */
+function turnWithSetting(
+  terms: Term[],
+  recipient: Recipient,
+  subjectWasThey: boolean,
+): Turned | null {
+  const direct = turn(terms, recipient, subjectWasThey);
+  if (direct) return direct;
+  const opensOnSetting =
+    terms[0] &&
+    (terms[0].tags.has('Preposition') ||
+      terms[0].tags.has('Date') ||
+      terms[0].tags.has('Determiner'));
+  if (!opensOnSetting) return null;
+  for (let n = 1; n <= MAX_SETTING && n < terms.length; n++) {
+    const t = terms[n - 1]!;
+    if (!SETTING_TAGS.some((tag) => t.tags.has(tag)) || t.tags.has('Pronoun') || isVerb(t))
+      return null;
+    const turned = turn(terms.slice(n), recipient, subjectWasThey);
+    if (!turned) continue;
+    const setting = terms.slice(0, n);
+    return {
+      // Only the sentence's opening capital goes; "Sunday" and "Lisbon" keep theirs.
+      words: [
+        ...turned.words,
+        ...setting.map((s, i) =>
+          i === 0 && !s.tags.has('ProperNoun') && !s.tags.has('Date')
+            ? clean(s).toLowerCase()
+            : clean(s),
+        ),
+      ],
+      tags: [...turned.tags, ...setting.map((s) => s.tags)],
+      verb: turned.verb,
+    };
+  }
+  return null;
 }
 
 // Long clauses are cut before a preposition or conjunction so the line still ends on a word that
@@ -330,7 +390,7 @@ export function storyClauses(
     let subjectWasThey = false;
     for (const part of splitClauses(terms, recipient)) {
       if (part[0]?.normal === 'they' && recipient.isPlural) subjectWasThey = true;
-      const turned = turn(part, recipient, subjectWasThey);
+      const turned = turnWithSetting(part, recipient, subjectWasThey);
       if (!turned) continue;
       const fitted = fitLength(turned.words, turned.tags);
       if (!fitted) continue;
@@ -347,7 +407,7 @@ export function storyClauses(
           ? 'past'
           : 'present';
       const about = fitted[0]!.toLowerCase() === 'you' && fitted[1] !== 'and' ? 'you' : 'us';
-      if (isMemorial && about === 'you' && tense === 'present') {
+      if (isMemorial && (about === 'you' || fitted[0] === 'your') && tense === 'present') {
         const past = nlp(text);
         past.verbs().toPastTense();
         // compromise leaves a present perfect as it is; a late grandmother "was always knitting".

@@ -391,16 +391,28 @@ describe('story clauses', () => {
     ]);
   });
 
+  it('sings what belongs to them as "your", and moves an opening "when" after the verb', () => {
+    expect(
+      details("Her laugh is contagious. Lily's smile lights up every room.", 'Lily', 'sister'),
+    ).toEqual(['your laugh is contagious', 'your smile lights up every room']);
+    expect(
+      details('In 1998 she taught me to swim. Every Sunday she calls me.', 'Lily', 'sister'),
+    ).toEqual(['you taught me to swim in 1998', 'you call me every Sunday']);
+  });
+
   it('sings a memorial in the past tense', () => {
-    expect(details('Grandma always sings in the garden.', 'Rose', 'grandma', true)).toEqual([
-      'you always sang in the garden',
-    ]);
+    expect(
+      details(
+        "Grandma always sings in the garden. Grandma's laugh is warm.",
+        'Rose',
+        'grandma',
+        true,
+      ),
+    ).toEqual(['you always sang in the garden', 'your laugh was warm']);
   });
 
   it('leaves out what it cannot make whole rather than mangling it', () => {
     // No verb after the subject, another person as the subject, a question: nothing to sing.
-    expect(
-      details('We so proud. Her friends threw a party. Is she happy?', 'Lily', 'sister'),
-    ).toEqual([]);
+    expect(details('We so proud. Dad threw a party. Is she happy?', 'Lily', 'sister')).toEqual([]);
   });
 });
