@@ -9,6 +9,9 @@ import { clamp, onlyWords, plainLine, valuePart } from './text.ts';
 // sees it: control and bidi characters go, markup and tag lookalikes go, artist names become
 // style descriptions, and each field gets a length that fits where it is used.
 
+// The draft's own bound on the relationship field (schema/draft.ts).
+const SongDraftLimits = { relationship: 120 } as const;
+
 export const FIELD_LIMITS = {
   recipient: 40,
   relationship: 30,
@@ -83,14 +86,19 @@ export function cleanBrief(song: SongBrief): CleanBrief {
     'remove',
   ).toLowerCase();
   const kind = occasionKind(occasion);
+  // Who they are is read from the field as the buyer typed it (at most the draft's 120
+  // characters), exactly as the client reads it to label the cards: "in loving memory of my
+  // grandmother" must not lose its grandmother to the prompt's 30. Only whole words are matched,
+  // so nothing typed here reaches the text this way.
+  const whole = song.relationship.slice(0, SongDraftLimits.relationship);
   return {
     recipient,
     relationship,
     occasion,
     occasionKind: kind,
     lyricOccasion: lyricOccasion(kind, occasion),
-    relation: relationOf(relationship, occasion),
-    relationWords: relationWords(relationship),
+    relation: relationOf(whole, song.occasion),
+    relationWords: relationWords(whole),
     // Sentence punctuation stays so clauses can be found; structure characters do not.
     story: clamp(scrubArtists(storyText(song.story)), FIELD_LIMITS.story),
     genre: field(song.genre, FIELD_LIMITS.genre, "'-&,/"),

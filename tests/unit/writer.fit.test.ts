@@ -284,6 +284,17 @@ describe('songs fit who they are for', () => {
     }
   });
 
+  it('reads the relationship whole, as the cards do, though the prompt shows only 30 characters', () => {
+    const song = {
+      ...CASES[0]!.song,
+      recipient: 'Ada',
+      relationship: 'in loving memory of my grandmother',
+      occasion: 'birthday',
+    };
+    expect(cleanBrief(song).relation).toEqual({ kind: 'grandparent', isMemorial: true });
+    expect(choicesFor(song)[0]!.label).toBe('Tender & reflective');
+  });
+
   it('names the recipient in every song', () => {
     for (const { song } of CASES) {
       for (const out of songsOf(song))
