@@ -85,6 +85,9 @@ const wordsPattern = (words: readonly string[]) =>
   );
 
 const KIND_PATTERNS = KIND_WORDS.map(([kind, words]) => [kind, wordsPattern(words)] as const);
+const WORD_PATTERNS = KIND_WORDS.flatMap(([, words]) =>
+  words.map((w) => [w, wordsPattern([w])] as const),
+);
 
 // Names for one person that a story may use whatever the relationship field said: the buyer
 // types "my grandfather" and writes "Grandpa taught me to fish".
@@ -109,12 +112,10 @@ const SAME_PERSON: readonly (readonly string[])[] = [
  */
 export function relationWords(relationship: string): string[] {
   const found = new Set<string>();
-  for (const [, words] of KIND_WORDS) {
-    for (const w of words) {
-      if (!wordsPattern([w]).test(relationship)) continue;
-      found.add(w);
-      for (const group of SAME_PERSON) if (group.includes(w)) group.forEach((g) => found.add(g));
-    }
+  for (const [w, pattern] of WORD_PATTERNS) {
+    if (!pattern.test(relationship)) continue;
+    found.add(w);
+    for (const group of SAME_PERSON) if (group.includes(w)) group.forEach((g) => found.add(g));
   }
   return [...found];
 }
