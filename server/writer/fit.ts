@@ -1,6 +1,6 @@
 import { isRomantic } from '../../schema/relationship.ts';
 import type { CleanBrief } from './brief.ts';
-import { recipientOf, singsAboutRecipient } from './clauses.ts';
+import { recipientOf, singsAboutRecipient } from './grammar.ts';
 import { romanticPhrase } from './romance.ts';
 import type { WriterOutput } from './types.ts';
 

@@ -1,5 +1,6 @@
 import type { DetailKind } from './lines.ts';
-import { parseStory, recipientOf, storyClauses } from './clauses.ts';
+import { storyClauses } from './clauses.ts';
+import { parseStory, recipientOf } from './grammar.ts';
 import { META, onlyWords } from './text.ts';
 
 // Concrete details pulled from the buyer's story: clauses turned to be sung to the recipient
