@@ -131,8 +131,10 @@ function subjectOf(terms: Term[], recipient: Recipient): Subject | null {
     const m = pair.exec(head.map((t) => t.normal).join(' '));
     if (!m) continue;
     const other = m[1] !== undefined ? head.slice(0, n - 2) : head.slice(2);
-    if (recipientSubject(other, recipient) === other.length)
-      return { words: ['you', 'and', 'I'], length: n, about: 'us', third: false };
+    const isThem =
+      (other.length === 1 && (other[0]!.normal === 'she' || other[0]!.normal === 'he')) ||
+      recipientSubject(other, recipient) === other.length;
+    if (isThem) return { words: ['you', 'and', 'I'], length: n, about: 'us', third: false };
   }
   if (BUYER.has(first)) return { words: [clean(terms[0]!)], length: 1, about: 'us', third: false };
   const possessive =

@@ -393,8 +393,9 @@ describe('story clauses', () => {
         'mom',
       ),
     ).toEqual(['you always sing in the kitchen', 'you bake your famous lemon cake']);
-    expect(details('Mom and I went to Paris in 2010.', 'Ann', 'mom')).toEqual([
+    expect(details('Mom and I went to Paris in 2010. She and I cooked.', 'Ann', 'mom')).toEqual([
       'you and I went to Paris in 2010',
+      'you and I cooked',
     ]);
     expect(details('Rex chews my shoes. I love him so much.', 'Rex', 'dog')).toEqual([
       'you chew my shoes',
