@@ -1,11 +1,22 @@
 import { z } from 'zod';
-import { DraftDoc, FieldTimes } from './draft.ts';
+import { DraftDoc, FieldTimes, text } from './draft.ts';
 
 // The operations a client queues in its outbox and sends to POST /api/sync. Ids are made by the
 // client (uuidv7), so the same op replayed from any tab or the service worker is one op.
 const formId = z.uuid();
 const songIndex = z.number().int().min(0).max(4);
 const variationIndex = z.number().int().min(0).max(2);
+
+/** Most characters of lyrics a revision carries (MusicGPT's bound, as the writer's). */
+export const MAX_REVISED_LYRICS = 3000;
+/** Most characters of a revision's direction for the music. */
+export const MAX_DIRECTION = 120;
+/**
+ * Changes included per song before paying: each makes one variation again (one provider call),
+ * with new lyrics, a direction, or both. More are refused, with the reason; a person can still
+ * choose among the versions made so far.
+ */
+export const REVISIONS_PER_SONG = 2;
 
 /** Which of a variation's two takes. */
 export const TakeIndex = z.union([z.literal(1), z.literal(2)]);
@@ -17,6 +28,22 @@ export const OpArgs = {
   'form.submit': z.object({ formId }),
   'generation.request': z.object({ formId, songIndex, variationIndex }),
   'slot.retry': z.object({ slotId: z.uuid() }),
+  'variation.revise': z
+    .object({
+      slotId: z.uuid(),
+      /** The whole lyrics as the person wants them sung; absent keeps the version's own. */
+      lyrics: text(MAX_REVISED_LYRICS)
+        .refine(
+          (s) => s.trim().length > 0,
+          'the lyrics are empty; write some or leave them as they were',
+        )
+        .optional(),
+      /** A short direction for the music, e.g. "slower, with piano". */
+      direction: text(MAX_DIRECTION).optional(),
+    })
+    .refine((a) => a.lyrics !== undefined || (a.direction ?? '').trim() !== '', {
+      error: 'say what to change: new lyrics, a direction, or both',
+    }),
   'selection.set': z.object({
     formId,
     songIndex,

@@ -13,6 +13,7 @@ const WHAT: Record<OpType, string> = {
   'form.submit': 'sending the song request',
   'generation.request': 'asking for another version of a song',
   'slot.retry': 'trying a song again',
+  'variation.revise': 'making a version again with your changes',
   'selection.set': 'your choice of take',
 };
 

@@ -12,7 +12,8 @@ export type GenerationEventKind =
   | 'completed'
   | 'failed'
   | 'retried'
-  | 'resumed';
+  | 'resumed'
+  | 'revised';
 
 /** Appends one analytics event for a slot. */
 export async function recordEvent(

@@ -15,7 +15,13 @@ import { logger } from '../log.ts';
 import { readOp } from './envelope.ts';
 import { opBodyHash, replayAnswer, type StoredOp } from './ledger.ts';
 import { putDraft, restoreDraft } from './ops/draft.ts';
-import { requestGeneration, retrySlot, setSelection, submitForm } from './ops/generation.ts';
+import {
+  requestGeneration,
+  retrySlot,
+  reviseVariation,
+  setSelection,
+  submitForm,
+} from './ops/generation.ts';
 import type { OpContext, OpHandler, OpOutcome } from './ops/types.ts';
 import type { z } from 'zod';
 
@@ -27,6 +33,7 @@ const HANDLERS: { [T in OpType]: OpHandler<OpArgsOf<T>> } = {
   'form.submit': submitForm,
   'generation.request': requestGeneration,
   'slot.retry': retrySlot,
+  'variation.revise': reviseVariation,
   'selection.set': setSelection,
 };
 

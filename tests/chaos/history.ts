@@ -65,19 +65,26 @@ export function effectsFromOps(facts: Facts): Violation[] {
   const ledgerIds = new Set(facts.ledger.map((r) => r.id));
   const ofType = (type: string) => facts.ledger.filter((r) => r.type === type);
 
-  // slot.retry: one new attempt per applied op id, and none without one.
+  // slot.retry and variation.revise: one new attempt per applied op id, and none without one.
   const retried = new Set(ofType('slot.retry').map((r) => String(r.result?.slotId)));
+  const revised = new Set(ofType('variation.revise').map((r) => String(r.result?.slotId)));
+  const remade = new Set([...retried, ...revised]);
   const later = facts.slots.filter((s) => s.attempt > 1);
-  if (later.length !== retried.size)
+  if (later.length !== remade.size)
     v(
-      `${ofType('slot.retry').length} slot.retry op(s) applied, but ${later.length} retry attempt(s) exist`,
+      `${ofType('slot.retry').length} slot.retry and ${revised.size} variation.revise op(s) applied, but ${later.length} later attempt(s) exist`,
     );
   for (const s of later)
-    if (!retried.has(s.id))
-      v(`slot ${s.id} (attempt ${s.attempt}) was made by no applied slot.retry`);
-  const retryEvents = facts.events.filter((e) => e.kind === 'retried').reduce((n, e) => n + e.n, 0);
-  if (retryEvents !== retried.size)
-    v(`${retried.size} applied slot.retry op(s), but ${retryEvents} 'retried' events`);
+    if (!remade.has(s.id))
+      v(
+        `slot ${s.id} (attempt ${s.attempt}) was made by no applied slot.retry or variation.revise`,
+      );
+  const events = (kind: string) =>
+    facts.events.filter((e) => e.kind === kind).reduce((n, e) => n + e.n, 0);
+  if (events('retried') !== retried.size)
+    v(`${retried.size} applied slot.retry op(s), but ${events('retried')} 'retried' events`);
+  if (events('revised') !== revised.size)
+    v(`${revised.size} applied variation.revise op(s), but ${events('revised')} 'revised' events`);
 
   for (const e of facts.events)
     if (e.kind === 'claimed' && e.n > 1) v(`slot ${e.slot_id} was claimed ${e.n} times`);

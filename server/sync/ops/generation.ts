@@ -1,4 +1,4 @@
-import type { OpArgsOf } from '../../../schema/ops.ts';
+import { REVISIONS_PER_SONG, type OpArgsOf } from '../../../schema/ops.ts';
 import { Refusal } from '../../errors.ts';
 import type { SlotStatus } from '../../../schema/status.ts';
 import {
@@ -148,5 +148,104 @@ export const setSelection: OpHandler<OpArgsOf<'selection.set'>> = async (tx, arg
       slotId: args.slotId,
       take: args.take,
     },
+  };
+};
+
+// MusicGPT guarantees its results for prompts up to 280 characters (docs/writer.md).
+const MAX_PROMPT = 280;
+
+/** The version's prompt with the person's direction first, so a cut never loses what they asked. */
+export function directedPrompt(prompt: string, direction: string): string {
+  const asked = direction.trim().replace(/[.\s]+$/, '');
+  const whole = `${asked}. ${prompt}`;
+  if (whole.length <= MAX_PROMPT) return whole;
+  const cut = whole.slice(0, MAX_PROMPT + 1);
+  return cut.slice(0, Math.max(asked.length + 1, cut.lastIndexOf(' '))).trimEnd();
+}
+
+/**
+ * variation.revise: makes one variation again before paying, from the person's own lyrics, a
+ * direction for the music, or both. Like a retry it is attempt + 1 (one new provider call per op
+ * id, whatever replays), but of a finished version, and it carries its own text: the writer is not
+ * asked again, and the lyrics reach the provider as the person wrote them.
+ */
+export const reviseVariation: OpHandler<OpArgsOf<'variation.revise'>> = async (tx, args, ctx) => {
+  const [slot] = await tx<{ form_id: string; owner_id: string; song_index: number }[]>`
+    select form_id, owner_id, song_index from slots where id = ${args.slotId}`;
+  if (!slot) throw new Refusal('not_found', `slot ${args.slotId} does not exist`);
+  refuseOthers(slot, ctx.ownerId, `slot ${args.slotId}`);
+  const form = await lockForm(tx, slot.form_id, ctx.ownerId);
+  // Read under the form lock: a retry, a revision or a payment may have just changed things.
+  const [now] = await tx<
+    {
+      variation_index: number;
+      attempt: number;
+      status: SlotStatus;
+      is_current: boolean;
+      title: string | null;
+      music_prompt: string | null;
+      music_style: string | null;
+      lyrics: string | null;
+    }[]
+  >`
+    select variation_index, attempt, status, is_current, title, music_prompt, music_style, lyrics
+    from slots where id = ${args.slotId}`;
+  if (form.status === 'paid') {
+    throw new Refusal('state', 'These songs are paid for, so their versions can no longer change.');
+  }
+  if (!now!.is_current) {
+    throw new Refusal('state', 'this version was already made again; change the newest one');
+  }
+  if (now!.status === 'queued' || now!.status === 'generating') {
+    throw new Refusal('state', 'this version is still being made; change it once it is ready');
+  }
+  if (!now!.music_prompt) {
+    throw new Refusal('state', 'this version has no lyrics yet to change; try it again instead');
+  }
+  const [used] = await tx<{ n: number }[]>`
+    select count(*)::int as n from slots
+    where form_id = ${form.id} and song_index = ${slot.song_index} and revised_from is not null`;
+  if (used!.n >= REVISIONS_PER_SONG) {
+    throw new Refusal(
+      'limit',
+      `each song includes ${REVISIONS_PER_SONG} changes before paying, and song ${slot.song_index + 1} has used them; choose among its versions`,
+    );
+  }
+  const [song] = await tx<{ brief: { relationship: string; occasion: string } }[]>`
+    select brief from songs where form_id = ${form.id} and song_index = ${slot.song_index}`;
+  await tx`update slots set is_current = false, updated_at = now() where id = ${args.slotId}`;
+  // A choice of the version being replaced no longer points at anything the cards show.
+  await tx`delete from selections where slot_id = ${args.slotId}`;
+  const next = await insertAttempt(
+    tx,
+    form.id,
+    slot.song_index,
+    now!.variation_index,
+    now!.attempt + 1,
+    song!.brief,
+    ctx,
+  );
+  if (!next) throw new Error(`attempt ${now!.attempt + 1} of slot ${args.slotId} exists already`);
+  const direction = args.direction?.trim() || null;
+  await tx`
+    update slots set title = ${now!.title}, music_style = ${now!.music_style},
+      music_prompt = ${direction ? directedPrompt(now!.music_prompt, direction) : now!.music_prompt},
+      lyrics = ${args.lyrics ?? now!.lyrics}, writer = 'person', revised_from = ${args.slotId},
+      direction = ${direction}, updated_at = now()
+    where id = ${next.id}`;
+  await recordEvent(tx, next.id, form.id, 'revised', {
+    previous: args.slotId,
+    attempt: now!.attempt + 1,
+    lyrics: args.lyrics !== undefined,
+    direction,
+  });
+  await refreshProgress(tx, form.id);
+  return {
+    result: {
+      slotId: next.id,
+      attempt: now!.attempt + 1,
+      revisionsLeft: REVISIONS_PER_SONG - used!.n - 1,
+    },
+    claimed: [next.id],
   };
 };
