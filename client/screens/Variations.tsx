@@ -11,6 +11,7 @@ import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps } from '../ui/router.ts';
 import { Checkout } from './Checkout.tsx';
+import { ReviseVariation } from './Revise.tsx';
 
 /**
  * A card's title: the label of the preset its slot was made with, or, before the server has
@@ -282,6 +283,15 @@ function VariationCard({
             >
               {isChosen ? 'Chosen ✓' : 'Choose this one'}
             </button>
+          )}
+          {form.status !== 'paid' && slot!.lyrics && (
+            <ReviseVariation
+              key={slot!.id}
+              formId={form.id}
+              slotId={slot!.id}
+              lyrics={slot!.lyrics}
+              label={label}
+            />
           )}
           {form.status === 'paid' && isChosen && <p className="badge">Your pick ✓</p>}
         </>
