@@ -27,7 +27,12 @@ async function submitSongs(guest: Guest, songs: ReturnType<typeof song>[]) {
 async function submitUniqueSong(baseUrl: string) {
   const guest = await makeGuest(baseUrl);
   const formId = randomUUID();
-  const unique = song({ story: `a story only this test tells ${randomUUID()}` });
+  // Maria, as in the Groq stand-in's sample song: a draft that never names the person the song is
+  // for is refused by the writer's checks (docs/writer.md), and the built-in writer takes over.
+  const unique = song({
+    recipient: 'Maria',
+    story: `a story only this test tells ${randomUUID()}`,
+  });
   await sync(guest, [ops.draftPut(formId, { songCount: 1, songs: [unique] }), ops.submit(formId)]);
   return { formId, slots: await waitForSlots(sql, formId, 3) };
 }
