@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
+import { Refusal } from '../errors.ts';
 
 export interface SendOptions {
   contentType: string;
@@ -14,7 +15,15 @@ export interface SendOptions {
  * can cache what was played.
  */
 export async function sendFile(c: Context, file: string, opts: SendOptions): Promise<Response> {
-  const size = (await fs.promises.stat(file)).size;
+  let size: number;
+  try {
+    size = (await fs.promises.stat(file)).size;
+  } catch (err) {
+    // A file another server stored (its own DATA_DIR), or one removed by hand: a missing file,
+    // said so, rather than a server error.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new Refusal('not_found', 'this audio is not stored on this server; try again later');
+  }
   c.header('content-type', opts.contentType);
   c.header('accept-ranges', 'bytes');
   c.header('cache-control', opts.cacheControl);

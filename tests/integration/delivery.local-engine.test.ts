@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TimedLine } from '../../schema/lyrics.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseMp3 } from '../../server/media/mp3/frames.ts';
@@ -15,7 +17,14 @@ beforeAll(async () => {
   // The built-in engine, rendering both takes of a variation at once, and another API process of
   // the same installation beside it, whose reconciler runs as every process's does: it must leave
   // a render it does not hold alone (neither poll it nor fetch its audio from its own storage).
-  const engine = { MUSIC_PROVIDER: 'local', GENERATION_TIMEOUT_MS: '600000' };
+  // A long lease: on a loaded machine a render's lease renewals can come late, and every test
+  // server shares one database but not one DATA_DIR, so a lapsed lease let another server render
+  // the slot into storage this one cannot read.
+  const engine = {
+    MUSIC_PROVIDER: 'local',
+    GENERATION_TIMEOUT_MS: '600000',
+    SLOT_LEASE_MS: '60000',
+  };
   [server, neighbour] = await Promise.all([
     startApiServer({ ...engine, ENGINE_CONCURRENCY: '2' }),
     startApiServer(engine),
@@ -73,4 +82,13 @@ it('takes of the built-in engine are played as the preview it rendered beside th
     expect(seconds).toBeGreaterThan(25);
     expect(seconds).toBeLessThanOrEqual(30.1);
   }
+
+  // A stored file gone from this server's disk is a missing file, said so, not a server error.
+  const gone = takes[0]!;
+  fs.rmSync(path.join(server.dataDir, 'audio', gone.preview_file));
+  const missing = await fetch(
+    `${server.baseUrl}${form.takes.find((t) => t.id === gone.id)!.audioUrl}`,
+  );
+  expect(missing.status).toBe(404);
+  expect(((await missing.json()) as { error: string }).error).toMatch(/not stored on this server/);
 }, 420_000);
