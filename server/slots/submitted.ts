@@ -54,4 +54,13 @@ export async function markSubmitted(
       lease_owner = ${owner}, lease_expires_at = ${expires},
       updated_at = now()
     where id = ${slotId}`;
+  if (conversionIds) {
+    // A live stream may arrive before the call's answer (MusicGPT starts streaming at once); it
+    // learns which take it is as soon as the answer names the takes. The delivery holds the
+    // slot's row lock (recordTakesIn), so this runs after it commits and sees its row.
+    await tx`
+      update take_streams set take_index = case conversion_id
+          when ${conversionIds[0]} then 1 when ${conversionIds[1]} then 2 end
+      where slot_id = ${slotId} and take_index is null`;
+  }
 }

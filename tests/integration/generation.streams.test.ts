@@ -54,8 +54,11 @@ it('keeps both takes’ streams while the song is made and serves them from this
   fx.musicgpt.script.streamsWhileComposing = true;
   const { formId, slotId, task } = await makingOne();
   let streams: StreamRow[] = [];
+  // A stream that came before the submit answer learns its take once the answer is recorded.
   await waitFor(
-    async () => (streams = await streamsOf(slotId)).length === 2,
+    async () =>
+      (streams = await streamsOf(slotId)).length === 2 &&
+      streams.every((s) => s.take_index !== null),
     60_000,
     () => JSON.stringify(streams),
   );
