@@ -27,12 +27,15 @@ it('on a one-task plan, the cards waiting for a place say so, live, and go on to
 
   const waiting = page.getByTestId('variation-waiting');
   await expect.poll(() => waiting.count(), { timeout: 120_000 }).toBe(2);
+  // A card waiting for a place says so in its badge too. (A queued card that has just been given
+  // a place and not yet been sent says "Waiting its turn": the badge of a card with the hint.)
   await expect(
     page
-      .locator('[data-testid="variation"][data-status="queued"] [data-testid="variation-status"]')
-      .first()
-      .textContent(),
-  ).resolves.toBe('Waiting for a place');
+      .locator(
+        '[data-testid="variation"]:has([data-testid="variation-waiting"]) [data-testid="variation-status"]',
+      )
+      .allTextContents(),
+  ).resolves.toEqual(['Waiting for a place', 'Waiting for a place']);
   await page.locator('[data-testid="variation"]').nth(1).scrollIntoViewIfNeeded();
   await screenshot(page, 'variations-waiting');
 
