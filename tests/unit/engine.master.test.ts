@@ -1,5 +1,4 @@
-import { MPEGDecoder } from 'mpg123-decoder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stereoImage } from '../../server/engine/analysis.ts';
 import { measureLoudness, toDb, truePeak } from '../../server/engine/loudness.ts';
 import { master } from '../../server/engine/master.ts';
@@ -7,26 +6,12 @@ import { renderTake } from '../../server/engine/render.ts';
 import { sampleSpec } from '../../server/engine/samples.ts';
 import type { SongSpec } from '../../server/engine/types.ts';
 import { parseMp3 } from '../../server/media/mp3/frames.ts';
+import { useMp3Decoder } from '../helpers/decode.ts';
 
 const SR = 44100;
 // Renders take seconds of CPU each and share two cores with the other test files.
 const SLOW = 240_000;
-const decoder = new MPEGDecoder();
-
-beforeAll(async () => {
-  await decoder.ready;
-});
-
-afterAll(() => {
-  decoder.free();
-});
-
-async function decode(mp3: Uint8Array): Promise<Float32Array[]> {
-  await decoder.reset();
-  const out = decoder.decode(mp3);
-  expect(out.errors).toEqual([]);
-  return out.channelData.map((c) => c.slice(0, out.samplesDecoded));
-}
+const decode = useMp3Decoder();
 
 /** A deterministic noise source, so the signals below are the same on every run. */
 function noise(seed: number): () => number {
