@@ -1,18 +1,27 @@
 import type { Workbox } from 'workbox-window';
-import { Compose } from './screens/Compose.tsx';
-import { Devices } from './screens/Devices.tsx';
+import { lazy, Suspense } from 'react';
 import { Home } from './screens/Home.tsx';
-import { Resume } from './screens/Resume.tsx';
-import { Variations } from './screens/Variations.tsx';
 import { linkProps, useRoute } from './ui/router.ts';
+import { useScreen } from './ui/screen.ts';
 import { SignedOutNotice } from './ui/SignedOut.tsx';
 import { SyncBadge } from './ui/SyncBadge.tsx';
 import { UnsentChanges } from './ui/UnsentChanges.tsx';
 import { UpdatePrompt } from './ui/UpdatePrompt.tsx';
 
+// Home comes with the first load; every other screen is its own chunk, fetched when first opened
+// (the service worker precaches them all, so they open offline too). This keeps the JavaScript a
+// phone must fetch and parse before anything shows within its budget (bench/lighthouse.ts).
+const Compose = lazy(() => import('./screens/Compose.tsx').then((m) => ({ default: m.Compose })));
+const Variations = lazy(() =>
+  import('./screens/Variations.tsx').then((m) => ({ default: m.Variations })),
+);
+const Devices = lazy(() => import('./screens/Devices.tsx').then((m) => ({ default: m.Devices })));
+const Resume = lazy(() => import('./screens/Resume.tsx').then((m) => ({ default: m.Resume })));
+
 /** The app shell: header with sync state and changes that need the person, the current screen, the update prompt. */
 export function App({ wb }: { wb?: Workbox }) {
   const route = useRoute();
+  useScreen(route);
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -34,10 +43,12 @@ export function App({ wb }: { wb?: Workbox }) {
       <main id="main">
         <SignedOutNotice />
         {route.name === 'home' && <Home />}
-        {route.name === 'compose' && <Compose formId={route.formId} />}
-        {route.name === 'form' && <Variations formId={route.formId} />}
-        {route.name === 'devices' && <Devices />}
-        {route.name === 'resume' && <Resume code={route.code} />}
+        <Suspense fallback={<p>Loading…</p>}>
+          {route.name === 'compose' && <Compose formId={route.formId} />}
+          {route.name === 'form' && <Variations formId={route.formId} />}
+          {route.name === 'devices' && <Devices />}
+          {route.name === 'resume' && <Resume code={route.code} />}
+        </Suspense>
         {route.name === 'missing' && (
           <p>
             There is nothing here. <a {...linkProps('/')}>Go to my songs</a>

@@ -8,8 +8,21 @@ export interface LocalDraft {
   draft: DraftDoc;
   /** Client time (epoch ms) each field was last changed, here or merged in from the server. */
   fieldTimes: Record<string, number>;
+  /** When this device last typed into each field: a field typed into lately is "in progress". */
+  typedAt?: Record<string, number>;
+  /**
+   * Newer values from another device for fields in progress here, held back rather than written
+   * over what is being typed, until the person keeps theirs or takes the other one.
+   */
+  conflicts?: Record<string, FieldConflict>;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Another device's value for a field, and its time. */
+export interface FieldConflict {
+  value: unknown;
+  t: number;
 }
 
 /** An operation waiting for the server. Its id is made here, so any replay is the same op. */

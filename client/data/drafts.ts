@@ -1,7 +1,7 @@
 import { SongDraft, emptyDraft, type DraftDoc } from '../../schema/draft.ts';
 import type { FieldStamps } from '../../schema/draft-merge.ts';
 import { getField, setField } from '../../schema/draft-merge.ts';
-import type { LocalDraft, RefrainDb } from './db.ts';
+import type { FieldConflict, LocalDraft, RefrainDb } from './db.ts';
 import { enqueue, queueDraftPut } from './outbox.ts';
 import { cleanDraft, cleanValue } from './text.ts';
 
@@ -46,6 +46,7 @@ export async function setDraftField(
       }
     }
     local.fieldTimes[path] = Math.max(at, (local.fieldTimes[path] ?? 0) + 1);
+    local.typedAt = { ...local.typedAt, [path]: at };
     local.updatedAt = Date.now();
     await db.drafts.put(local);
     await queueDraftPut(db, formId);
@@ -53,14 +54,27 @@ export async function setDraftField(
 }
 
 /**
+ * A field counts as being typed here while it has the focus and was typed into within this long:
+ * another device's newer value for it is then held back and offered, not written over it. A
+ * field merely tapped into, or left long ago, follows the other device as before (what it held
+ * stays restorable in the form's history on the server).
+ */
+export const TYPING_WINDOW_MS = 10 * 60_000;
+
+/**
  * Merges the server's draft (another device's edits) into this device's copy with the server's
  * own rule: a field takes the server value when its stamp is newer than this device's time for
- * it. Nothing is queued for these: they came from the server.
+ * it — unless that field is being typed here (`hasFocus` says which field has the focus) and the
+ * values differ: then the other value is kept
+ * aside as a conflict for the person to settle (`settleConflict`), and what they typed stays.
+ * Nothing is queued for these: they came from the server.
  */
 export async function mergeServerDraft(
   db: RefrainDb,
   formId: string,
   server: { draft: DraftDoc; fieldTimes: FieldStamps },
+  hasFocus: (path: string) => boolean = () => false,
+  now = Date.now(),
 ): Promise<void> {
   await db.transaction('rw', db.drafts, async () => {
     const local = await db.drafts.get(formId);
@@ -68,7 +82,6 @@ export async function mergeServerDraft(
       const fieldTimes = Object.fromEntries(
         Object.entries(server.fieldTimes).map(([k, s]) => [k, s.t]),
       );
-      const now = Date.now();
       await db.drafts.put({
         formId,
         draft: structuredClone(server.draft),
@@ -79,18 +92,68 @@ export async function mergeServerDraft(
       return;
     }
     let changed = false;
+    const conflicts: Record<string, FieldConflict> = { ...local.conflicts };
     for (const [path, stamp] of Object.entries(server.fieldTimes)) {
-      if (stamp.t <= (local.fieldTimes[path] ?? -1)) continue;
       const value = getField(server.draft, path);
       if (value === undefined) continue;
+      const mine = getField(local.draft, path);
+      const agree = JSON.stringify(mine) === JSON.stringify(value);
+      // Once both sides hold the same value, there is nothing left to settle.
+      if (agree && conflicts[path]) {
+        delete conflicts[path];
+        changed = true;
+      }
+      if (stamp.t <= (local.fieldTimes[path] ?? -1)) continue;
+      // Only typed text is held back: a choice from a list is made at once, not in progress.
+      const typed = typeof mine === 'string' && typeof value === 'string' && !isChoice(path);
+      const typing =
+        typed && hasFocus(path) && now - (local.typedAt?.[path] ?? -Infinity) < TYPING_WINDOW_MS;
+      if (!agree && typing) {
+        const held = conflicts[path];
+        if (held?.t !== stamp.t) {
+          conflicts[path] = { value, t: stamp.t };
+          changed = true;
+        }
+        continue;
+      }
       setField(local.draft, path, value);
       local.fieldTimes[path] = stamp.t;
+      delete conflicts[path];
       changed = true;
     }
     if (changed) {
-      local.updatedAt = Date.now();
+      local.conflicts = conflicts;
+      local.updatedAt = now;
       await db.drafts.put(local);
     }
+  });
+}
+
+/** Fields picked from a list rather than typed. */
+const isChoice = (path: string) => path === 'songCount' || path.endsWith('.vocals');
+
+/**
+ * Settles a held-back conflict: "mine" keeps what was typed here, "theirs" takes the other
+ * device's value. Either is written as a new edit, so it is the newest everywhere; the value
+ * that lost stays in the form's history on the server, restorable.
+ */
+export async function settleConflict(
+  db: RefrainDb,
+  formId: string,
+  path: string,
+  keep: 'mine' | 'theirs',
+): Promise<void> {
+  const local = await db.drafts.get(formId);
+  const conflict = local?.conflicts?.[path];
+  if (!local || !conflict) return;
+  const value = keep === 'mine' ? getField(local.draft, path) : conflict.value;
+  await setDraftField(db, formId, path, value, Math.max(Date.now(), conflict.t + 1));
+  await db.transaction('rw', db.drafts, async () => {
+    const latest = await db.drafts.get(formId);
+    if (!latest?.conflicts?.[path]) return;
+    const { [path]: _settled, ...rest } = latest.conflicts;
+    latest.conflicts = rest;
+    await db.drafts.put(latest);
   });
 }
 

@@ -9,7 +9,8 @@ import {
   type DraftDoc,
 } from '../../schema/draft.ts';
 import { queries } from '../../schema/queries.ts';
-import { mergeServerDraft, submitDraft } from '../data/drafts.ts';
+import type { FieldConflict } from '../data/db.ts';
+import { mergeServerDraft, settleConflict, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
 import { enqueue } from '../data/outbox.ts';
 import { cleanText, isSendableEmail } from '../data/text.ts';
@@ -45,7 +46,11 @@ export function Compose({ formId }: { formId: string }) {
     <section aria-labelledby="compose-title">
       <h2 id="compose-title">Describe the song</h2>
       {hasZero && <ServerMerge formId={formId} />}
-      {local ? <ComposeForm formId={formId} draft={local.draft} /> : <p>Loading your draft…</p>}
+      {local ? (
+        <ComposeForm formId={formId} draft={local.draft} conflicts={local.conflicts ?? {}} />
+      ) : (
+        <p>Loading your draft…</p>
+      )}
       {hasZero && <DraftHistory formId={formId} />}
     </section>
   );
@@ -57,7 +62,12 @@ function ServerMerge({ formId }: { formId: string }) {
   const [form] = useQuery(queries.form({ formId }));
   useEffect(() => {
     if (!form?.draft || !Array.isArray(form.draft.songs)) return;
-    void mergeServerDraft(db, formId, { draft: form.draft, fieldTimes: form.fieldTimes });
+    void mergeServerDraft(
+      db,
+      formId,
+      { draft: form.draft, fieldTimes: form.fieldTimes },
+      (path) => document.activeElement?.id === fieldId(path),
+    );
   }, [db, formId, form?.draft, form?.fieldTimes]);
   if (form && form.status !== 'draft') {
     return (
@@ -69,7 +79,15 @@ function ServerMerge({ formId }: { formId: string }) {
   return null;
 }
 
-function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
+function ComposeForm({
+  formId,
+  draft,
+  conflicts,
+}: {
+  formId: string;
+  draft: DraftDoc;
+  conflicts: Record<string, FieldConflict>;
+}) {
   const { db, sync } = useApp();
   // Once a submit found problems, they are checked again on every change, so each one leaves
   // the list as soon as it is fixed.
@@ -191,6 +209,14 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
                     onChange={onText(`songs.${i}.${field}`)}
                   />
                 )}
+                {conflicts[`songs.${i}.${field}`] && (
+                  <ConflictNotice
+                    formId={formId}
+                    path={`songs.${i}.${field}`}
+                    id={id}
+                    conflict={conflicts[`songs.${i}.${field}`]!}
+                  />
+                )}
                 {counted && (
                   <p className="field__count" id={`${id}-count`}>
                     {value.length.toLocaleString()} of {max.toLocaleString()} characters
@@ -217,6 +243,14 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
           value={draft.buyerEmail ?? ''}
           onChange={onText('buyerEmail')}
         />
+        {conflicts.buyerEmail && (
+          <ConflictNotice
+            formId={formId}
+            path="buyerEmail"
+            id="buyerEmail"
+            conflict={conflicts.buyerEmail}
+          />
+        )}
         {problemOf('buyerEmail') && (
           <p className="field__error" id="buyerEmail-error">
             {problemOf('buyerEmail')!.text}
@@ -308,6 +342,54 @@ function typedText(el: HTMLInputElement | HTMLTextAreaElement): string {
   // An email input has no caret API (it throws); its caret goes to the end.
   if (el.type !== 'email') el.setSelectionRange(caret, caret);
   return clean;
+}
+
+/** The id of the input for a draft path: `songs.1.story` is `song-1-story`. */
+function fieldId(path: string): string {
+  const [head, index, field] = path.split('.');
+  return head === 'songs' ? `song-${index}-${field}` : path;
+}
+
+/** Longest excerpt of the other device's text shown in a conflict notice. */
+const CONFLICT_EXCERPT = 240;
+
+/**
+ * A field changed on another device while it was being typed here: what was typed stays in the
+ * field, the other value is shown beside it, and the person picks one.
+ */
+function ConflictNotice({
+  formId,
+  path,
+  id,
+  conflict,
+}: {
+  formId: string;
+  path: string;
+  id: string;
+  conflict: FieldConflict;
+}) {
+  const { db, sync } = useApp();
+  const theirs = String(conflict.value ?? '');
+  const excerpt =
+    theirs.length > CONFLICT_EXCERPT ? `${theirs.slice(0, CONFLICT_EXCERPT)}…` : theirs;
+  const settle = (keep: 'mine' | 'theirs') =>
+    void settleConflict(db, formId, path, keep).then(() => sync.kick(300));
+  return (
+    <div className="conflict" role="status" data-testid={`conflict-${id}`}>
+      <p>
+        Changed on your other device while you were typing here. There it reads:{' '}
+        {excerpt ? <q>{excerpt}</q> : <em>(empty)</em>}
+      </p>
+      <div className="conflict__actions">
+        <button type="button" className="button button--small" onClick={() => settle('mine')}>
+          Keep mine
+        </button>
+        <button type="button" className="button button--small" onClick={() => settle('theirs')}>
+          Use theirs
+        </button>
+      </div>
+    </div>
+  );
 }
 
 /** Values that lost a merge (an older edit, another device): each can be put back. */

@@ -62,7 +62,9 @@ export function Variations({ formId }: { formId: string }) {
         </p>
       )}
       <p>
-        <a {...linkProps('/')}>Back to my songs</a>
+        <a className="back" {...linkProps('/')}>
+          Back to my songs
+        </a>
       </p>
     </section>
   );

@@ -1,4 +1,6 @@
+import { useQuery } from '@rocicorp/zero/react';
 import { useEffect, useState } from 'react';
+import { queries } from '../../schema/queries.ts';
 import { isSetAside } from '../data/outbox-plan.ts';
 import { sessionRefusal } from '../data/session.ts';
 import type { SyncStatus } from '../data/sync.ts';
@@ -14,6 +16,20 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * is shown under the badge.
  */
 export function SyncBadge() {
+  const { hasZero } = useApp();
+  return hasZero ? <SyncBadgeWithServer /> : <SyncBadgeView loading={false} />;
+}
+
+/**
+ * Until the server's first copy of the person's songs has arrived, "all synced" would be a
+ * promise not yet kept (on a new device the list is still empty): the badge says it is loading.
+ */
+function SyncBadgeWithServer() {
+  const [, { type }] = useQuery(queries.myForms());
+  return <SyncBadgeView loading={type !== 'complete'} />;
+}
+
+function SyncBadgeView({ loading }: { loading: boolean }) {
   const { db, sync, session } = useApp();
   const [status, setStatus] = useState<SyncStatus>(sync.status);
   useEffect(() => sync.subscribe(setStatus), [sync]);
@@ -40,10 +56,12 @@ export function SyncBadge() {
   const label =
     waiting || setAside
       ? parts.join(' · ')
-      : status.online
-        ? 'Online · all synced'
-        : 'Offline · everything saved on this device';
-  const tone = !status.online ? 'offline' : waiting || setAside ? 'waiting' : 'ok';
+      : !status.online
+        ? 'Offline · everything saved on this device'
+        : loading
+          ? 'Online · loading your songs…'
+          : 'Online · all synced';
+  const tone = !status.online ? 'offline' : waiting || setAside || loading ? 'waiting' : 'ok';
   return (
     <>
       <p
@@ -53,6 +71,7 @@ export function SyncBadge() {
         data-testid="sync-badge"
         data-waiting={waiting}
         data-set-aside={setAside}
+        data-loading={loading || undefined}
       >
         {label}
       </p>

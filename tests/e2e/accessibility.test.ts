@@ -84,3 +84,86 @@ it('every screen passes axe (WCAG 2.1 A and AA) on a phone', async () => {
   });
   await context.close();
 });
+
+/** Contrast ratio of two CSS rgb() colours, as WCAG defines it. */
+function contrast(a: string, b: string): number {
+  const lum = (css: string) => {
+    const [r, g, bl] = (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number) as number[];
+    const c = [r!, g!, bl!].map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
+  };
+  const [x, y] = [lum(a), lum(b)];
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+}
+
+it('by hand: the text size the person chose applies, screens have titles and take focus, targets are 44 px, edges and placeholders contrast, motion calms', async () => {
+  const context = await web.browser.newContext({ ...PHONE, reducedMotion: 'reduce' });
+  const page = await openApp(context, baseUrl);
+  await page.getByTestId('price-line').waitFor({ timeout: 30_000 });
+  expect(await page.title()).toBe('My songs · Refrain');
+
+  // A person who set a larger text size in their browser gets it: the root size is relative.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 24, fixed: 20 } });
+  await expect
+    .poll(() => page.evaluate(() => getComputedStyle(document.documentElement).fontSize))
+    .toBe('24px');
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 16, fixed: 13 } });
+
+  // Touch targets in the header and on Home.
+  const heights = async (selector: string) =>
+    page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+  for (const selector of ['nav[aria-label="Main"] a', '[data-testid="new-song"]'])
+    for (const h of await heights(selector)) expect(h, selector).toBeGreaterThanOrEqual(44);
+
+  // Moving to another screen names it and puts focus on its heading.
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Devices' }).click();
+  await expect.poll(() => page.title()).toBe('Your devices · Refrain');
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.textContent))
+    .toBe('Continue on another device');
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'My songs' }).click();
+  await page.getByTestId('new-song').click();
+  await expect.poll(() => page.title()).toBe('Describe the song · Refrain');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+
+  // Input edges at least 3:1 against the panel behind them; placeholders at least 4.5:1.
+  const colours = await page.locator('#song-0-recipient').evaluate((el) => {
+    const panel = el.closest('fieldset') as HTMLElement;
+    return {
+      edge: getComputedStyle(el).borderTopColor,
+      inside: getComputedStyle(el).backgroundColor,
+      panel: getComputedStyle(panel).backgroundColor,
+      placeholder: getComputedStyle(el, '::placeholder').color,
+    };
+  });
+  expect(contrast(colours.edge, colours.panel)).toBeGreaterThanOrEqual(3);
+  expect(contrast(colours.edge, colours.inside)).toBeGreaterThanOrEqual(3);
+  expect(contrast(colours.placeholder, colours.inside)).toBeGreaterThanOrEqual(4.5);
+
+  // With reduced motion, a working bar stands still; the update prompt's button shows its focus.
+  const styles = await page.evaluate(() => {
+    const bar = document.createElement('progress');
+    const prompt = document.createElement('div');
+    prompt.className = 'update';
+    const button = document.createElement('button');
+    button.textContent = 'Reload';
+    prompt.append(button);
+    document.body.append(bar, prompt);
+    return { bar: getComputedStyle(bar).appearance };
+  });
+  expect(styles.bar).toBe('none');
+  await page.keyboard.press('Shift');
+  await page.locator('.update button').focus();
+  const ring = await page.locator('.update button').evaluate((el) => ({
+    outline: getComputedStyle(el).outlineStyle,
+    colour: getComputedStyle(el).outlineColor,
+    behind: getComputedStyle(el.parentElement!).backgroundColor,
+  }));
+  expect(ring.outline).toBe('solid');
+  expect(contrast(ring.colour, ring.behind)).toBeGreaterThanOrEqual(3);
+  await context.close();
+});

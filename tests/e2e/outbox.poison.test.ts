@@ -113,7 +113,7 @@ it('a NUL or a lone surrogate pasted or typed into a field never wedges the outb
     )
     .toEqual(want);
   await waitOutboxEmpty(page, 60_000);
-  expect(await badge(page).textContent()).toBe('Online · all synced');
+  await expect.poll(() => badge(page).textContent()).toBe('Online · all synced');
   const [local] = (await readStore<LocalDraft>(page, 'drafts')).filter((d) => d.formId === formId);
   expect(local!.draft.songs[0]).toMatchObject(want);
   expect(await story.inputValue()).toBe(want.story);
@@ -177,7 +177,7 @@ it(`an op the server keeps answering 500 for is set aside after ${MAX_TRIES} tri
   await item.getByRole('button', { name: 'Try again' }).click();
   await item.waitFor({ state: 'detached', timeout: 30_000 });
   await waitOutboxEmpty(page);
-  expect(await badge(page).textContent()).toBe('Online · all synced');
+  await expect.poll(() => badge(page).textContent()).toBe('Online · all synced');
   expect(await serverStory(formA)).toBe(story);
   expect(route.answers.filter((a) => a.id === poisoned)).toEqual([
     { id: poisoned, status: 'applied', result: expect.anything() },
@@ -279,7 +279,7 @@ it('discarding a set-aside change keeps its text in the draft and on screen; a l
   await fillSong(page, 0, { story: 'We drove to Braga every summer.' });
   await setAsideItem(page).waitFor({ state: 'detached', timeout: 30_000 });
   await waitOutboxEmpty(page);
-  expect(await badge(page).textContent()).toBe('Online · all synced');
+  await expect.poll(() => badge(page).textContent()).toBe('Online · all synced');
   expect((await readStore<OutboxOp>(page, 'outbox')).map((o) => o.id)).not.toContain(superseded);
   expect(await serverStory(formId)).toBe('We drove to Braga every summer.');
   await context.close();
@@ -308,7 +308,7 @@ it('a change the server refuses shows the server’s reason next to it, leaves t
   );
   expect(await item.getByTestId('unsent-reason').textContent()).toBe(refusal!.error);
   await waitOutboxEmpty(page);
-  expect(await badge(page).textContent()).toBe('Online · all synced');
+  await expect.poll(() => badge(page).textContent()).toBe('Online · all synced');
   expect(await readStore<OutboxOp>(page, 'outbox')).toEqual([]);
   expect(await page.locator('#song-0-genre').inputValue()).toBe(genre);
   await page.evaluate(() => window.scrollTo(0, 0));

@@ -36,3 +36,21 @@ it('the PWA shell renders, starts a guest session and syncs through Zero', async
   expect(errors).toEqual([]);
   await context.close();
 });
+
+it('until the first copy of the songs has arrived from the server, the badge says so instead of "all synced"', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  // Zero's socket (the page's only one) is held open and silent: the page is online, but
+  // nothing has arrived from the server yet.
+  const held: unknown[] = [];
+  await page.routeWebSocket(/.*/, (ws) => void held.push(ws));
+  await page.goto(baseUrl);
+  const badge = page.getByTestId('sync-badge');
+  await badge.getByText('Online · loading your songs…').waitFor({ timeout: 30_000 });
+  await expect.poll(() => held.length, { timeout: 30_000 }).toBeGreaterThan(0);
+  expect(await badge.getAttribute('data-loading')).toBe('true');
+  // Still loading once the page has settled: nothing says "all synced" on an empty list yet.
+  await page.getByTestId('new-song').waitFor();
+  expect(await badge.textContent()).toBe('Online · loading your songs…');
+  await context.close();
+});
