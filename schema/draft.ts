@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OptionalDay } from './calendar.ts';
 
 // The draft a person fills in. Every field is optional while drafting; submit checks completeness.
 // Lengths are bounds, not targets: they keep one field from swallowing a request.
@@ -51,6 +52,8 @@ export const SongDraft = z.object({
   recipient: text(SONG_FIELD_MAX.recipient).default(''),
   relationship: text(SONG_FIELD_MAX.relationship).default(''),
   occasion: text(SONG_FIELD_MAX.occasion).default(''),
+  // When the song is needed: it decides when, never what, so the words never depend on it.
+  occasionDate: OptionalDay.optional(),
   story: text(SONG_FIELD_MAX.story).default(''),
   genre: text(SONG_FIELD_MAX.genre).default(''),
   mood: text(SONG_FIELD_MAX.mood).default(''),
@@ -63,6 +66,7 @@ export const SONG_FIELDS = [
   'recipient',
   'relationship',
   'occasion',
+  'occasionDate',
   'story',
   'genre',
   'mood',
@@ -81,14 +85,16 @@ export type DraftDoc = z.infer<typeof DraftDoc>;
 
 /** One field's value, as draft_history keeps a value that lost a merge. */
 export type DraftFieldValue =
-  DraftDoc['songCount'] | NonNullable<DraftDoc['buyerEmail']> | SongDraft[keyof SongDraft];
+  | DraftDoc['songCount']
+  | NonNullable<DraftDoc['buyerEmail']>
+  | NonNullable<SongDraft[keyof SongDraft]>;
 
 /**
  * Client timestamps (epoch ms) per field path: `songCount`, `buyerEmail`, `songs.<i>.<field>`.
  * The server merges drafts field by field with these.
  */
 export const FieldTimes = z.record(
-  z.string().regex(/^(songCount|buyerEmail|songs\.[0-4]\.[a-z]+)$/),
+  z.string().regex(/^(songCount|buyerEmail|songs\.[0-4]\.[a-zA-Z]+)$/),
   z.number().int().nonnegative(),
 );
 export type FieldTimes = z.infer<typeof FieldTimes>;

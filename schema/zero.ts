@@ -65,6 +65,8 @@ const slots = table('slots')
     error: string().optional(),
     /** Set while the slot waits for a free place at the music provider. */
     waitingSince: number().optional().from('waiting_since'),
+    /** When the takes are expected, once the provider call is answered; only an estimate. */
+    expectedReadyAt: number().optional().from('expected_ready_at'),
     submittedAt: number().optional().from('submitted_at'),
     completedAt: number().optional().from('completed_at'),
     createdAt: number().from('created_at'),

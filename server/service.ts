@@ -54,6 +54,7 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
     // generation starts renders.
     const provider = createProvider(config, storage, {
       onComplete: (slotId, takes, taskId) => generation.acceptEngineTakes(slotId, takes, taskId),
+      onEstimate: (slotId, readyInSec) => void generation.recordEstimate(slotId, readyInSec),
     });
     const writer = createWriter({
       groqApiKey: config.groq.apiKey,

@@ -15,6 +15,7 @@ import { editDraft } from '../data/journal.ts';
 import { enqueue } from '../data/outbox.ts';
 import { cleanText, isSendableEmail } from '../data/text.ts';
 import { useApp } from '../ui/context.ts';
+import { isPastDay } from '../ui/estimate.ts';
 import { useLive } from '../ui/live.ts';
 import { packagePrice, useSite } from '../ui/site.ts';
 import { linkProps, navigate } from '../ui/router.ts';
@@ -23,6 +24,7 @@ const LABELS: Record<(typeof SONG_FIELDS)[number], string> = {
   recipient: 'Who is it for?',
   relationship: 'Your relationship',
   occasion: 'Occasion',
+  occasionDate: 'When is the occasion?',
   story: 'Your story — names, places, moments',
   genre: 'Style / genre',
   mood: 'Mood',
@@ -162,11 +164,13 @@ function ComposeForm({
             const id = `song-${i}-${field}`;
             const value = String(song[field] ?? '');
             const problem = problemOf(id);
-            const max = field === 'vocals' ? undefined : SONG_FIELD_MAX[field];
+            const dated = field === 'occasionDate';
+            const max = field === 'vocals' || dated ? undefined : SONG_FIELD_MAX[field];
             const counted = max !== undefined && value.length >= max * COUNT_FROM;
             const described =
-              [problem && `${id}-error`, counted && `${id}-count`].filter(Boolean).join(' ') ||
-              undefined;
+              [problem && `${id}-error`, counted && `${id}-count`, dated && `${id}-note`]
+                .filter(Boolean)
+                .join(' ') || undefined;
             const a11y = {
               'aria-invalid': problem ? true : undefined,
               'aria-describedby': described,
@@ -200,6 +204,14 @@ function ComposeForm({
                     <option value="male">Male voice</option>
                     <option value="none">Instrumental</option>
                   </select>
+                ) : dated ? (
+                  <input
+                    id={id}
+                    {...a11y}
+                    type="date"
+                    value={value}
+                    onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}
+                  />
                 ) : (
                   <input
                     id={id}
@@ -217,6 +229,7 @@ function ComposeForm({
                     conflict={conflicts[`songs.${i}.${field}`]!}
                   />
                 )}
+                {dated && <DateNote id={`${id}-note`} date={value} />}
                 {counted && (
                   <p className="field__count" id={`${id}-count`}>
                     {value.length.toLocaleString()} of {max.toLocaleString()} characters
@@ -281,11 +294,23 @@ function ComposeForm({
   );
 }
 
+/** Under the date: what it is for, and a gentle word (not a refusal) for a day already gone. */
+function DateNote({ id, date }: { id: string; date: string }) {
+  return (
+    <p className="hint" id={id} data-testid="occasion-date-note">
+      {isPastDay(date, Date.now())
+        ? 'That day has already passed. That is fine — the song is made all the same; pick the next time you will celebrate if you like.'
+        : 'Optional. The songs page then tells you whether everything will be ready in time.'}
+    </p>
+  );
+}
+
 // How a problem names each field ("the story is missing" is the server's own wording).
 const NOUNS: Record<(typeof SONG_FIELDS)[number], string> = {
   recipient: 'the name',
   relationship: 'the relationship',
   occasion: 'the occasion',
+  occasionDate: 'the date',
   story: 'the story',
   genre: 'the style',
   mood: 'the mood',

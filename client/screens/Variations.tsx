@@ -7,6 +7,7 @@ import { queries } from '../../schema/queries.ts';
 import type { SlotStatus } from '../../schema/status.ts';
 import { enqueue } from '../data/outbox.ts';
 import { ReadyAlert } from '../ui/ReadyAlert.tsx';
+import { Readiness, TimeLeft } from '../ui/Estimate.tsx';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps } from '../ui/router.ts';
@@ -108,7 +109,7 @@ function ServerVariations({
           value={form.progressReady}
           aria-label="Songs ready"
         />
-        <span>
+        <span role="status">
           {form.progressReady} of {form.progressTotal || songCount * 3} ready
         </span>
       </div>
@@ -136,6 +137,8 @@ function SongVariations({ form, songIndex }: { form: FormView; songIndex: number
   );
   const song = form.songs.find((s) => s.songIndex === songIndex);
   const recipient = song?.brief.recipient ?? form.draft?.songs?.[songIndex]?.recipient;
+  // The draft's date, not the frozen brief's: a date moved after submitting moves no words.
+  const occasionDate = form.draft?.songs?.[songIndex]?.occasionDate || song?.brief.occasionDate;
   const selection = form.selections.find((s) => s.songIndex === songIndex);
   const chosen = pendingChoice
     ? pendingChoice.args
@@ -150,6 +153,12 @@ function SongVariations({ form, songIndex }: { form: FormView; songIndex: number
         Song {songIndex + 1}
         {recipient ? ` · for ${recipient}` : ''}
       </h3>
+      {occasionDate && (
+        <Readiness
+          occasionDate={occasionDate}
+          slots={form.slots.filter((s) => s.songIndex === songIndex)}
+        />
+      )}
       <div className="variation-grid">
         {[0, 1, 2].map((v) => (
           <VariationCard
@@ -217,6 +226,9 @@ function VariationCard({
       {slot?.title && <p className="variation__title">“{slot.title}”</p>}
       {(status === 'queued' || status === 'generating' || status === 'pending') && (
         <progress aria-label="Making this variation" className="variation__busy" />
+      )}
+      {making && slot?.expectedReadyAt != null && (
+        <TimeLeft expectedReadyAt={slot.expectedReadyAt} />
       )}
       {stream && <LiveTake url={stream.streamUrl} label={`${label}, live while it is made`} />}
       {waiting && (

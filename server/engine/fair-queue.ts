@@ -25,21 +25,7 @@ export class FairQueue<T> {
   }
 
   shift(): T | undefined {
-    let owner: string | undefined;
-    for (const waiting of this.byOwner.keys()) {
-      if (!this.served.has(waiting)) {
-        owner = waiting;
-        break;
-      }
-    }
-    if (owner === undefined) {
-      for (const past of this.served.keys()) {
-        if (this.byOwner.has(past)) {
-          owner = past;
-          break;
-        }
-      }
-    }
+    const owner = nextOwner(this.byOwner, this.served);
     if (owner === undefined) return undefined;
     const items = this.byOwner.get(owner)!;
     const item = items.shift()!;
@@ -57,6 +43,22 @@ export class FairQueue<T> {
     return item;
   }
 
+  /** Every waiting item in the order shift would hand them out, the queue left as it is. */
+  ordered(): T[] {
+    const byOwner = new Map([...this.byOwner].map(([owner, items]) => [owner, [...items]]));
+    const served = new Map(this.served);
+    const out: T[] = [];
+    for (let owner = nextOwner(byOwner, served); owner !== undefined;) {
+      const items = byOwner.get(owner)!;
+      out.push(items.shift()!);
+      if (items.length === 0) byOwner.delete(owner);
+      served.delete(owner);
+      served.set(owner, true);
+      owner = nextOwner(byOwner, served);
+    }
+    return out;
+  }
+
   /** Takes every item out, in no particular order. */
   drain(): T[] {
     const all = [...this.byOwner.values()].flat();
@@ -64,4 +66,11 @@ export class FairQueue<T> {
     this.size = 0;
     return all;
   }
+}
+
+/** Whose turn it is: a waiting owner never served, else the one served least recently. */
+function nextOwner<T>(byOwner: Map<string, T[]>, served: Map<string, true>): string | undefined {
+  for (const waiting of byOwner.keys()) if (!served.has(waiting)) return waiting;
+  for (const past of served.keys()) if (byOwner.has(past)) return past;
+  return undefined;
 }

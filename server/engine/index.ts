@@ -3,4 +3,4 @@
 
 export type { RenderedTake, SongPlan, SongSpec } from './types.ts';
 export { planSong, renderSong } from './render.ts';
-export { EnginePool, type EnginePoolOptions } from './pool.ts';
+export { EnginePool, type EnginePoolOptions, type RenderEstimate } from './pool.ts';

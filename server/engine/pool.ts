@@ -3,9 +3,11 @@
 // `concurrency` at once, the rest waiting their owner's turn (FairQueue: in order within one
 // owner, the owner served least recently first), so one person's backlog never makes another
 // wait for all of it. Idle workers stay alive (the SoundFont stays loaded) but do not keep the
-// process from exiting.
+// process from exiting. Each render's wall time is measured, so the pool can say when a render
+// waiting its turn will be done (estimate.ts).
 
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_TAKE_SEC, RenderSpeed, finishTimes, renderSec } from './estimate.ts';
 import { FairQueue } from './fair-queue.ts';
 import type { RenderReply, RenderRequest } from './worker.ts';
 import type { RenderedTake, SongSpec } from './types.ts';
@@ -15,9 +17,17 @@ export interface EnginePoolOptions {
   concurrency: number;
 }
 
+/** Told, in seconds from now, when a render is expected to be done; again as the queue moves. */
+export type RenderEstimate = (doneInSec: number) => void;
+
 interface Job {
   id: number;
   spec: SongSpec;
+  /** Seconds of audio it is expected to make. */
+  audioSec: number;
+  /** When a worker took it (ms, monotonic). */
+  startedAt?: number;
+  onEstimate?: RenderEstimate;
   resolve: (take: RenderedTake) => void;
   reject: (err: Error) => void;
 }
@@ -25,6 +35,15 @@ interface Job {
 interface Slot {
   worker: Worker;
   job: Job | null;
+}
+
+// An estimate is advice: a listener that throws must not stop the pool handing out work.
+function tell(job: Job, doneInSec: number): void {
+  try {
+    job.onEstimate?.(doneInSec);
+  } catch {
+    job.onEstimate = undefined;
+  }
 }
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -36,19 +55,30 @@ export class EnginePool {
   private nextId = 1;
   private closed = false;
   private busyPeak = 0;
+  private readonly speed = new RenderSpeed();
 
   constructor(opts: EnginePoolOptions) {
     const n = Math.floor(Number(opts.concurrency));
     this.concurrency = Number.isFinite(n) && n >= 1 ? Math.min(n, 32) : 1;
   }
 
-  /** Renders one take; `owner` is whose turn it waits for (renders without one share a turn). */
-  render(spec: SongSpec, owner = ''): Promise<RenderedTake> {
+  /**
+   * Renders one take; `owner` is whose turn it waits for (renders without one share a turn).
+   * `onEstimate` hears when it is expected to be done: at once, before this returns, and again
+   * whenever a render starts or ends.
+   */
+  render(spec: SongSpec, owner = '', onEstimate?: RenderEstimate): Promise<RenderedTake> {
     if (this.closed) return Promise.reject(new Error('EnginePool is closed'));
     return new Promise<RenderedTake>((resolve, reject) => {
-      this.queue.push(owner, { id: this.nextId++, spec, resolve, reject });
+      const audioSec = spec.durationSec ?? DEFAULT_TAKE_SEC;
+      this.queue.push(owner, { id: this.nextId++, spec, audioSec, onEstimate, resolve, reject });
       this.pump();
     });
+  }
+
+  /** Seconds of audio one render makes per wall second on this machine, as measured so far. */
+  get renderSpeed(): number {
+    return this.speed.current;
   }
 
   /** Workers started, renders in flight, renders waiting, and the most ever in flight at once. */
@@ -78,16 +108,37 @@ export class EnginePool {
     while (this.queue.length > 0 && !this.closed) {
       let slot = this.slots.find((s) => !s.job);
       if (!slot) {
-        if (this.slots.length >= this.concurrency) return;
+        if (this.slots.length >= this.concurrency) break;
         slot = this.spawn();
       }
       const job = this.queue.shift() as Job;
+      job.startedAt = performance.now();
       slot.job = job;
       slot.worker.ref();
       const request: RenderRequest = { id: job.id, spec: job.spec };
       slot.worker.postMessage(request);
       this.busyPeak = Math.max(this.busyPeak, this.slots.filter((s) => s.job).length);
     }
+    this.estimate();
+  }
+
+  /** Tells every render in flight or waiting when it is now expected to be done. */
+  private estimate(): void {
+    if (this.closed) return;
+    const speed = this.speed.current;
+    const now = performance.now();
+    const running = this.slots.flatMap((s) => (s.job ? [s.job] : []));
+    const waiting = this.queue.ordered();
+    if (!running.some((j) => j.onEstimate) && !waiting.some((j) => j.onEstimate)) return;
+    const times = finishTimes({
+      runningLeftSec: running.map(
+        (j) => renderSec(j.audioSec, speed) - (now - (j.startedAt ?? now)) / 1000,
+      ),
+      waitingSec: waiting.map((j) => renderSec(j.audioSec, speed)),
+      concurrency: this.concurrency,
+    });
+    running.forEach((j, i) => tell(j, times.running[i]!));
+    waiting.forEach((j, i) => tell(j, times.waiting[i]!));
   }
 
   private spawn(): Slot {
@@ -103,6 +154,8 @@ export class EnginePool {
       slot.job = null;
       worker.unref();
       if (reply.ok) {
+        const wallSec = (performance.now() - (job.startedAt ?? performance.now())) / 1000;
+        this.speed.record(reply.take.durationSec, wallSec);
         job.resolve({
           ...reply.take,
           mp3: Buffer.from(reply.mp3),

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AudioStorage } from '../audio/storage.ts';
 import type { Config } from '../config.ts';
-import { ENGINE_ACCOUNT, localProvider, type LocalCompletion } from './local.ts';
+import {
+  ENGINE_ACCOUNT,
+  localProvider,
+  type LocalCompletion,
+  type LocalEstimate,
+} from './local.ts';
 import { musicGptProvider } from './musicgpt/client.ts';
 import type { MusicProvider } from './types.ts';
 
@@ -15,6 +20,8 @@ export type Provider = MusicProvider & {
 export interface ProviderHooks {
   /** Records the takes an in-process provider (the built-in engine) finished. */
   onComplete: LocalCompletion;
+  /** Records a moved estimate of when an in-process provider's slot is ready. */
+  onEstimate?: LocalEstimate;
 }
 
 /**
@@ -52,5 +59,6 @@ export function createProvider(
     storage,
     concurrency: config.engineConcurrency,
     onComplete: hooks.onComplete,
+    onEstimate: hooks.onEstimate,
   });
 }

@@ -8,7 +8,7 @@ import type {
   SubmitResult,
   TakeResult,
 } from './types.ts';
-import type { RenderedTake, SongSpec } from '../engine/index.ts';
+import type { RenderEstimate, RenderedTake, SongSpec } from '../engine/index.ts';
 
 const log = logger('local-engine');
 
@@ -17,6 +17,9 @@ export type LocalCompletion = (
   takes: TakeResult[],
   taskId: string,
 ) => Promise<void>;
+
+/** Told how many seconds from now a slot's takes are expected, whenever that moves. */
+export type LocalEstimate = (slotId: string, readyInSec: number) => void;
 
 /**
  * The account of the slots the built-in engine makes, in `slots.provider` (providerIdentity).
@@ -27,7 +30,7 @@ export const ENGINE_ACCOUNT = 'local';
 
 /** What renders takes: the engine's worker pool. */
 export interface TakeRenderer {
-  render(spec: SongSpec, owner?: string): Promise<RenderedTake>;
+  render(spec: SongSpec, owner?: string, onEstimate?: RenderEstimate): Promise<RenderedTake>;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,16 @@ export type LocalProvider = MusicProvider & {
 // slot's lease runs out and a reconciler renders it again.
 const HANDOVER_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
 
+// A slot's estimate is written again only when it moves by this much: the queue moves at every
+// render's start and end, and a few seconds either way mean nothing on a card that counts minutes.
+const ESTIMATE_STEP_MS = 5_000;
+
+/** When a task's two takes are expected (epoch ms), and the time last reported for the task. */
+interface TaskEstimate {
+  takes: [number | undefined, number | undefined];
+  reported?: number;
+}
+
 /**
  * The built-in engine behind the provider interface: one submit renders two takes, like one
  * MusicGPT call. Files go straight into storage and are announced as `local:<path>` URLs through
@@ -55,6 +68,8 @@ export function localProvider(opts: {
   concurrency: number;
   /** Where finished takes go (generation records them); given up front, so none is ever dropped. */
   onComplete: LocalCompletion;
+  /** Where a slot's moved estimate goes (the first one comes with the submit's answer). */
+  onEstimate?: LocalEstimate;
   /** Another renderer than the engine's worker pool; for tests of this module. */
   renderer?: () => Promise<TakeRenderer>;
 }): LocalProvider {
@@ -68,12 +83,35 @@ export function localProvider(opts: {
       ));
   // By task id; an entry leaves once its takes are handed over or its render failed.
   const renders = new Map<string, Promise<void>>();
+  const estimates = new Map<string, TaskEstimate>();
   let closed = false;
 
   const taskIdOf = (req: SubmitRequest) =>
     `local-${createHash('sha256').update(req.seed).digest('hex').slice(0, 16)}`;
 
-  const renderTakes = (taskId: string, req: SubmitRequest): Promise<TakeResult[]> =>
+  // A task is ready when its later take is: the first time both are known is the submit's own
+  // answer; later moves go to onEstimate.
+  const estimateOf = (taskId: string, req: SubmitRequest, take: 1 | 2) => (inSec: number) => {
+    const estimate = estimates.get(taskId);
+    if (!estimate) return;
+    estimate.takes[take - 1] = Date.now() + inSec * 1000;
+    const [a, b] = estimate.takes;
+    if (a === undefined || b === undefined) return;
+    const readyAt = Math.max(a, b);
+    if (estimate.reported === undefined) estimate.reported = readyAt;
+    else if (Math.abs(readyAt - estimate.reported) >= ESTIMATE_STEP_MS) {
+      estimate.reported = readyAt;
+      opts.onEstimate?.(req.slotId, Math.max(0, (readyAt - Date.now()) / 1000));
+    }
+  };
+
+  // The renderer is passed in resolved, so both takes enter the queue (and are estimated) before
+  // submit answers.
+  const renderTakes = (
+    taskId: string,
+    req: SubmitRequest,
+    renderer: TakeRenderer,
+  ): Promise<TakeResult[]> =>
     Promise.all(
       ([1, 2] as const).map(async (take) => {
         const file = engineTakeFile(req.slotId, take);
@@ -89,7 +127,7 @@ export function localProvider(opts: {
           lyrics: req.lyrics,
           vocals: req.vocals,
         };
-        const out = await (await engine()).render(spec, req.ownerId);
+        const out = await renderer.render(spec, req.ownerId, estimateOf(taskId, req, take));
         await opts.storage.write(file, out.mp3);
         await opts.storage.write(file.replace(/\.mp3$/, '.preview.mp3'), out.previewMp3);
         return {
@@ -122,11 +160,15 @@ export function localProvider(opts: {
     }
   };
 
-  const run = async (taskId: string, req: SubmitRequest): Promise<void> => {
+  const run = async (
+    taskId: string,
+    req: SubmitRequest,
+    renderer?: TakeRenderer,
+  ): Promise<void> => {
     try {
       let takes: TakeResult[];
       try {
-        takes = await renderTakes(taskId, req);
+        takes = await renderTakes(taskId, req, renderer ?? (await engine()));
       } catch (err) {
         // On a stop the pool ends every render on purpose: expected, not an error.
         const fields = { slotId: req.slotId, error: String((err as Error)?.stack ?? err) };
@@ -137,6 +179,7 @@ export function localProvider(opts: {
       await handOver(req, takes, taskId);
     } finally {
       renders.delete(taskId);
+      estimates.delete(taskId);
     }
   };
 
@@ -147,12 +190,21 @@ export function localProvider(opts: {
     sings: false,
     async submit(req: SubmitRequest): Promise<SubmitResult> {
       const taskId = taskIdOf(req);
-      if (!renders.has(taskId)) renders.set(taskId, run(taskId, req));
+      // An engine that does not load fails its render in run(), logged there, as any render.
+      const renderer = await engine().catch(() => undefined);
+      if (!renders.has(taskId)) {
+        estimates.set(taskId, { takes: [undefined, undefined] });
+        renders.set(taskId, run(taskId, req, renderer));
+      }
+      const readyAt = estimates.get(taskId)?.reported;
+      const etaSec =
+        readyAt === undefined ? undefined : Math.max(0, Math.round((readyAt - Date.now()) / 1000));
       return {
         kind: 'accepted',
         taskId,
         conversionIds: [`${taskId}:1`, `${taskId}:2`],
-        raw: { taskId, engine: 'local' },
+        ...(etaSec === undefined ? {} : { etaSec }),
+        raw: { taskId, engine: 'local', ...(etaSec === undefined ? {} : { etaSec }) },
       };
     },
     async poll(taskId: string): Promise<PollResult> {

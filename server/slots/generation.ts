@@ -247,6 +247,7 @@ export class Generation {
           await markSubmitted(tx, slotId, {
             taskId: result.taskId,
             conversionIds: result.conversionIds,
+            etaSec: result.etaSec,
             lease: rendersHere
               ? { holder: this.workerId, ms: config.timing.slotLeaseMs }
               : 'release',
@@ -371,7 +372,21 @@ export class Generation {
     const result = await provider.submit(this.requestFor(slot));
     if (result.kind === 'accepted' && provider.isRunningHere?.(result.taskId)) {
       this.renders.hold(slotId, result.taskId);
+      if (result.etaSec !== undefined) await this.recordEstimate(slotId, result.etaSec);
     }
+  }
+
+  /**
+   * A new estimate of when a slot's takes are ready, in seconds from now: the built-in engine
+   * moves it as its queue advances. Only a slot still being made takes it. Never rejects: an
+   * estimate is advice, and the next one comes with the next render that starts or ends.
+   */
+  async recordEstimate(slotId: string, readyInSec: number): Promise<void> {
+    await this.deps.sql`
+      update slots set expected_ready_at = now() + ${Math.round(readyInSec * 1000)} * interval '1 millisecond'
+      where id = ${slotId} and status in ('queued', 'generating')`.catch((err: unknown) =>
+      log.warn('could not record an estimate', { slotId, error: String(err) }),
+    );
   }
 
   /**

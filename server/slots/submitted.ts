@@ -28,9 +28,15 @@ export type LeaseOnceSubmitted =
 export async function markSubmitted(
   tx: TransactionSql,
   slotId: string,
-  task: { taskId: string; conversionIds?: [string, string]; lease: LeaseOnceSubmitted },
+  task: {
+    taskId: string;
+    conversionIds?: [string, string];
+    lease: LeaseOnceSubmitted;
+    /** When the provider expects the takes, in seconds from its answer (MusicGPT's `eta`). */
+    etaSec?: number;
+  },
 ): Promise<void> {
-  const { lease, conversionIds } = task;
+  const { lease, conversionIds, etaSec } = task;
   const live = tx`status in ('queued', 'generating')`;
   const [owner, expires] =
     lease === 'release'
@@ -47,8 +53,13 @@ export async function markSubmitted(
   const answered = conversionIds
     ? tx`conversion_ids = ${jsonb(tx, conversionIds)}, waiting_since = null,`
     : tx``;
+  // An answer's estimate is data from outside: a day at most, and nothing that is not a number.
+  const expected =
+    etaSec === undefined || !(etaSec >= 0 && etaSec <= 86_400)
+      ? tx``
+      : tx`expected_ready_at = now() + ${Math.round(etaSec * 1000)} * interval '1 millisecond',`;
   await tx`
-    update slots set task_id = coalesce(task_id, ${task.taskId}), ${answered}
+    update slots set task_id = coalesce(task_id, ${task.taskId}), ${answered} ${expected}
       status = case when status = 'queued' then 'generating' else status end,
       submitted_at = coalesce(submitted_at, now()),
       lease_owner = ${owner}, lease_expires_at = ${expires},

@@ -17,7 +17,9 @@ export const LIMITS = {
 
 // Inputs are unbounded strings on purpose: the writer must accept whatever a buyer typed and bound
 // it itself, so a 10,000-character story is a normal input rather than a validation error. The
-// shape is schema/draft.ts's SongBrief; only this check of it is looser.
+// shape is schema/draft.ts's SongBrief; only this check of it is looser. The occasion's date is
+// left out on purpose: it says when a song is needed, not what it says, so parsing strips it from
+// every writer input and from the cache key (cache.ts), and a changed date never writes again.
 export const SongBriefSchema: z.ZodType<SongBrief> = z.object({
   recipient: z.string(),
   relationship: z.string(),

@@ -71,6 +71,11 @@ export interface MusicGptScript {
    * as a pro model streams while it composes, and not again when it completes.
    */
   streamsWhileComposing: boolean;
+  /**
+   * The answer's `eta`, as the V2 docs' sample carries it (154); its unit is stated only for other
+   * endpoints ("Estimated processing time in seconds"). null leaves the field out.
+   */
+  eta: number | null;
 }
 
 export type WebhookKind = 'music' | 'lyrics' | 'streaming' | 'cover' | 'sample';
@@ -170,6 +175,7 @@ export function defaultScript(): MusicGptScript {
     parallelTaskLimit: Number.POSITIVE_INFINITY,
     honourOutputFlags: true,
     streamsWhileComposing: false,
+    eta: 154,
   };
 }
 
@@ -660,7 +666,7 @@ export async function startMusicGptStandIn(
             success: true,
             message: 'Message published to queue',
             task_id: task.taskId,
-            eta: 154,
+            ...(script.eta === null ? {} : { eta: script.eta }),
             conversion_id_1: task.conversionIds[0],
             conversion_id_2: task.conversionIds[1],
             is_flagged: false,

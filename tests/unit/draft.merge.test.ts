@@ -73,4 +73,43 @@ describe('per-field last-writer-wins', () => {
     expect(twice.draft).toEqual(once.draft);
     expect(twice.lost).toEqual([]);
   });
+
+  it('merges the occasion date like any field: another device’s story keeps it, a later date wins', () => {
+    const base = mergeDraft(undefined, { draft: doc('story'), fieldTimes: {}, opId: OP_A });
+    const phone = { ...doc('story'), songs: [{ ...song('story'), occasionDate: '2026-12-12' }] };
+    const dated = mergeDraft(base, {
+      draft: phone,
+      fieldTimes: { 'songs.0.occasionDate': 300 },
+      opId: OP_A,
+    });
+    // The laptop's draft has no date at all (made before it was set, or by an older app).
+    const laptop = mergeDraft(dated, {
+      draft: doc('laptop story'),
+      fieldTimes: { 'songs.0.story': 310 },
+      opId: OP_B,
+    });
+    expect(laptop.draft.songs[0]).toMatchObject({
+      story: 'laptop story',
+      occasionDate: '2026-12-12',
+    });
+    expect(laptop.lost.map((l) => l.field)).toEqual(['songs.0.story']);
+
+    const moved = {
+      ...doc('laptop story'),
+      songs: [{ ...song('laptop story'), occasionDate: '2026-12-19' }],
+    };
+    const later = mergeDraft(laptop, {
+      draft: moved,
+      fieldTimes: { 'songs.0.occasionDate': 320 },
+      opId: OP_B,
+    });
+    expect(later.draft.songs[0]!.occasionDate).toBe('2026-12-19');
+    expect(later.lost).toContainEqual({
+      field: 'songs.0.occasionDate',
+      value: '2026-12-12',
+      t: 300,
+      op: OP_A,
+      lostTo: OP_B,
+    });
+  });
 });

@@ -84,6 +84,14 @@ describe('writerCacheKey', () => {
     }
   });
 
+  it('ignores the occasion date: a moved date never writes the song again', () => {
+    const [a, b] = keys(order());
+    const dated = order({ ...songA, occasionDate: '2026-12-12' }, { ...songB, occasionDate: '' });
+    expect(keys(dated)).toEqual([a, b]);
+    const moved = order({ ...songA, occasionDate: '2027-01-09' }, songB);
+    expect(keys(moved)).toEqual([a, b]);
+  });
+
   it('does not depend on property order', () => {
     const inputs = order();
     expect(keys(inputs.map(reversed))).toEqual(keys(inputs));
