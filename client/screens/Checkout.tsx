@@ -5,6 +5,7 @@ import { queries } from '../../schema/queries.ts';
 import type { FormStatus } from '../../schema/status.ts';
 import { useApp } from '../ui/context.ts';
 import { credits as creditCount, orderOutcome } from './orders.ts';
+import { answerFailure, failureText } from '../data/failure.ts';
 
 interface Download {
   songIndex: number;
@@ -46,14 +47,10 @@ export function Checkout({
         body: JSON.stringify({ method }),
       });
       const body = await res.json();
-      if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
+      if (!res.ok) throw new Error(body.error ?? answerFailure(res.status));
       location.assign(body.url);
     } catch (err) {
-      setError(
-        navigator.onLine
-          ? String((err as Error).message ?? err)
-          : 'You are offline: paying needs a connection.',
-      );
+      setError(navigator.onLine ? failureText(err) : 'You are offline: paying needs a connection.');
       setBusy(false);
     }
   };
@@ -134,10 +131,10 @@ function Downloads({ formId }: { formId: string }) {
     })
       .then(async (res) => {
         const body = await res.json();
-        if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
+        if (!res.ok) throw new Error(body.error ?? answerFailure(res.status));
         if (!stop) setSongs(body.songs);
       })
-      .catch((err) => !stop && setError(String(err.message ?? err)));
+      .catch((err: unknown) => !stop && setError(failureText(err)));
     return () => {
       stop = true;
     };

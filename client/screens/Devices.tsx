@@ -3,6 +3,7 @@ import { renderSVG } from 'uqr';
 import { saveSession } from '../data/session.ts';
 import { signOutEverywhere } from '../data/sign-in.ts';
 import { useApp } from '../ui/context.ts';
+import { answerFailure, failureText } from '../data/failure.ts';
 
 /**
  * "Continue on another device": a one-time link (15 minutes) and its QR code; and "sign out
@@ -23,11 +24,11 @@ export function Devices() {
         method: 'POST',
         headers: { authorization: `Bearer ${session!.token}` },
       });
-      if (!res.ok) throw new Error(`the server answered ${res.status}`);
+      if (!res.ok) throw new Error(answerFailure(res.status));
       setLink(await res.json());
       setCopied(undefined);
     } catch (err) {
-      setError(`Could not make a link (${navigator.onLine ? String(err) : 'you are offline'}).`);
+      setError(`Could not make a link: ${failureText(err)}.`);
     }
   };
 
@@ -43,9 +44,7 @@ export function Devices() {
       setSignOut('done');
     } catch (err) {
       setSignOut('confirm');
-      setSignOutError(
-        `Nothing was changed (${navigator.onLine ? String((err as Error).message ?? err) : 'you are offline'}).`,
-      );
+      setSignOutError(`Nothing was changed: ${failureText(err)}.`);
     }
   };
 

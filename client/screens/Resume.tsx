@@ -3,6 +3,7 @@ import { drainOutbox } from '../data/outbox.ts';
 import { saveSession, type Session } from '../data/session.ts';
 import { useApp } from '../ui/context.ts';
 import { navigate } from '../ui/router.ts';
+import { failureText } from '../data/failure.ts';
 
 // A code works once: one redemption per code per page, however often the effect runs.
 const redeeming = new Map<string, Promise<Session>>();
@@ -37,7 +38,7 @@ export function Resume({ code }: { code: string }) {
         setSession(session);
         navigate('/');
       })
-      .catch((err) => !cancelled && setError(String(err.message ?? err)));
+      .catch((err: unknown) => !cancelled && setError(failureText(err)));
     return () => {
       cancelled = true;
     };

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { pushState, turnOnPush, type PushState } from '../data/push.ts';
 import { useApp } from './context.ts';
+import { failureText } from '../data/failure.ts';
 
 /**
  * While songs are being made: an offer to be told when they are ready, so nobody has to keep the
@@ -35,11 +36,7 @@ export function ReadyAlert() {
     setError(undefined);
     turnOnPush(session).then(setState, (err: unknown) => {
       setState('off');
-      setError(
-        navigator.onLine
-          ? `Could not turn on notifications: ${err instanceof Error ? err.message : String(err)}`
-          : 'You are offline; try again when you are back online.',
-      );
+      setError(`Could not turn on notifications: ${failureText(err)}.`);
     });
   };
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { checkSignIn, type SignInState } from '../data/sign-in.ts';
 import { ensureSession } from '../data/session.ts';
 import { useApp } from './context.ts';
+import { failureText } from '../data/failure.ts';
 
 /**
  * Shown when the server no longer accepts this device's sign-in (signed out from another device,
@@ -40,7 +41,7 @@ export function SignedOutNotice() {
       setSession(await ensureSession(db));
       sync.kick();
     } catch (err) {
-      setError(`Could not start again (${navigator.onLine ? String(err) : 'you are offline'}).`);
+      setError(`Could not start again: ${failureText(err)}.`);
     }
   };
 

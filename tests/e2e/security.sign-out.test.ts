@@ -57,7 +57,7 @@ it('"sign out everywhere" on the phone signs the other device out; its typing is
   await phone.getByRole('button', { name: 'Yes, sign them out' }).click();
   await expect
     .poll(() => phone.getByTestId('sign-out-confirm').getByRole('alert').textContent())
-    .toMatch(/Nothing was changed \(you are offline\)/);
+    .toMatch(/Nothing was changed: you are offline; try again when you are back online\./);
   await screenshot(phone, 'devices-sign-out-offline');
   expect((await sessionOf(phone)).token).toBe(before.token);
   await phoneCtx.setOffline(false);
