@@ -45,6 +45,37 @@ function PriceLine() {
   );
 }
 
+/**
+ * How it works, in three steps, with the promise that matters on a phone: shown until the person
+ * has songs of their own (then the list is what they came for), and kept short enough that the
+ * "New song" button stays in view on a 360 px screen.
+ */
+function HowItWorks() {
+  return (
+    <section className="how" aria-labelledby="how-title" data-testid="how-it-works">
+      <h3 id="how-title">How it works</h3>
+      <ol className="how__steps">
+        <li>
+          <strong>Tell us about them.</strong> Who it is for, the occasion, and the moments only you
+          two know. A couple of minutes.
+        </li>
+        <li>
+          <strong>Hear three versions.</strong> Each song comes in three styles, with its lyrics to
+          read. Change a line or ask for another take before you choose.
+        </li>
+        <li>
+          <strong>Pay once and give it.</strong> Download the song you chose, keep it, and send it
+          to them.
+        </li>
+      </ol>
+      <p className="how__promise">
+        Everything you type is saved on this phone as you type, even offline, and nothing is made or
+        charged twice.
+      </p>
+    </section>
+  );
+}
+
 /** History: every form and draft of mine, newest first, with what I can do with each. */
 export function Home() {
   const { db, hasZero, sync } = useApp();
@@ -70,6 +101,7 @@ export function Home() {
         </button>
       </div>
       <PriceLine />
+      {drafts.length === 0 && <HowItWorks />}
       {hasZero ? (
         <ServerList drafts={drafts} onDuplicate={startNew} />
       ) : (
