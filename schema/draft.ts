@@ -39,6 +39,7 @@ export const text = (max: number) =>
 /** Most characters each text field of a song holds; the form counts down near them. */
 export const SONG_FIELD_MAX = {
   recipient: 120,
+  pronunciation: 80,
   relationship: 120,
   occasion: 120,
   story: 10_000,
@@ -49,6 +50,8 @@ export const SONG_FIELD_MAX = {
 
 export const SongDraft = z.object({
   recipient: text(SONG_FIELD_MAX.recipient).default(''),
+  /** How the name is said ("shi-VAWN"): sung in its place; absent from drafts made before it. */
+  pronunciation: text(SONG_FIELD_MAX.pronunciation).optional(),
   relationship: text(SONG_FIELD_MAX.relationship).default(''),
   occasion: text(SONG_FIELD_MAX.occasion).default(''),
   story: text(SONG_FIELD_MAX.story).default(''),
@@ -61,6 +64,7 @@ export type SongDraft = z.infer<typeof SongDraft>;
 
 export const SONG_FIELDS = [
   'recipient',
+  'pronunciation',
   'relationship',
   'occasion',
   'story',
@@ -81,7 +85,9 @@ export type DraftDoc = z.infer<typeof DraftDoc>;
 
 /** One field's value, as draft_history keeps a value that lost a merge. */
 export type DraftFieldValue =
-  DraftDoc['songCount'] | NonNullable<DraftDoc['buyerEmail']> | SongDraft[keyof SongDraft];
+  | DraftDoc['songCount']
+  | NonNullable<DraftDoc['buyerEmail']>
+  | NonNullable<SongDraft[keyof SongDraft]>;
 
 /**
  * Client timestamps (epoch ms) per field path: `songCount`, `buyerEmail`, `songs.<i>.<field>`.

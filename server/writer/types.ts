@@ -17,7 +17,9 @@ export const LIMITS = {
 
 // Inputs are unbounded strings on purpose: the writer must accept whatever a buyer typed and bound
 // it itself, so a 10,000-character story is a normal input rather than a validation error. The
-// shape is schema/draft.ts's SongBrief; only this check of it is looser.
+// shape is schema/draft.ts's SongBrief; only this check of it is looser. It leaves out how the
+// name is said: a respelling changes what is sung, never the words, so parsing drops it and neither
+// the writer nor the cache key of what it wrote (cache.ts) ever sees it.
 export const SongBriefSchema: z.ZodType<SongBrief> = z.object({
   recipient: z.string(),
   relationship: z.string(),
