@@ -87,6 +87,7 @@ export function localProvider(opts: {
           occasion: req.occasion,
           preset: req.preset,
           lyrics: req.lyrics,
+          ...(req.sungNames?.length ? { sungNames: req.sungNames } : {}),
           vocals: req.vocals,
         };
         const out = await (await engine()).render(spec, req.ownerId);
