@@ -11,6 +11,7 @@ import {
 import { queries } from '../../schema/queries.ts';
 import { mergeServerDraft, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
+import { PronunciationField } from './Pronunciation.tsx';
 import { enqueue } from '../data/outbox.ts';
 import { cleanText, isSendableEmail } from '../data/text.ts';
 import { useApp } from '../ui/context.ts';
@@ -20,6 +21,7 @@ import { linkProps, navigate } from '../ui/router.ts';
 
 const LABELS: Record<(typeof SONG_FIELDS)[number], string> = {
   recipient: 'Who is it for?',
+  pronunciation: 'How to say the name',
   relationship: 'Your relationship',
   occasion: 'Occasion',
   story: 'Your story — names, places, moments',
@@ -31,6 +33,7 @@ const LABELS: Record<(typeof SONG_FIELDS)[number], string> = {
 
 const HINTS: Partial<Record<(typeof SONG_FIELDS)[number], string>> = {
   recipient: 'e.g. Ana',
+  pronunciation: 'e.g. shi-VAWN',
   relationship: 'e.g. my wife',
   occasion: 'e.g. anniversary, birthday, wedding',
   genre: 'e.g. acoustic pop, country, jazz',
@@ -182,6 +185,13 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
                     <option value="male">Male voice</option>
                     <option value="none">Instrumental</option>
                   </select>
+                ) : field === 'pronunciation' ? (
+                  <PronunciationField
+                    {...{ id, a11y, value, placeholder: HINTS[field] }}
+                    latest={async () => (await db.drafts.get(formId))?.draft.songs[i] ?? song}
+                    onText={onText(`songs.${i}.${field}`)}
+                    onPick={(respelling) => set(`songs.${i}.${field}`, respelling)}
+                  />
                 ) : (
                   <input
                     id={id}
@@ -250,6 +260,7 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
 // How a problem names each field ("the story is missing" is the server's own wording).
 const NOUNS: Record<(typeof SONG_FIELDS)[number], string> = {
   recipient: 'the name',
+  pronunciation: 'how to say the name',
   relationship: 'the relationship',
   occasion: 'the occasion',
   story: 'the story',
