@@ -187,7 +187,7 @@ function ComposeForm({ formId, draft }: { formId: string; draft: DraftDoc }) {
                   </select>
                 ) : field === 'pronunciation' ? (
                   <PronunciationField
-                    {...{ id, a11y, value, placeholder: HINTS[field] }}
+                    {...{ id, a11y, value, sings, placeholder: HINTS[field] }}
                     latest={async () => (await db.drafts.get(formId))?.draft.songs[i] ?? song}
                     onText={onText(`songs.${i}.${field}`)}
                     onPick={(respelling) => set(`songs.${i}.${field}`, respelling)}

@@ -45,6 +45,8 @@ export function PronunciationField(props: {
   /** The song as IndexedDB holds it now: what this render shows can lag the last keystroke. */
   latest: () => Promise<SongDraft>;
   placeholder: string | undefined;
+  /** Whether the provider sings; the built-in engine plays the tune, shaped by how it is said. */
+  sings: boolean;
   onText: (e: React.ChangeEvent<HTMLInputElement>) => void;
   onPick: (respelling: string) => void;
 }) {
@@ -90,7 +92,9 @@ export function PronunciationField(props: {
         </button>
       </div>
       <p className="hint field__hint" id={`${id}-hint`}>
-        Sung this way; the lyrics you read keep the spelling.
+        {props.sings
+          ? 'Sung this way; the lyrics you read keep the spelling.'
+          : 'The tune follows how the name is said; the lyrics you read keep the spelling.'}
       </p>
       <div className="field__suggestion" role="status" data-testid={`${id}-status`}>
         {found?.note && <p className="hint">{found.note}</p>}
