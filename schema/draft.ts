@@ -40,6 +40,7 @@ export const text = (max: number) =>
 /** Most characters each text field of a song holds; the form counts down near them. */
 export const SONG_FIELD_MAX = {
   recipient: 120,
+  pronunciation: 80,
   relationship: 120,
   occasion: 120,
   story: 10_000,
@@ -50,6 +51,8 @@ export const SONG_FIELD_MAX = {
 
 export const SongDraft = z.object({
   recipient: text(SONG_FIELD_MAX.recipient).default(''),
+  /** How the name is said ("shi-VAWN"): sung in its place; absent from drafts made before it. */
+  pronunciation: text(SONG_FIELD_MAX.pronunciation).optional(),
   relationship: text(SONG_FIELD_MAX.relationship).default(''),
   occasion: text(SONG_FIELD_MAX.occasion).default(''),
   // When the song is needed: it decides when, never what, so the words never depend on it.
@@ -64,6 +67,7 @@ export type SongDraft = z.infer<typeof SongDraft>;
 
 export const SONG_FIELDS = [
   'recipient',
+  'pronunciation',
   'relationship',
   'occasion',
   'occasionDate',

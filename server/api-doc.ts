@@ -1,6 +1,7 @@
 import { DraftDoc } from '../schema/draft.ts';
 import { OpArgs, SyncBatch, SyncOp } from '../schema/ops.ts';
 import { SiteInfo } from '../schema/site.ts';
+import { PronounceAnswer, PronounceQuery } from '../schema/pronunciation.ts';
 import type { Config } from './config.ts';
 import {
   error,
@@ -229,6 +230,22 @@ export const ROUTES: readonly RouteDoc[] = [
     bearer: true,
     body: { schema: PushEndpointBody, required: true },
     responses: { 200: { description: '{removed}' }, 400: error, 401: error },
+  },
+  {
+    method: 'get',
+    path: '/api/pronounce',
+    summary:
+      'Respellings of a name a pronouncing dictionary knows, to sing it right ("Siobhan": "shuh-VAWN")',
+    description:
+      'Syllables are hyphenated and the stressed one is in capitals (docs/writer.md). A name the dictionary does not know answers an empty list.',
+    params: [{ in: 'query', name: 'name', schema: PronounceQuery.shape.name }],
+    responses: {
+      200: {
+        description: 'the respellings, most common first',
+        content: { 'application/json': { schema: jsonSchema(PronounceAnswer) } },
+      },
+      400: error,
+    },
   },
   {
     method: 'post',

@@ -14,6 +14,7 @@ import { demoCheckoutRoutes } from './payments/demo.ts';
 import type { Payments } from './payments/index.ts';
 import { checkoutRoutes } from './payments/routes.ts';
 import { pushRoutes } from './push/routes.ts';
+import { pronunciationRoutes } from './forms/pronunciation.ts';
 import { MUSICGPT_WEBHOOK_ROUTE } from './providers/musicgpt/webhook.ts';
 import type { MusicProvider } from './providers/types.ts';
 import type { SiteInfo } from '../schema/site.ts';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/audio', audioRoutes(deps, services.storage, services.signer));
   app.route('/api/streams', streamRoutes(deps, services.signer));
   app.route('/api/push', pushRoutes(deps, services.vapid));
+  app.route('/api/pronounce', pronunciationRoutes());
   app.route(
     MUSICGPT_WEBHOOK_ROUTE,
     musicGptWebhookRoutes(deps, services.signer, services.generation, services.reconciler),

@@ -12,6 +12,7 @@ import { queries } from '../../schema/queries.ts';
 import type { FieldConflict } from '../data/db.ts';
 import { mergeServerDraft, settleConflict, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
+import { PronunciationField } from './Pronunciation.tsx';
 import { enqueue } from '../data/outbox.ts';
 import { cleanText, isSendableEmail } from '../data/text.ts';
 import { useApp } from '../ui/context.ts';
@@ -22,6 +23,7 @@ import { linkProps, navigate } from '../ui/router.ts';
 
 const LABELS: Record<(typeof SONG_FIELDS)[number], string> = {
   recipient: 'Who is it for?',
+  pronunciation: 'How to say the name',
   relationship: 'Your relationship',
   occasion: 'Occasion',
   occasionDate: 'When is the occasion?',
@@ -34,6 +36,7 @@ const LABELS: Record<(typeof SONG_FIELDS)[number], string> = {
 
 const HINTS: Partial<Record<(typeof SONG_FIELDS)[number], string>> = {
   recipient: 'e.g. Ana',
+  pronunciation: 'e.g. shi-VAWN',
   relationship: 'e.g. my wife',
   occasion: 'e.g. anniversary, birthday, wedding',
   genre: 'e.g. acoustic pop, country, jazz',
@@ -212,6 +215,13 @@ function ComposeForm({
                     value={value}
                     onChange={(e) => set(`songs.${i}.${field}`, e.target.value)}
                   />
+                ) : field === 'pronunciation' ? (
+                  <PronunciationField
+                    {...{ id, a11y, value, sings, placeholder: HINTS[field] }}
+                    latest={async () => (await db.drafts.get(formId))?.draft.songs[i] ?? song}
+                    onText={onText(`songs.${i}.${field}`)}
+                    onPick={(respelling) => set(`songs.${i}.${field}`, respelling)}
+                  />
                 ) : (
                   <input
                     id={id}
@@ -308,6 +318,7 @@ function DateNote({ id, date }: { id: string; date: string }) {
 // How a problem names each field ("the story is missing" is the server's own wording).
 const NOUNS: Record<(typeof SONG_FIELDS)[number], string> = {
   recipient: 'the name',
+  pronunciation: 'how to say the name',
   relationship: 'the relationship',
   occasion: 'the occasion',
   occasionDate: 'the date',

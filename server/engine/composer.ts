@@ -9,7 +9,7 @@ import { Choices } from './choices.ts';
 import { writeDrums } from './drums.ts';
 import { chooseHarmony, type Harmony } from './harmony.ts';
 import { instrument, type Instrument } from './instruments.ts';
-import { parseLyrics } from './lyrics.ts';
+import { heardNames, parseLyrics } from './lyrics.ts';
 import { writeMelody, type LeadRange, type Melody } from './melody.ts';
 import { Rng } from './random.ts';
 import { Timeline, type Part, type PartId, type ScoreNote } from './score.ts';
@@ -73,7 +73,7 @@ function monophonic(notes: ScoreNote[], sustain: boolean): ScoreNote[] {
 export function compose(spec: SongSpec, limits: LengthLimits = TAKE_LIMITS): Composition {
   const style = resolveStyle(spec, limits);
   const { genre, family } = style;
-  const lyrics = parseLyrics(spec.lyrics ?? '');
+  const lyrics = parseLyrics(spec.lyrics ?? '', heardNames(spec.sungNames));
   const songRng = new Rng(`song:${style.songSeed}:${family.family}`);
   const harmony = chooseHarmony(style, songRng.fork('harmony'));
   const form = buildForm(style, lyrics, harmony, songRng.fork('form'));

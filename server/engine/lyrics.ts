@@ -3,7 +3,8 @@
 // list of syllables with a stress mark. Counts and stress come from a pronouncing dictionary;
 // the spelling is only cut into that many pieces to label the notes.
 
-import { pronounce } from './pronunciation.ts';
+import type { SungName } from '../../schema/pronunciation.ts';
+import { pronounce, pronounceRespelling, type Pronunciation } from './pronunciation.ts';
 import type { SectionKind } from './tables.ts';
 
 export type { SectionKind };
@@ -48,7 +49,22 @@ const FUNCTION_WORDS = new Set(
   ).split(' '),
 );
 
-export function parseLyrics(text: string): LyricSection[] {
+/**
+ * Names said another way than spelled, by their lower-case spelling: the tune gives "Siobhan" the
+ * two notes of "shi-VAWN", stressed on the second, while the line keeps the spelling.
+ */
+export type HeardNames = ReadonlyMap<string, Pronunciation>;
+
+export function heardNames(names: readonly SungName[] = []): HeardNames {
+  return new Map(names.map((n) => [n.name.toLowerCase(), pronounceRespelling(n.sung)]));
+}
+
+/** How a name is heard, possessive or not ("siobhan's"); undefined for any other word. */
+function heardAs(heard: HeardNames, word: string): Pronunciation | undefined {
+  return heard.get(word) ?? heard.get(word.replace(/'s?$/, ''));
+}
+
+export function parseLyrics(text: string, heard: HeardNames = new Map()): LyricSection[] {
   const sections: LyricSection[] = [];
   let current: LyricSection | null = null;
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
@@ -63,7 +79,7 @@ export function parseLyrics(text: string): LyricSection[] {
       continue;
     }
     const clean = line.replace(/\[[^\]]*\]|\([^)]*\)/g, ' ').trim();
-    const syllables = lineSyllables(clean);
+    const syllables = lineSyllables(clean, heard);
     if (syllables.length === 0) continue;
     if (!current) {
       current = { kind: 'verse', label: 'verse', lines: [] };
@@ -74,7 +90,7 @@ export function parseLyrics(text: string): LyricSection[] {
   return sections.filter((s) => s.lines.length > 0);
 }
 
-export function lineSyllables(line: string): Syllable[] {
+export function lineSyllables(line: string, heard: HeardNames = new Map()): Syllable[] {
   const words = line
     .toLowerCase()
     .replace(/[“”"]/g, '')
@@ -85,9 +101,10 @@ export function lineSyllables(line: string): Syllable[] {
     .filter((w) => /[a-z0-9À-ɏ]/i.test(w));
   const out: Syllable[] = [];
   for (const word of words) {
-    const parts = splitWord(word);
-    const fn = FUNCTION_WORDS.has(word);
-    const said = /^[0-9]+$/.test(word) ? null : pronounce(word);
+    const named = heardAs(heard, word);
+    const parts = named ? fitPieces(spellingPieces(word), named.syllables) : splitWord(word);
+    const fn = !named && FUNCTION_WORDS.has(word);
+    const said = named ?? (/^[0-9]+$/.test(word) ? null : pronounce(word));
     const primary =
       said && said.primary >= 0 && said.primary < parts.length
         ? said.primary

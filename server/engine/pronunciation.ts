@@ -15,7 +15,7 @@ export interface Pronunciation {
   primary: number;
   /** Indexes of syllables with secondary stress. */
   secondary: number[];
-  /** True when the count came from the dictionary, not from spelling rules. */
+  /** True when the count and stress were heard (the dictionary, a respelling), not guessed from spelling. */
   known: boolean;
 }
 
@@ -37,4 +37,28 @@ export function pronounce(word: string): Pronunciation {
       };
   }
   return { syllables: Math.max(1, syllable(w)), primary: -1, secondary: [], known: false };
+}
+
+/**
+ * How a respelling the person gave is heard ("shi-VAWN", "NEEV", "shyow ming"): one syllable per
+ * piece between hyphens or spaces, the piece in capitals stressed. A single piece is counted by
+ * the spelling rules, as a word the dictionary does not know.
+ */
+export function pronounceRespelling(sung: string): Pronunciation {
+  const pieces = sung.split(/[\s-]+/).filter((p) => /\p{L}/u.test(p));
+  if (pieces.length === 0) return { syllables: 1, primary: -1, secondary: [], known: false };
+  const isCapital = (p: string) => p === p.toUpperCase() && p !== p.toLowerCase();
+  if (pieces.length === 1) {
+    const count = Math.max(1, syllable(pieces[0]!.toLowerCase()));
+    return { syllables: count, primary: count === 1 ? 0 : -1, secondary: [], known: false };
+  }
+  const capitals = pieces.flatMap((p, i) => (isCapital(p) ? [i] : []));
+  // All in capitals says nothing about stress; neither does none.
+  const primary = capitals.length > 0 && capitals.length < pieces.length ? capitals[0]! : -1;
+  return {
+    syllables: pieces.length,
+    primary,
+    secondary: [],
+    known: primary >= 0,
+  };
 }

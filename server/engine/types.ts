@@ -1,5 +1,6 @@
 import type { TimedLine } from '../../schema/lyrics.ts';
 import type { Vocals } from '../../schema/draft.ts';
+import type { SungName } from '../../schema/pronunciation.ts';
 import type { VariationId } from '../../schema/presets.ts';
 
 export interface SongSpec {
@@ -20,6 +21,8 @@ export interface SongSpec {
   preset: VariationId | (string & {});
   /** With [Verse]/[Chorus]/[Bridge] tags; may be empty for an instrumental. */
   lyrics: string;
+  /** Names in the lyrics said another way than spelled: their notes follow the respelling. */
+  sungNames?: readonly SungName[];
   vocals: Vocals;
   /** Target length of the full take in seconds; default 150, clamped to 110..190. */
   durationSec?: number;

@@ -42,3 +42,16 @@ export function uuidParam(c: Context, name: string): string {
   if (!parsed.success) throw new Refusal('invalid', `${name} must be a UUID`);
   return parsed.data;
 }
+
+/** The query string checked against `schema`; its messages are the refusal's words. */
+export function queryParams<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
+  const parsed = schema.safeParse(c.req.query());
+  if (parsed.success) return parsed.data;
+  // One sentence per parameter: an empty name is "missing", not also "has no letter".
+  const first = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const at = issue.path.join('.');
+    if (!first.has(at)) first.set(at, issue.message);
+  }
+  throw new Refusal('invalid', [...first.values()].join('; '));
+}

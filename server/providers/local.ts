@@ -125,6 +125,7 @@ export function localProvider(opts: {
           occasion: req.occasion,
           preset: req.preset,
           lyrics: req.lyrics,
+          ...(req.sungNames?.length ? { sungNames: req.sungNames } : {}),
           vocals: req.vocals,
         };
         const out = await renderer.render(spec, req.ownerId, estimateOf(taskId, req, take));

@@ -1,4 +1,5 @@
 import type { Vocals } from '../../schema/draft.ts';
+import type { SungName } from '../../schema/pronunciation.ts';
 
 export interface SubmitRequest {
   slotId: string;
@@ -7,7 +8,9 @@ export interface SubmitRequest {
   title: string;
   prompt: string; // <= 280 chars: Refrain's bound (MusicGPT V2 takes 1000)
   musicStyle: string;
-  lyrics: string; // <= 3000 chars: Refrain's bound (MusicGPT V2 takes 5000)
+  lyrics: string; // <= 3000 chars: Refrain's bound (MusicGPT V2 takes 5000); as written, names spelled
+  /** Names sung another way than the lyrics spell them; each provider sings them its own way. */
+  sungNames?: SungName[];
   vocals: Vocals;
   mood: string;
   occasion: string;

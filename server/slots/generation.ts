@@ -8,7 +8,7 @@ import { faultPoint } from '../faults.ts';
 import { logger } from '../log.ts';
 import type { MusicProvider, SubmitRequest } from '../providers/types.ts';
 import type { AudioStorage } from '../audio/storage.ts';
-import { presetOfSlot, type Writer } from '../writer/index.ts';
+import { presetOfSlot, sungNamesOf, type Writer } from '../writer/index.ts';
 import type { SongBrief } from '../../schema/draft.ts';
 import type { SlotStatus } from '../../schema/status.ts';
 import { leaveTaskLine, markWaiting, mayTakeTaskPlace } from './admission.ts';
@@ -328,6 +328,7 @@ export class Generation {
   /** The provider request of a slot whose text is written; the same for every send of it. */
   private requestFor(slot: SlotRow): SubmitRequest {
     const preset = presetOfSlot(slot.brief, slot.preset, slot.variation_index);
+    const sungNames = sungNamesOf(slot.brief);
     return {
       slotId: slot.id,
       ownerId: slot.owner_id,
@@ -336,6 +337,8 @@ export class Generation {
       prompt: slot.music_prompt!,
       musicStyle: slot.music_style ?? '',
       lyrics: slot.lyrics ?? '',
+      // Absent rather than empty, so a brief without one sends the very request it always did.
+      ...(sungNames.length > 0 ? { sungNames } : {}),
       vocals: slot.brief.vocals,
       mood: slot.brief.mood || preset.mood,
       occasion: slot.brief.occasion,

@@ -1,4 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres';
+import type { SongBrief } from '../../schema/draft.ts';
+import type { SungName } from '../../schema/pronunciation.ts';
 import type { SlotStatus } from '../../schema/status.ts';
 import { ENGINE_SCHEME, engineFileOf } from '../audio/storage.ts';
 import { jsonb } from '../db/jsonb.ts';
@@ -6,6 +8,7 @@ import { logger } from '../log.ts';
 import { isHttpLink } from '../media/address.ts';
 import { ENGINE_ACCOUNT } from '../providers/local.ts';
 import type { TakeResult } from '../providers/types.ts';
+import { jsonAsWritten, lyricsAsWritten, sungNamesOf } from '../writer/index.ts';
 import { lockFormOfSlot, refreshProgress } from './claim.ts';
 import { recordEvent } from './events.ts';
 import { markSubmitted } from './submitted.ts';
@@ -103,6 +106,18 @@ function trustedLinks(
   return { ...rest, ...(audio ? { audioUrl: audio } : {}), ...(wav ? { wavUrl: wav } : {}) };
 }
 
+/** A take's lyrics and timed lines with each sung respelling turned back into the name. */
+function spelledAsWritten(take: TakeUpdate, names: SungName[], written: string): TakeUpdate {
+  if (names.length === 0) return take;
+  return {
+    ...take,
+    ...(take.lyrics === undefined ? {} : { lyrics: lyricsAsWritten(take.lyrics, names, written) }),
+    ...(take.lyricsTimestamped === undefined
+      ? {}
+      : { lyricsTimestamped: jsonAsWritten(take.lyricsTimestamped, names, written) }),
+  };
+}
+
 /**
  * recordTakes inside a transaction the caller owns (a webhook commits its ledger row with it).
  * What a person has heard or read never changes: once the slot is ready a delivery only fills
@@ -125,10 +140,18 @@ export async function recordTakesIn(
       provider: string;
       status: SlotStatus;
       conversion_ids: string[] | null;
+      brief: SongBrief | null;
+      lyrics: string | null;
     }[]
   >`
-    select id, form_id, owner_id, provider, status, conversion_ids from slots where id = ${slotId} for update`;
+    select s.id, s.form_id, s.owner_id, s.provider, s.status, s.conversion_ids, g.brief, s.lyrics
+    from slots s left join songs g on g.form_id = s.form_id and g.song_index = s.song_index
+    where s.id = ${slotId} for update of s`;
   if (!slot) return false;
+  // A singer that read the name's respelling gives it back in its lyrics; the person reads the
+  // name as they spelled it. The built-in engine hands back the lyrics as written.
+  const names = source.isEngine || !slot.brief ? [] : sungNamesOf(slot.brief);
+  const written = slot.lyrics ?? '';
   if (info.taskId) {
     await markSubmitted(tx, slotId, { taskId: info.taskId, lease: 'keep-engine-renders' });
     // The provider named a task of this slot: a call still `sending` is the one whose answer was
@@ -147,7 +170,7 @@ export async function recordTakesIn(
   }
   const isReady = slot.status === 'ready';
   for (const given of takes) {
-    const take = trustedLinks(given, slot, source);
+    const take = spelledAsWritten(trustedLinks(given, slot, source), names, written);
     const [existing] = await tx<{ id: string; is_paid: boolean }[]>`
       select t.id, exists (select 1 from unlocks u where u.take_id = t.id) as is_paid
       from takes t where t.slot_id = ${slotId} and t.conversion_id = ${take.conversionId}`;

@@ -14,6 +14,8 @@ export {
 export { LocalWriter, writeLocal, LOCAL_MODEL, LOCAL_VERSION } from './local.ts';
 export { presetsFor, presetForSong, presetOfSlot } from './presets.ts';
 export { scrubArtists, mentionsArtist, ARTISTS } from './artists.ts';
+export { sungNamesOf, lyricsToSing, lyricsAsWritten, jsonAsWritten } from './sung-names.ts';
+export { suggestRespellings, pronouncingDictionary, respell } from './respelling.ts';
 export * from './types.ts';
 
 export type WriterSettings = {

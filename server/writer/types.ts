@@ -17,9 +17,10 @@ export const LIMITS = {
 
 // Inputs are unbounded strings on purpose: the writer must accept whatever a buyer typed and bound
 // it itself, so a 10,000-character story is a normal input rather than a validation error. The
-// shape is schema/draft.ts's SongBrief; only this check of it is looser. The occasion's date is
-// left out on purpose: it says when a song is needed, not what it says, so parsing strips it from
-// every writer input and from the cache key (cache.ts), and a changed date never writes again.
+// shape is schema/draft.ts's SongBrief; only this check of it is looser. Two fields are left out on
+// purpose, so parsing strips them from every writer input and from the cache key (cache.ts): the
+// occasion's date says when a song is needed, and how the name is said changes what is sung, not
+// the words; a changed date or respelling never writes again.
 export const SongBriefSchema: z.ZodType<SongBrief> = z.object({
   recipient: z.string(),
   relationship: z.string(),

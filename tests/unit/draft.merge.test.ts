@@ -49,6 +49,34 @@ describe('per-field last-writer-wins', () => {
     expect(mergeDraft(mergeDraft(undefined, b), a).draft.songs[0]!.story).toBe('from B');
   });
 
+  it('merges how the name is said by its own time, and keeps a draft made before the field had it', () => {
+    // A draft stored before the field existed has no pronunciation at all.
+    const before = mergeDraft(undefined, {
+      draft: doc('story'),
+      fieldTimes: { 'songs.0.recipient': 100 },
+      opId: OP_A,
+    });
+    expect(before.draft.songs[0]!.pronunciation).toBeUndefined();
+    const phone = { ...doc('story'), songs: [{ ...song('story'), pronunciation: 'shi-VAWN' }] };
+    const laptop = { ...doc('story'), songs: [{ ...song('story'), recipient: 'Siobhan' }] };
+    expect('pronunciation' in laptop.songs[0]!).toBe(false);
+    const one = mergeDraft(before, {
+      draft: phone,
+      fieldTimes: { 'songs.0.pronunciation': 300 },
+      opId: OP_A,
+    });
+    const both = mergeDraft(one, {
+      draft: laptop,
+      fieldTimes: { 'songs.0.recipient': 200 },
+      opId: OP_B,
+    });
+    expect(both.draft.songs[0]).toMatchObject({ recipient: 'Siobhan', pronunciation: 'shi-VAWN' });
+    // The laptop's draft has no pronunciation (an app from before it): it erases nothing.
+    expect(both.lost).toEqual([
+      { field: 'songs.0.recipient', value: 'Ana', t: 100, op: OP_A, lostTo: OP_B },
+    ]);
+  });
+
   it('merges different fields from two devices without losing either', () => {
     const base = mergeDraft(undefined, { draft: doc('story'), fieldTimes: {}, opId: OP_A });
     const phone = { ...doc('phone story'), songs: [{ ...song('phone story'), mood: 'calm' }] };

@@ -3,7 +3,9 @@
 // first pronunciation, which is the one the engine sings.
 
 import { describe, expect, it } from 'vitest';
-import { lineSyllables, splitWord } from '../../server/engine/lyrics.ts';
+import { compose } from '../../server/engine/composer.ts';
+import { heardNames, lineSyllables, parseLyrics, splitWord } from '../../server/engine/lyrics.ts';
+import { sampleSpec } from '../../server/engine/samples.ts';
 
 const SYLLABLE_COUNTS: Readonly<Record<string, number>> = {
   // Hard ones: silent e, -es and -ed endings, vowel pairs, contractions in speech.
@@ -280,5 +282,60 @@ describe('engine syllables', () => {
     expect(stressOf('anniversary')).toEqual([1, 0, 2, 0, 0]);
     expect(stressOf('happy')).toEqual([2, 0]);
     expect(stressOf('create')).toEqual([0, 2]);
+  });
+});
+
+describe('names said another way than spelled', () => {
+  const niamh = heardNames([{ name: 'Niamh', sung: 'NEEV' }]);
+  const siobhan = heardNames([{ name: 'Siobhan', sung: 'shi-VAWN' }]);
+  const shape = (line: string, heard = heardNames()) =>
+    lineSyllables(line, heard).map((s) => [s.text, s.stress]);
+
+  it('gives the name as many notes as its respelling has syllables, spelled as written', () => {
+    // The dictionary's first pronunciation of Niamh is "NY-uhm"; said "NEEV" it is one note.
+    expect(lineSyllables('Niamh sings').map((s) => s.text)).toHaveLength(3);
+    expect(shape('Niamh sings', niamh)).toEqual([
+      ['niamh', 2],
+      ['sings', 2],
+    ]);
+  });
+
+  it('stresses the syllable the respelling writes in capitals', () => {
+    // The dictionary's first pronunciation stresses the first ("SHOW-bahn").
+    expect(lineSyllables('Siobhan').map((s) => s.stress)).toEqual([2, 1]);
+    expect(lineSyllables('Siobhan', siobhan).map((s) => s.stress)).toEqual([0, 2]);
+  });
+
+  it('hears the name in any case and possessive, and no other word', () => {
+    expect(shape("NIAMH's song", niamh)).toEqual([
+      ['niamhs', 2],
+      ['song', 2],
+    ]);
+    expect(lineSyllables('Niamhs', niamh)).toHaveLength(splitWord('niamhs').length);
+  });
+
+  it('counts a respelling without hyphens by its spelling: "shyow ming" is two notes', () => {
+    const heard = heardNames([{ name: 'Xiaoming', sung: 'shyow MING' }]);
+    expect(lineSyllables('Xiaoming', heard).map((s) => s.stress)).toEqual([0, 2]);
+    const one = heardNames([{ name: 'Saoirse', sung: 'seersha' }]);
+    expect(lineSyllables('Saoirse', one)).toHaveLength(2);
+  });
+
+  it('shapes the tune of the song by the respelling while its lines keep the spelling', () => {
+    const lyrics =
+      '[Verse]\nNiamh, Niamh, the light of every room\n[Chorus]\nSing for Niamh tonight';
+    const plain = compose(sampleSpec({ lyrics }));
+    const said = compose(sampleSpec({ lyrics, sungNames: [{ name: 'Niamh', sung: 'NEEV' }] }));
+    const notesOf = (c: typeof plain) =>
+      c.form.sections.filter((s) => s.sung).flatMap((s) => s.lines.map((l) => l.syllables.length));
+    expect(notesOf(said)).not.toEqual(notesOf(plain));
+    const first = parseLyrics(lyrics, niamh)[0]!.lines[0]!;
+    expect(first.text).toBe('Niamh, Niamh, the light of every room');
+    expect(first.syllables).toHaveLength(
+      lineSyllables('Niamh, Niamh, the light of every room').length - 2,
+    );
+    expect(said.plan.lyricTimes.map((t) => t.line)).toEqual(
+      plain.plan.lyricTimes.map((t) => t.line),
+    );
   });
 });

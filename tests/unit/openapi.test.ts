@@ -6,6 +6,7 @@ import type { Sql } from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SyncBatch } from '../../schema/ops.ts';
+import { PronounceQuery } from '../../schema/pronunciation.ts';
 import { createApp, type AppServices } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { CheckoutRequest } from '../../server/payments/routes.ts';
@@ -100,6 +101,21 @@ const BODIES: Record<string, { file: string; name: string; schema: z.ZodType }> 
   },
 };
 
+/** Each route that checks its query string (`queryParams`): the file, and the schema it reads. */
+const QUERIES: Record<string, { file: string; name: string; schema: z.ZodObject }> = {
+  'GET /api/pronounce': {
+    file: 'server/forms/pronunciation.ts',
+    name: 'PronounceQuery',
+    schema: PronounceQuery,
+  },
+};
+
+const serverFiles = () =>
+  fs
+    .readdirSync(path.join(ROOT, 'server'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => `server/${file}`);
+
 const CONFIGS: [string, Config][] = [
   ['demo payments', loadConfig({})],
   ['Stripe payments', loadConfig({ STRIPE_SECRET_KEY: 'sk_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' })],
@@ -124,6 +140,39 @@ describe('the OpenAPI document', () => {
         z.toJSONSchema(BODIES[route]!.schema, { io: 'input', unrepresentable: 'any' }),
       );
     }
+  });
+
+  it('documents each checked query parameter with the zod schema its route reads', async () => {
+    const doc = await documentOf(appFor(loadConfig({})) as unknown as Hono<never>);
+    for (const [route, { schema }] of Object.entries(QUERIES)) {
+      const [method, where] = route.split(' ') as [string, string];
+      const op = doc.paths[where]![method.toLowerCase()] as unknown as {
+        parameters: { in: string; name: string; schema: unknown }[];
+      };
+      expect(
+        op.parameters.filter((p) => p.in === 'query'),
+        route,
+      ).toEqual(
+        Object.entries(schema.shape).map(([name, field]) => ({
+          in: 'query',
+          name,
+          required: true,
+          schema: z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any' }),
+        })),
+      );
+    }
+    const reads = serverFiles().flatMap((file) =>
+      [
+        ...fs
+          .readFileSync(path.join(ROOT, file), 'utf8')
+          .matchAll(/\bqueryParams\(\s*c,\s*([^,)]+?)\)/g),
+      ].map((m) => `${file} ${m[1]}`),
+    );
+    expect(reads.sort()).toEqual(
+      Object.values(QUERIES)
+        .map(({ file, name }) => `${file} ${name}`)
+        .sort(),
+    );
   });
 
   it('knows every route that reads a JSON body, and the schema it reads it with', () => {

@@ -126,6 +126,15 @@ describe('writerCacheKey', () => {
     ).toEqual(base);
   });
 
+  it('ignores how the name is said: a respelling changes what is sung, never the words', () => {
+    const base = keys(order());
+    const said = { ...songA, recipient: 'Siobhan' };
+    const [plain] = keys(order(said, songB));
+    const [respelled] = keys(order({ ...said, pronunciation: 'shi-VAWN' }, songB));
+    expect(respelled).toBe(plain);
+    expect(plain).not.toBe(base[0]);
+  });
+
   it('changes with the preset, the song index and the writer identity', () => {
     const [input] = order();
     const base = writerCacheKey(input!, local);

@@ -6,6 +6,7 @@ import {
 } from '../../config.ts';
 import { logger } from '../../log.ts';
 import { isHttpLink } from '../../media/address.ts';
+import { lyricsToSing } from '../../writer/sung-names.ts';
 import { decodeMaybeJson, MUSICGPT_WEBHOOK_ROUTE } from './webhook.ts';
 import type {
   MusicProvider,
@@ -267,7 +268,8 @@ export function musicGptProvider(opts: MusicGptOptions): MusicGptProvider {
       title: req.title,
       prompt: req.prompt,
       music_style: req.musicStyle,
-      lyrics: req.lyrics,
+      // MusicGPT sings what it reads: a name goes as its respelling ("shi-VAWN").
+      lyrics: lyricsToSing(req.lyrics, req.sungNames ?? []),
       make_instrumental: req.vocals === 'none',
       generate_album_cover: true,
       lyrics_timestamps: true,
