@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 // Calendar days as a person picks them (an <input type="date">): a day, not an instant. They are
 // kept as YYYY-MM-DD text and read in the reader's own time zone, so an occasion on Saturday is

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { OptionalDay } from './calendar.ts';
 
 // The draft a person fills in. Every field is optional while drafting; submit checks completeness.

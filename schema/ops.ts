@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { DraftDoc, FieldTimes, text } from './draft.ts';
 
 // The operations a client queues in its outbox and sends to POST /api/sync. Ids are made by the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { TakeIndex } from './ops.ts';
 
 /** How an order is paid: a card through Stripe, the demo checkout, or the owner's credits. */

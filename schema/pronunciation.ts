@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /** A name as the lyrics spell it, and how the singer is to say it: `{name: 'Siobhan', sung: 'shi-VAWN'}`. */
 export interface SungName {

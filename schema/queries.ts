@@ -1,5 +1,5 @@
 import { defineQueries, defineQuery } from '@rocicorp/zero';
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { zql } from './zero.ts';
 
 /** What the query endpoint knows about the caller: only what its verified token says. */

@@ -58,6 +58,14 @@ export function Checkout({
   return (
     <section className="checkout card" aria-labelledby="checkout-title" data-testid="checkout">
       <h3 id="checkout-title">{paid ? 'Your songs' : 'Checkout'}</h3>
+      {/* Where checkout stands, said once each time it changes (the visible text has buttons). */}
+      <p className="sr-only" role="status" data-testid="checkout-state">
+        {paid
+          ? 'Paid: your songs are ready to download.'
+          : missing > 0
+            ? `Choose a variation for ${missing} more song${missing === 1 ? '' : 's'} to check out.`
+            : 'Every song has its variation: checkout is ready.'}
+      </p>
       {paid ? (
         <Downloads formId={form.id} />
       ) : missing > 0 ? (

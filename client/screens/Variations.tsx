@@ -219,10 +219,17 @@ function VariationCard({
     >
       <header>
         <h4>{label}</h4>
-        <span className="badge" data-testid="variation-status">
-          {STATUS[waiting ? 'waiting' : status] ?? status}
+        {/* A polite live region per card: each change of status is announced with its name. */}
+        <span className="badge" role="status">
+          <span className="sr-only">{label}: </span>
+          <span data-testid="variation-status">
+            {STATUS[waiting ? 'waiting' : status] ?? status}
+          </span>
         </span>
       </header>
+      <p className="sr-only" role="status" data-testid="variation-chosen">
+        {isChosen ? `${label}, take ${current?.takeIndex ?? take}: chosen` : ''}
+      </p>
       {slot?.title && <p className="variation__title">“{slot.title}”</p>}
       {(status === 'queued' || status === 'generating' || status === 'pending') && (
         <progress aria-label="Making this variation" className="variation__busy" />

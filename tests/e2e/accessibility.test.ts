@@ -64,6 +64,19 @@ it('every screen passes axe (WCAG 2.1 A and AA) on a phone', async () => {
   await page.waitForURL(/\/forms\//);
   await page.locator('[data-testid="variation"]').first().waitFor({ timeout: 60_000 });
   seen.results = await violations(page);
+  // Progress is announced politely: the count, each card's status with its name, and checkout.
+  const cards = page.locator('[data-testid="variation"]');
+  await expect
+    .poll(() => cards.locator('.badge[role="status"]').count(), { timeout: 60_000 })
+    .toBe(3);
+  expect(await cards.first().locator('.badge[role="status"]').textContent()).toMatch(/^.+: .+$/);
+  expect(await page.locator('[data-testid="form-progress"] [role="status"]').textContent()).toMatch(
+    /of 3 ready/,
+  );
+  expect(await page.getByTestId('checkout-state').textContent()).toBe(
+    'Choose a variation for 1 more song to check out.',
+  );
+  expect(await page.getByTestId('checkout-state').getAttribute('role')).toBe('status');
 
   await page.goto(`${baseUrl}/devices`);
   await page.getByTestId('make-link').click();

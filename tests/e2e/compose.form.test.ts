@@ -19,6 +19,13 @@ it('says the price up front; marks required fields, names each problem at its fi
   expect(await page.getByTestId('price-line').textContent()).toMatch(
     /^One song \$29\.00, 5 songs \$99\.00\. You hear three versions/,
   );
+  // A first visit says how it works, in three steps, and what is promised; the button to start
+  // stays on the first screen of a 360 px phone.
+  const how = page.getByTestId('how-it-works');
+  expect(await how.locator('li').count()).toBe(3);
+  expect(await how.textContent()).toMatch(/saved on this phone as you type, even offline/);
+  const start = await page.getByTestId('new-song').boundingBox();
+  expect(start!.y + start!.height).toBeLessThanOrEqual(NARROW.viewport.height);
   await screenshot(page, 'home-price');
   await page.getByTestId('new-song').click();
   const recipient = page.locator('#song-0-recipient');
