@@ -1,4 +1,3 @@
-import './data/no-eval.ts';
 import { Zero } from '@rocicorp/zero';
 import { ZeroProvider } from '@rocicorp/zero/react';
 import { StrictMode, useEffect, useMemo, useState } from 'react';
