@@ -1,5 +1,3 @@
-import { z } from './zod.ts';
-
 // Calendar days as a person picks them (an <input type="date">): a day, not an instant. They are
 // kept as YYYY-MM-DD text and read in the reader's own time zone, so an occasion on Saturday is
 // Saturday wherever the person is, and no server clock moves it a day.
@@ -26,11 +24,3 @@ export function endOfDay(date: string): Date {
   const start = startOfDay(date);
   return new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1);
 }
-
-/** A day a person may leave empty: '' or YYYY-MM-DD, refused in words a person understands. */
-export const OptionalDay = z
-  .string()
-  .refine(
-    (s) => s === '' || isCalendarDate(s),
-    'that date is not a day on the calendar; pick it again',
-  );

@@ -1,4 +1,5 @@
-import { SONG_FIELDS, SongDraft, type DraftDoc, type FieldTimes } from './draft.ts';
+import { emptySong, SONG_FIELDS } from './draft-fields.ts';
+import type { DraftDoc, FieldTimes } from './draft.ts';
 
 /** When and by which op a field was last written; `op` breaks ties between equal times. */
 // A type, not an interface: Zero's json<T>() column takes only what is sure to be JSON, and an
@@ -45,7 +46,7 @@ export function setField(draft: DraftDoc, path: string, value: unknown): void {
     return;
   }
   const i = Number(index);
-  while (draft.songs.length <= i) draft.songs.push(SongDraft.parse({}));
+  while (draft.songs.length <= i) draft.songs.push(emptySong());
   (draft.songs[i] as Record<string, unknown>)[field!] = value;
 }
 

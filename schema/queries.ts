@@ -1,5 +1,5 @@
 import { defineQueries, defineQuery } from '@rocicorp/zero';
-import { z } from './zod.ts';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { zql } from './zero.ts';
 
 /** What the query endpoint knows about the caller: only what its verified token says. */
@@ -20,7 +20,24 @@ function ownerOf(ctx: AuthContext): string {
   return ctx.ownerId;
 }
 
-const formArgs = z.object({ formId: z.string() });
+/**
+ * The arguments of a query about one form: `{ formId }`, anything else refused. Zero validates
+ * them on the client and again on the server, where they are whatever a client sent. Written by
+ * hand (Zero takes any Standard Schema) so the app's first load carries no validation library.
+ */
+const formArgs: StandardSchemaV1<{ formId: string }> = {
+  '~standard': {
+    version: 1,
+    vendor: 'refrain',
+    validate: (args) =>
+      typeof args === 'object' &&
+      args !== null &&
+      'formId' in args &&
+      typeof args.formId === 'string'
+        ? { value: { formId: args.formId } }
+        : { issues: [{ message: 'expected { formId: string }' }] },
+  },
+};
 
 export const queries = defineQueries({
   myForms: defineQuery(({ ctx }) =>

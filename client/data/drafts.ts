@@ -1,4 +1,5 @@
-import { SongDraft, emptyDraft, type DraftDoc } from '../../schema/draft.ts';
+import { emptyDraft, emptySong } from '../../schema/draft-fields.ts';
+import type { DraftDoc } from '../../schema/draft.ts';
 import type { FieldStamps } from '../../schema/draft-merge.ts';
 import { getField, setField } from '../../schema/draft-merge.ts';
 import type { FieldConflict, LocalDraft, RefrainDb } from './db.ts';
@@ -39,7 +40,7 @@ export async function setDraftField(
     if (path === 'songCount') {
       while (local.draft.songs.length < Number(value)) {
         const i = local.draft.songs.length;
-        local.draft.songs.push(SongDraft.parse({}));
+        local.draft.songs.push(emptySong());
         Object.keys(local.draft.songs[i]!).forEach(
           (f) => (local.fieldTimes[`songs.${i}.${f}`] = Date.now()),
         );

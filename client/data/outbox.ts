@@ -1,10 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
+import { isSendableEmail } from '../../schema/draft-fields.ts';
 import type { OpArgsOf, OpResult, OpType } from '../../schema/ops.ts';
 import type { LocalDraft, OutboxOp, RefrainDb } from './db.ts';
 import { BatchPlan, MAX_TRIES, backoffMs, isSetAside } from './outbox-plan.ts';
 import { storedSession } from './session.ts';
 import { postOps, serverIsUp } from './sync-answer.ts';
-import { cleanDraft, isSendableEmail } from './text.ts';
+import { cleanDraft } from './text.ts';
 
 // No DOM here: the page and the service worker both drain the outbox with this module.
 

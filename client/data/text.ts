@@ -1,4 +1,5 @@
-import { DraftDoc, withoutUnsavableText } from '../../schema/draft.ts';
+import { withoutUnsavableText } from '../../schema/draft-fields.ts';
+import type { DraftDoc } from '../../schema/draft.ts';
 
 /** Typed or pasted text without NULs and lone surrogates (what the server refuses). */
 export function cleanText(text: string): string {
@@ -23,9 +24,3 @@ export function cleanDraft(draft: DraftDoc): DraftDoc {
     ),
   };
 }
-
-const BuyerEmail = DraftDoc.shape.buyerEmail;
-
-/** Whether an email as typed so far is one the server takes (empty, or a whole address). */
-export const isSendableEmail = (email: string | undefined): boolean =>
-  BuyerEmail.safeParse(email).success;

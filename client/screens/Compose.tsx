@@ -1,20 +1,21 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { useEffect, useState } from 'react';
 import {
+  isSendableEmail,
   MAX_SONGS,
   REQUIRED_SONG_FIELDS,
   SONG_FIELD_MAX,
   SONG_FIELDS,
-  SongBrief,
-  type DraftDoc,
-} from '../../schema/draft.ts';
+} from '../../schema/draft-fields.ts';
+import type { DraftDoc } from '../../schema/draft.ts';
 import { queries } from '../../schema/queries.ts';
 import type { FieldConflict } from '../data/db.ts';
 import { mergeServerDraft, settleConflict, submitDraft } from '../data/drafts.ts';
 import { editDraft } from '../data/journal.ts';
 import { PronunciationField } from './Pronunciation.tsx';
 import { enqueue } from '../data/outbox.ts';
-import { cleanText, isSendableEmail } from '../data/text.ts';
+import { SongBrief } from '../data/schemas.ts';
+import { cleanText } from '../data/text.ts';
 import { useApp } from '../ui/context.ts';
 import { isPastDay } from '../ui/estimate.ts';
 import { useLive } from '../ui/live.ts';

@@ -1,6 +1,7 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { formatMoney } from '../../schema/currency.ts';
-import { MAX_SONGS, recipientsOf, type DraftDoc } from '../../schema/draft.ts';
+import { MAX_SONGS, recipientsOf } from '../../schema/draft-fields.ts';
+import type { DraftDoc } from '../../schema/draft.ts';
 import { queries } from '../../schema/queries.ts';
 import type { FormStatus } from '../../schema/status.ts';
 import { createDraft } from '../data/drafts.ts';

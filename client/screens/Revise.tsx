@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { MAX_DIRECTION, MAX_REVISED_LYRICS, REVISIONS_PER_SONG } from '../../schema/ops.ts';
 import { enqueue } from '../data/outbox.ts';
+import { MAX_DIRECTION, MAX_REVISED_LYRICS, REVISIONS_PER_SONG } from '../data/schemas.ts';
 import { cleanText } from '../data/text.ts';
 import { useApp } from '../ui/context.ts';
 

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { OpType } from '../../schema/ops.ts';
 import type { LocalDraft, OutboxOp, RejectedOp } from '../data/db.ts';
-import { recipientsOf } from '../../schema/draft.ts';
+import { recipientsOf } from '../../schema/draft-fields.ts';
 import { discardOp, dismissRejected, retryOp } from '../data/outbox.ts';
 import { isSetAside } from '../data/outbox-plan.ts';
 import { useApp } from './context.ts';

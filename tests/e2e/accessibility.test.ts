@@ -39,19 +39,29 @@ async function violations(page: Page): Promise<string[]> {
   );
 }
 
-it('every screen passes axe (WCAG 2.1 A and AA) on a phone', async () => {
-  const context = await web.browser.newContext(PHONE);
+/** How far the page is wider than the screen: 0 when nothing needs sideways scrolling. */
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+it('every screen passes axe (WCAG 2.1 A and AA) on a phone, and fits 360 px', async () => {
+  // The narrowest phones in common use: every screen must fit without sideways scrolling.
+  const context = await web.browser.newContext({ ...PHONE, viewport: { width: 360, height: 780 } });
   const page = await openApp(context, baseUrl);
   const seen: Record<string, string[]> = {};
+  const wider: Record<string, number> = {};
+  const check = async (screen: string) => {
+    seen[screen] = await violations(page);
+    wider[screen] = await overflow(page);
+  };
   await page.getByTestId('price-line').waitFor({ timeout: 30_000 });
-  seen.home = await violations(page);
+  await check('home');
 
   await page.getByTestId('new-song').click();
   await page.locator('#song-0-recipient').waitFor();
-  seen.compose = await violations(page);
+  await check('compose');
   await page.getByTestId('submit').click();
   await page.getByTestId('form-errors').waitFor();
-  seen['compose with problems'] = await violations(page);
+  await check('compose with problems');
 
   await fillSong(page, 0, {
     recipient: 'Rosa',
@@ -63,7 +73,7 @@ it('every screen passes axe (WCAG 2.1 A and AA) on a phone', async () => {
   await page.getByTestId('submit').click();
   await page.waitForURL(/\/forms\//);
   await page.locator('[data-testid="variation"]').first().waitFor({ timeout: 60_000 });
-  seen.results = await violations(page);
+  await check('results');
   // Progress is announced politely: the count, each card's status with its name, and checkout.
   const cards = page.locator('[data-testid="variation"]');
   await expect
@@ -81,12 +91,20 @@ it('every screen passes axe (WCAG 2.1 A and AA) on a phone', async () => {
   await page.goto(`${baseUrl}/devices`);
   await page.getByTestId('make-link').click();
   await page.getByTestId('resume-link').waitFor({ timeout: 30_000 });
-  seen.devices = await violations(page);
+  await check('devices');
 
   await page.goto(`${baseUrl}/no-such-page`);
   await page.getByRole('heading').first().waitFor();
-  seen.missing = await violations(page);
+  await check('missing');
 
+  expect(wider).toEqual({
+    home: 0,
+    compose: 0,
+    'compose with problems': 0,
+    results: 0,
+    devices: 0,
+    missing: 0,
+  });
   expect(seen).toEqual({
     home: [],
     compose: [],

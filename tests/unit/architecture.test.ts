@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importsOf, sources } from '../helpers/imports.ts';
 
 // The layering of docs/architecture.md, checked against the code's own imports: a file may
 // import from its own folder or from a lower layer, never from a higher one. A new folder has to
 // be given its layer here and in the document before anything can import it.
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Lowest first. Folders end in `/`; top-level files are named as they are. */
 export const LAYERS: string[][] = [
@@ -34,16 +30,6 @@ export const LAYERS: string[][] = [
   ['server/api.ts', 'server/main.ts'],
 ];
 
-const SOURCE = /\.(ts|tsx|mts|cts|mjs|cjs)$/;
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-    const rel = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sources(rel);
-    return SOURCE.test(entry.name) ? [rel] : [];
-  });
-}
-
 /** The layer unit a file belongs to: its top folder under server/ (or schema/), or itself. */
 function unitOf(file: string): string {
   if (file.startsWith('schema/')) return 'schema/';
@@ -53,17 +39,6 @@ function unitOf(file: string): string {
 
 function layerOf(unit: string): number {
   return LAYERS.findIndex((layer) => layer.includes(unit));
-}
-
-/** Every relative import (static, dynamic, require, new URL) of a file, resolved to a path. */
-function importsOf(file: string): string[] {
-  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
-  const found = text.matchAll(
-    /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g,
-  );
-  return [...found].map((m) =>
-    path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)),
-  );
 }
 
 const files = [...sources('server'), ...sources('schema')];

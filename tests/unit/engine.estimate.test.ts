@@ -131,8 +131,10 @@ it('the engine pool estimates each render from its speed, its queue place and wh
   // Ben was never served: his render goes before Ana's second, and her estimate moves back.
   expect(heard.b1![0]).toBeCloseTo(t(120) + t(160), 1);
   expect(heard.a2!.at(-1)).toBeCloseTo(t(120) + t(160) + t(120), 1);
+  // Closing refuses the renders still waiting; they are settled, not left unhandled.
+  const settled = Promise.allSettled(renders);
   await pool.close();
-  await Promise.allSettled(renders);
+  await settled;
 });
 
 describe('the built-in engine as a provider, estimating', () => {
