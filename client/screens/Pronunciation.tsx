@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { SongDraft } from '../../schema/draft.ts';
-import { PRONOUNCE_NAME_MAX, PronounceAnswer } from '../../schema/pronunciation.ts';
+import { PRONOUNCE_NAME_MAX, PronounceAnswer } from '../data/schemas.ts';
 
 /** What the last Suggest found: ways to say the name, or a sentence saying why there are none. */
 type Found =
