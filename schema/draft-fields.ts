@@ -1,9 +1,9 @@
-import type { DraftDoc, SongDraft } from './draft.ts';
-
 // The draft's rules as plain data and functions, without zod: the app's first load (Home, the
 // header, the outbox) needs them, and zod alone would be a tenth of that JavaScript. draft.ts
 // builds its schemas from these, so each rule is written once; tests/unit/draft.fields.test.ts
-// checks that the two agree.
+// checks that the two agree. Nothing here imports draft.ts, not even its types: the rules come
+// first and the schemas are built on them (draft.ts checks at compile time that the field names
+// below are the schema's).
 
 export const MAX_SONGS = 5;
 
@@ -45,22 +45,41 @@ export const SONG_FIELDS = [
   'mood',
   'vocals',
   'language',
-] as const satisfies readonly (keyof SongDraft)[];
+] as const;
+
+/** A field of a song, as the form and the merge name it. */
+export type SongField = (typeof SONG_FIELDS)[number];
 
 /** The fields a song cannot be made without; the form marks them. */
-export const REQUIRED_SONG_FIELDS: readonly (keyof SongDraft)[] = [
-  'recipient',
-  'occasion',
-  'story',
-];
+export const REQUIRED_SONG_FIELDS: readonly SongField[] = ['recipient', 'occasion', 'story'];
+
+/** The voices a song can be sung in; `none` is instrumental. */
+export const VOCALS = ['female', 'male', 'none'] as const;
+
+/** A new song's fields (draft.ts's SongDraft adds the ones that start absent). */
+export interface NewSong {
+  recipient: string;
+  relationship: string;
+  occasion: string;
+  story: string;
+  genre: string;
+  mood: string;
+  vocals: (typeof VOCALS)[number];
+  language: string;
+}
 
 /** A song nothing has been written into yet: what `SongDraft.parse({})` gives. */
-export const emptySong = (): SongDraft => ({ ...SONG_DEFAULTS });
+export const emptySong = (): NewSong => ({ ...SONG_DEFAULTS });
 
-export const emptyDraft = (): DraftDoc => ({ songCount: 1, songs: [emptySong()] });
+export const emptyDraft = (): { songCount: number; songs: NewSong[] } => ({
+  songCount: 1,
+  songs: [emptySong()],
+});
 
 /** Who a draft's songs are for, as a title: "Ana, Ben", or "Untitled". */
-export const recipientsOf = (draft: DraftDoc | undefined): string =>
+export const recipientsOf = (
+  draft: { songCount: number; songs: readonly { recipient: string }[] } | undefined,
+): string =>
   draft?.songs
     ?.slice(0, draft.songCount)
     .map((s) => s.recipient.trim())

@@ -6,6 +6,9 @@ import {
   MAX_SONGS,
   SONG_DEFAULTS,
   SONG_FIELD_MAX,
+  SONG_FIELDS,
+  VOCALS,
+  type NewSong,
 } from './draft-fields.ts';
 
 // The plain rules (limits, defaults, titles) live in draft-fields.ts, which the app's first load
@@ -14,7 +17,7 @@ export { MAX_SONGS, recipientsOf } from './draft-fields.ts';
 
 // The draft a person fills in. Every field is optional while drafting; submit checks completeness.
 // Lengths are bounds, not targets: they keep one field from swallowing a request.
-export const Vocals = z.enum(['female', 'male', 'none']);
+export const Vocals = z.enum(VOCALS);
 export type Vocals = z.infer<typeof Vocals>;
 
 /**
@@ -55,6 +58,12 @@ export const SongDraft = z.object({
   language: text(SONG_FIELD_MAX.language).default(SONG_DEFAULTS.language),
 });
 export type SongDraft = z.infer<typeof SongDraft>;
+// The plain field list (draft-fields.ts) names exactly this schema's fields, checked by tsc.
+SONG_FIELDS satisfies readonly (keyof SongDraft)[];
+true satisfies Exclude<keyof SongDraft, (typeof SONG_FIELDS)[number]> extends never ? true : false;
+// A new song is a SongDraft, and a SongDraft has every field of a new song.
+({}) as NewSong satisfies SongDraft;
+({}) as SongDraft satisfies NewSong;
 
 export const DraftDoc = z.object({
   songCount: z.number().int().min(1).max(MAX_SONGS),

@@ -10,7 +10,7 @@ import { cleanDraft, cleanValue } from './text.ts';
 export async function createDraft(db: RefrainDb, from?: DraftDoc): Promise<string> {
   const formId = crypto.randomUUID();
   const now = Date.now();
-  const draft = from ? cleanDraft(structuredClone(from)) : emptyDraft();
+  const draft: DraftDoc = from ? cleanDraft(structuredClone(from)) : emptyDraft();
   const fieldTimes: Record<string, number> = { songCount: now };
   draft.songs.forEach((s, i) =>
     Object.keys(s).forEach((f) => (fieldTimes[`songs.${i}.${f}`] = now)),
