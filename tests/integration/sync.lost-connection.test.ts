@@ -159,8 +159,13 @@ describe('a lost database connection', () => {
         if (answer.status === 200) return answer.body.results!;
         expect(answer.status, JSON.stringify(answer.body)).toBe(503);
         unavailable.push(answer);
-        // What a client does with a 503: wait as long as Retry-After says, then send it again.
-        await new Promise((r) => setTimeout(r, Number(answer.retryAfter) * 1000));
+        // What a client does with a 503: send it again once the server can take it. Here that is
+        // watched (the server answers healthy again) rather than slept out for Retry-After.
+        await waitFor(
+          async () => (await health(server.baseUrl))?.status === 200,
+          60_000,
+          () => 'the server never became healthy again after a 503',
+        );
       }
     }
 
