@@ -1,6 +1,6 @@
 import { Zero } from '@rocicorp/zero';
 import { ZeroProvider } from '@rocicorp/zero/react';
-import { StrictMode, useEffect, useMemo, useState } from 'react';
+import { startTransition, StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Workbox } from 'workbox-window';
 import type { AuthContext } from '../schema/queries.ts';
@@ -9,7 +9,7 @@ import { App } from './App.tsx';
 import { db } from './data/db.ts';
 import { replayJournal } from './data/journal.ts';
 import { ensureSession, storedSession, type Session } from './data/session.ts';
-import { refreshSite } from './data/site.ts';
+import { loadSite, refreshSite } from './data/site.ts';
 import { SyncEngine } from './data/sync.ts';
 import { App as AppCtx } from './ui/context.ts';
 import './styles.css';
@@ -124,19 +124,26 @@ async function boot() {
   // Edits whose IndexedDB write the last close cut short are applied before anything reads drafts.
   await replayJournal(database).catch((err) => console.error('journal replay failed', err));
   void database.kv.delete(STALE_SYNC_URL_KEY).catch(() => undefined);
-  // What the form offers (a choice of voice or not) is known before any session exists.
-  void refreshSite(database).catch(() => undefined);
+  // What the form offers (a choice of voice or not) and what songs cost are known before any
+  // session exists; a first visit has them in the page itself.
   const [session, url] = await Promise.all([
     storedSession(database).catch(() => undefined),
     database.kv.get(SYNC_URL_KEY).then(
       (row) => row?.value as string | undefined,
       () => undefined,
     ),
+    loadSite(database),
   ]);
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <Root session={session} cacheURL={url} />
-    </StrictMode>,
+  const root = createRoot(document.getElementById('root')!);
+  // The shell already shows this screen (index.html), so the first render is no emergency: as a
+  // transition React renders it in slices of a few milliseconds, and a phone's main thread stays
+  // free for the person's first tap instead of being held for the whole tree at once.
+  startTransition(() =>
+    root.render(
+      <StrictMode>
+        <Root session={session} cacheURL={url} />
+      </StrictMode>,
+    ),
   );
 }
 

@@ -22,6 +22,11 @@ export const SiteInfo = z.object({
   pricing: z.object({
     currency: z.string(),
     bySongCount: z.array(z.number().int().positive()).length(MAX_SONGS),
+    /**
+     * The same prices written out for the reader ("$49.00", "49,00 $"), by the server's
+     * formatMoney in the language the request asked for; absent from answers kept by older apps.
+     */
+    shown: z.array(z.string().min(1).max(40)).length(MAX_SONGS).optional(),
   }),
 });
 export type SiteInfo = z.infer<typeof SiteInfo>;

@@ -17,9 +17,7 @@ import { pushRoutes } from './push/routes.ts';
 import { pronunciationRoutes } from './forms/pronunciation.ts';
 import { MUSICGPT_WEBHOOK_ROUTE } from './providers/musicgpt/webhook.ts';
 import type { MusicProvider } from './providers/types.ts';
-import type { SiteInfo } from '../schema/site.ts';
-import { MAX_SONGS } from '../schema/draft.ts';
-import { priceFor } from './payments/price.ts';
+import { readerLocale, siteInfo } from './site.ts';
 import { resumeRoutes } from './resume/routes.ts';
 import type { Generation } from './slots/generation.ts';
 import type { Reconciler } from './slots/reconciler.ts';
@@ -78,21 +76,9 @@ export function createApp(deps: AppDeps, services: AppServices) {
   );
   app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments));
   app.get('/api/openapi.json', (c) => c.json(apiDocument(deps.config)));
-  app.get('/api/config', (c) =>
-    c.json({
-      syncUrl: deps.config.zeroPublicUrl ?? null,
-      provider: deps.config.provider,
-      payments: deps.config.payments,
-      sings: services.provider.sings,
-      pricing: {
-        currency: deps.config.pricing.currency,
-        bySongCount: Array.from(
-          { length: MAX_SONGS },
-          (_, i) => priceFor(deps.config.pricing, i + 1).amountCents,
-        ),
-      },
-    } satisfies SiteInfo),
-  );
+  const site = (locale?: string) =>
+    siteInfo({ config: deps.config, sings: services.provider.sings }, locale);
+  app.get('/api/config', (c) => c.json(site(readerLocale(c.req.header('accept-language')))));
   // Only the WebSocket upgrade of /zero/sync/... is served (server/zero/proxy.ts).
   app.all(`${ZERO_PATH}/*`, () => {
     throw new Refusal(
@@ -106,6 +92,6 @@ export function createApp(deps: AppDeps, services: AppServices) {
   if (deps.config.payments === 'demo') {
     app.route('/demo-checkout', demoCheckoutRoutes(deps.sql, services.payments));
   }
-  if (deps.distDir) app.route('/', pwaRoutes(deps.distDir));
+  if (deps.distDir) app.route('/', pwaRoutes(deps.distDir, site));
   return app;
 }

@@ -10,6 +10,7 @@ import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps, navigate } from '../ui/router.ts';
 import { packagePrice, useSite } from '../ui/site.ts';
+import { EmptyState, HomeView, PriceText } from './HomeView.tsx';
 import { credits, orderOutcome } from './orders.ts';
 
 interface Row {
@@ -32,49 +33,12 @@ const STATUS_TEXT: Record<Row['status'], string> = {
   local: 'Draft · on this device',
 };
 
-/** What songs cost, said before anything is asked: one song, and the most a form can hold. */
+/** The price line, once the installation's prices are known. */
 function PriceLine() {
   const site = useSite();
   const one = packagePrice(site, 1);
   const most = packagePrice(site, MAX_SONGS);
-  if (!one || !most) return null;
-  return (
-    <p className="hint" data-testid="price-line">
-      One song {one}, {MAX_SONGS} songs {most}. You hear three versions of each song first, and pay
-      once, for the ones you choose.
-    </p>
-  );
-}
-
-/**
- * How it works, in three steps, with the promise that matters on a phone: shown until the person
- * has songs of their own (then the list is what they came for), and kept short enough that the
- * "New song" button stays in view on a 360 px screen.
- */
-function HowItWorks() {
-  return (
-    <section className="how" aria-labelledby="how-title" data-testid="how-it-works">
-      <h3 id="how-title">How it works</h3>
-      <ol className="how__steps">
-        <li>
-          <strong>Tell us about them.</strong> Who it is for, the occasion, and the moments only you
-          two know. A couple of minutes.
-        </li>
-        <li>
-          <strong>Hear three versions.</strong> Each song comes in three styles, with its lyrics to
-          read. Change a line or ask for another take before you choose.
-        </li>
-        <li>
-          <strong>Pay once and give it.</strong> Download the song you chose, keep it, and send it
-          to them.
-        </li>
-      </ol>
-      <p className="how__promise">
-        Everything you type is saved on this phone as you type, even offline, and nothing is made or
-        charged twice.
-      </p>
-    </section>
-  );
+  return one && most ? <PriceText one={one} most={most} /> : null;
 }
 
 /** History: every form and draft of mine, newest first, with what I can do with each. */
@@ -88,27 +52,18 @@ export function Home() {
     navigate(`/compose/${formId}`);
   };
 
+  const list = hasZero ? (
+    <ServerList drafts={drafts} onDuplicate={startNew} />
+  ) : (
+    <FormList rows={toRows(drafts, [])} onDuplicate={startNew} drafts={drafts} />
+  );
   return (
-    <section aria-labelledby="history-title">
-      <div className="row row--between">
-        <h2 id="history-title">My songs</h2>
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => void startNew()}
-          data-testid="new-song"
-        >
-          New song
-        </button>
-      </div>
-      <PriceLine />
-      {drafts.length === 0 && <HowItWorks />}
-      {hasZero ? (
-        <ServerList drafts={drafts} onDuplicate={startNew} />
-      ) : (
-        <FormList rows={toRows(drafts, [])} onDuplicate={startNew} drafts={drafts} />
-      )}
-    </section>
+    <HomeView
+      onNew={() => void startNew()}
+      price={<PriceLine />}
+      firstVisit={drafts.length === 0}
+      list={list}
+    />
   );
 }
 
@@ -206,13 +161,7 @@ function FormList({
   serverDrafts?: readonly { id: string; draft: DraftDoc }[];
   onDuplicate: (d?: LocalDraft['draft']) => void;
 }) {
-  if (rows.length === 0) {
-    return (
-      <p className="empty" data-testid="empty-state">
-        Nothing here yet. Start with “New song”: tell us who it is for and what happened.
-      </p>
-    );
-  }
+  if (rows.length === 0) return <EmptyState />;
   const draftOf = (id: string) =>
     drafts.find((d) => d.formId === id)?.draft ?? serverDrafts.find((f) => f.id === id)?.draft;
   return (

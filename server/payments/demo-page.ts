@@ -1,13 +1,9 @@
+import { escapeHtml } from '../http/html.ts';
 import { styleHash } from '../http/security-headers.ts';
 import type { Order } from './orders.ts';
 import { formatMoney } from '../../schema/currency.ts';
 import type { OrderMethod } from '../../schema/orders.ts';
 
-const escape = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  );
 
 const STYLE = `
   :root { color-scheme: light dark; --accent: #5b3cc4; --bg: #fafafa; --fg: #1b1b1f; --card: #fff; --muted: #55555f; }
@@ -37,7 +33,7 @@ function page(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body><main>${body}</main></body>
@@ -50,15 +46,15 @@ export function demoCheckoutPage(order: Order, sessionId: string): string {
   const songs = order.items
     .map(
       (item) =>
-        `<li>${escape(item.title ?? `Song ${item.songIndex + 1}`)} <span class="take">(take ${item.take})</span></li>`,
+        `<li>${escapeHtml(item.title ?? `Song ${item.songIndex + 1}`)} <span class="take">(take ${item.take})</span></li>`,
     )
     .join('');
   const back = `/forms/${order.form_id}`;
   const action =
     order.status === 'paid'
       ? `<p role="status">This order is paid.</p><a href="${back}?paid=1">Go to your songs</a>`
-      : `<form method="post" action="/demo-checkout/${escape(sessionId)}/pay">
-  <button type="submit">Pay ${escape(price)} (demo)</button>
+      : `<form method="post" action="/demo-checkout/${escapeHtml(sessionId)}/pay">
+  <button type="submit">Pay ${escapeHtml(price)} (demo)</button>
 </form>
 <a href="${back}">Back without paying</a>`;
   return page(
@@ -67,7 +63,7 @@ export function demoCheckoutPage(order: Order, sessionId: string): string {
 This server has no Stripe key, so paying here only unlocks the songs.</p>
 <h1>Your ${order.song_count === 1 ? 'song' : `${order.song_count} songs`}</h1>
 <ol>${songs}</ol>
-<p class="total"><span>Total</span><strong>${escape(price)}</strong></p>
+<p class="total"><span>Total</span><strong>${escapeHtml(price)}</strong></p>
 ${action}`,
   );
 }
@@ -86,7 +82,7 @@ export function demoClosedPage(order: Order, paidBy: OrderMethod | null): string
   return page(
     'Checkout closed — Refrain',
     `<h1>This checkout is closed</h1>
-<p role="status">${escape(why)}</p>
+<p role="status">${escapeHtml(why)}</p>
 ${next}`,
   );
 }
