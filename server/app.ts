@@ -21,6 +21,8 @@ import type { SiteInfo } from '../schema/site.ts';
 import { MAX_SONGS } from '../schema/draft.ts';
 import { priceFor } from './payments/price.ts';
 import { resumeRoutes } from './resume/routes.ts';
+import type { SampleSongs } from './samples/index.ts';
+import { sampleRoutes } from './samples/routes.ts';
 import type { Generation } from './slots/generation.ts';
 import type { Reconciler } from './slots/reconciler.ts';
 import { syncRoutes } from './sync/routes.ts';
@@ -46,6 +48,7 @@ export interface AppServices {
   writer: Writer;
   provider: Pick<MusicProvider, 'sings'>;
   vapid: Pick<VapidKeys, 'publicKey'>;
+  samples: SampleSongs;
 }
 
 /** The whole HTTP surface: API under /api, the PWA everywhere else. */
@@ -72,13 +75,14 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/streams', streamRoutes(deps, services.signer));
   app.route('/api/push', pushRoutes(deps, services.vapid));
   app.route('/api/pronounce', pronunciationRoutes());
+  app.route('/api/samples', sampleRoutes(services.samples));
   app.route(
     MUSICGPT_WEBHOOK_ROUTE,
     musicGptWebhookRoutes(deps, services.signer, services.generation, services.reconciler),
   );
   app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments));
   app.get('/api/openapi.json', (c) => c.json(apiDocument(deps.config)));
-  app.get('/api/config', (c) =>
+  app.get('/api/config', async (c) =>
     c.json({
       syncUrl: deps.config.zeroPublicUrl ?? null,
       provider: deps.config.provider,
@@ -91,6 +95,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
           (_, i) => priceFor(deps.config.pricing, i + 1).amountCents,
         ),
       },
+      samples: await services.samples.list(),
     } satisfies SiteInfo),
   );
   // Only the WebSocket upgrade of /zero/sync/... is served (server/zero/proxy.ts).
