@@ -9,6 +9,7 @@ import type { LocalDraft } from '../data/db.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps, navigate } from '../ui/router.ts';
+import { SampleSongs } from '../ui/SampleSongs.tsx';
 import { packagePrice, useSite } from '../ui/site.ts';
 import { credits, orderOutcome } from './orders.ts';
 
@@ -102,7 +103,12 @@ export function Home() {
         </button>
       </div>
       <PriceLine />
-      {drafts.length === 0 && <HowItWorks />}
+      {drafts.length === 0 && (
+        <>
+          <HowItWorks />
+          <SampleSongs />
+        </>
+      )}
       {hasZero ? (
         <ServerList drafts={drafts} onDuplicate={startNew} />
       ) : (
