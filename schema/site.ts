@@ -1,6 +1,35 @@
 import { z } from './zod.ts';
 import { MAX_SONGS } from './draft.ts';
 
+import {
+  SAMPLE_EXCERPT_LINES,
+  type SampleSong as PlainSampleSong,
+  type SiteInfo as PlainSiteInfo,
+} from './site-check.ts';
+
+export { SAMPLE_EXCERPT_LINES };
+
+/**
+ * A song this installation's music provider made, to hear on Home before asking for one: with
+ * the built-in engine one it renders itself from a fixed brief, with MusicGPT one the operator
+ * put beside the server (docs/configuration.md).
+ */
+export const SampleSong = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** Who it was made for and why, as a person reads it: "For a grandmother's 80th birthday". */
+  occasion: z.string(),
+  /** How it sounds: "Warm & tender · acoustic folk". */
+  style: z.string(),
+  /** A couple of its lines, as its card shows them. */
+  lyricsExcerpt: z.array(z.string()).max(SAMPLE_EXCERPT_LINES),
+  /** Where it plays from: always this server (the page may play media from its own origin only). */
+  audioUrl: z.string(),
+  /** Seconds of what plays, when known. */
+  durationSeconds: z.number().positive().optional(),
+});
+export type SampleSong = z.infer<typeof SampleSong>;
+
 /**
  * What this installation offers, as `GET /api/config` answers it. The app keeps the last answer,
  * so a phone that starts offline still knows whether songs are sung.
@@ -28,5 +57,16 @@ export const SiteInfo = z.object({
      */
     shown: z.array(z.string().min(1).max(40)).length(MAX_SONGS).optional(),
   }),
+  /**
+   * Songs to hear on Home, made by this installation's music provider; none when it has none to
+   * show. An answer kept before samples existed has no such field and reads as none.
+   */
+  samples: z.array(SampleSong).default([]),
 });
 export type SiteInfo = z.infer<typeof SiteInfo>;
+
+// The app reads the answer with site-check.ts, without zod: the two shapes must be one.
+({}) as SiteInfo satisfies PlainSiteInfo;
+({}) as PlainSiteInfo satisfies SiteInfo;
+({}) as SampleSong satisfies PlainSampleSong;
+({}) as PlainSampleSong satisfies SampleSong;

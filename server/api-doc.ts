@@ -78,7 +78,7 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get',
     path: '/api/config',
     summary:
-      "What this installation offers: its providers, whether songs are sung, and where live sync is (null: this origin's /zero)",
+      "What this installation offers: its providers, whether songs are sung, prices, sample songs to hear, and where live sync is (null: this origin's /zero)",
     responses: {
       200: {
         description: 'what this installation offers',
@@ -147,6 +147,21 @@ export const ROUTES: readonly RouteDoc[] = [
       206: { description: 'a range' },
       403: error,
       404: error,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/samples/{id}',
+    summary:
+      "A sample song's audio, with Range support: one of the samples GET /api/config lists (their audioUrl)",
+    description:
+      'The built-in engine renders each of its samples on the first request (a 30-second preview; concurrent first requests wait on one render); with MusicGPT only the samples the operator listed in DATA_DIR/samples/samples.json are served. The listed audioUrl ends in ?v=<version>, so a new version of a sample has a new URL; the version is not checked.',
+    params: [{ in: 'path', name: 'id', schema: { type: 'string' } }],
+    responses: {
+      200: { description: 'audio/mpeg' },
+      206: { description: 'a range' },
+      404: { ...error, description: 'no such sample (the list changed)' },
+      500: { ...error, description: 'the sample could not be rendered now; try again' },
     },
   },
   {

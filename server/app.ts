@@ -17,8 +17,11 @@ import { pushRoutes } from './push/routes.ts';
 import { pronunciationRoutes } from './forms/pronunciation.ts';
 import { MUSICGPT_WEBHOOK_ROUTE } from './providers/musicgpt/webhook.ts';
 import type { MusicProvider } from './providers/types.ts';
-import { readerLocale, siteInfo } from './site.ts';
+import { siteInfo } from './site.ts';
+import { readerLocale } from './http/locale.ts';
 import { resumeRoutes } from './resume/routes.ts';
+import type { SampleSongs } from './samples/index.ts';
+import { sampleRoutes } from './samples/routes.ts';
 import type { Generation } from './slots/generation.ts';
 import type { Reconciler } from './slots/reconciler.ts';
 import { syncRoutes } from './sync/routes.ts';
@@ -44,6 +47,7 @@ export interface AppServices {
   writer: Writer;
   provider: Pick<MusicProvider, 'sings'>;
   vapid: Pick<VapidKeys, 'publicKey'>;
+  samples: SampleSongs;
 }
 
 /** The whole HTTP surface: API under /api, the PWA everywhere else. */
@@ -70,15 +74,25 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/streams', streamRoutes(deps, services.signer));
   app.route('/api/push', pushRoutes(deps, services.vapid));
   app.route('/api/pronounce', pronunciationRoutes());
+  app.route('/api/samples', sampleRoutes(services.samples));
   app.route(
     MUSICGPT_WEBHOOK_ROUTE,
     musicGptWebhookRoutes(deps, services.signer, services.generation, services.reconciler),
   );
   app.route('/api/webhooks/stripe', stripeWebhookRoutes(deps.sql, services.payments));
   app.get('/api/openapi.json', (c) => c.json(apiDocument(deps.config)));
-  const site = (locale?: string) =>
-    siteInfo({ config: deps.config, sings: services.provider.sings }, locale);
-  app.get('/api/config', (c) => c.json(site(readerLocale(c.req.header('accept-language')))));
+  const site = async (locale?: string) =>
+    siteInfo(
+      {
+        config: deps.config,
+        sings: services.provider.sings,
+        samples: await services.samples.list(),
+      },
+      locale,
+    );
+  app.get('/api/config', async (c) =>
+    c.json(await site(readerLocale(c.req.header('accept-language')))),
+  );
   // Only the WebSocket upgrade of /zero/sync/... is served (server/zero/proxy.ts).
   app.all(`${ZERO_PATH}/*`, () => {
     throw new Refusal(

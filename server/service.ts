@@ -15,6 +15,7 @@ import { createProvider, providerIdentity } from './providers/index.ts';
 import { PushNotifier } from './push/notifier.ts';
 import { Generation } from './slots/generation.ts';
 import { Reconciler } from './slots/reconciler.ts';
+import { sampleSongs } from './samples/index.ts';
 import { createWriter } from './writer/index.ts';
 import { logger } from './log.ts';
 import { isZeroCacheUp } from './zero/cache.ts';
@@ -114,6 +115,7 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
         writer,
         provider,
         vapid,
+        samples: sampleSongs(config, provider.renderTake),
       },
     );
     const server = await listen(app.fetch, config.port, proxy);

@@ -25,3 +25,12 @@ export function failureText(err: unknown, online = navigator.onLine): string {
   if (err instanceof Error && err.message) return err.message;
   return 'something went wrong; try again';
 }
+
+/**
+ * Why a player stopped with an error. A media element tells no more than that it failed (a
+ * missing file and a cut connection look alike), so offline is said first, then what may help.
+ */
+export function playbackFailure(online = navigator.onLine): string {
+  if (!online) return 'you are offline; it plays once you are back online';
+  return 'it could not be loaded; check your connection and try again';
+}

@@ -5,5 +5,4 @@
 
 export { SongBrief } from '../../schema/draft.ts';
 export { MAX_DIRECTION, MAX_REVISED_LYRICS, REVISIONS_PER_SONG } from '../../schema/ops.ts';
-export { SiteInfo } from '../../schema/site.ts';
 export { PRONOUNCE_NAME_MAX, PronounceAnswer } from '../../schema/pronunciation.ts';

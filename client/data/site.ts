@@ -1,5 +1,5 @@
 import { readSiteInfo, SITE_INFO_ELEMENT } from '../../schema/site-check.ts';
-import type { SiteInfo } from '../../schema/site.ts';
+import type { SiteInfo } from '../../schema/site-check.ts';
 import type { RefrainDb } from './db.ts';
 
 // The last answer of GET /api/config, kept so that a phone starting offline still shows the form

@@ -9,6 +9,7 @@ import type { LocalDraft } from '../data/db.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps, navigate } from '../ui/router.ts';
+import { SampleSongs } from '../ui/SampleSongs.tsx';
 import { packagePrice, useSite } from '../ui/site.ts';
 import { EmptyState, HomeView, PriceText } from './HomeView.tsx';
 import { credits, orderOutcome } from './orders.ts';
@@ -63,6 +64,7 @@ export function Home() {
       price={<PriceLine />}
       firstVisit={drafts.length === 0}
       list={list}
+      samples={drafts.length === 0 && <SampleSongs />}
     />
   );
 }

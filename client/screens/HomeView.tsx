@@ -56,12 +56,17 @@ export function EmptyState() {
   );
 }
 
-/** The screen's frame: title and "New song", the price, how it works (first visits), the list. */
+/**
+ * The screen's frame: title and "New song", the price, how it works (first visits), the list, and
+ * songs to hear. The samples come last: the pre-rendered page cannot know them, and what appears
+ * below everything else moves nothing the person is already reading.
+ */
 export function HomeView(props: {
   onNew?: () => void;
   price: ReactNode;
   firstVisit: boolean;
   list: ReactNode;
+  samples?: ReactNode;
 }) {
   return (
     <section aria-labelledby="history-title">
@@ -79,6 +84,7 @@ export function HomeView(props: {
       {props.price}
       {props.firstVisit && <HowItWorks />}
       {props.list}
+      {props.samples}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { formatMoney } from '../../schema/currency.ts';
-import type { SiteInfo } from '../../schema/site.ts';
+import type { SiteInfo } from '../../schema/site-check.ts';
 import { embeddedSite, storedSite } from '../data/site.ts';
 import { useApp } from './context.ts';
 import { useLive } from './live.ts';

@@ -21,7 +21,7 @@ const PRICE_SLOT = /\{\{price:(\d+)\}\}/g;
  * (/index.html) answers every path. The installation's facts go into every copy, with prices
  * written out for the reader's language.
  */
-export function shellPages(distDir: string, site: (locale?: string) => SiteInfo) {
+export function shellPages(distDir: string, site: (locale?: string) => Promise<SiteInfo>) {
   const file = path.join(distDir, 'index.html');
   let template: { mtimeMs: number; html: string; styleHashes: string[] } | undefined;
   const load = () => {
@@ -36,9 +36,9 @@ export function shellPages(distDir: string, site: (locale?: string) => SiteInfo)
     }
     return template;
   };
-  return (requestPath: string, locale?: string): ShellPage => {
+  return async (requestPath: string, locale?: string): Promise<ShellPage> => {
     const { html, styleHashes } = load();
-    const info = site(locale);
+    const info = await site(locale);
     const page = html
       .replace(HOME_VIEW, (_all, view: string) =>
         requestPath === '/'

@@ -6,18 +6,18 @@ import { compress } from 'hono/compress';
 import type { SiteInfo } from '../../schema/site.ts';
 import type { AppEnv } from './env.ts';
 import { shellPages } from './shell.ts';
-import { readerLocale } from '../site.ts';
+import { readerLocale } from './locale.ts';
 
 /**
  * Serves the built PWA. Hashed assets are immutable; the shell and the service worker are
  * revalidated on every load so an update is noticed. Unknown non-API paths get the shell, which
  * routes on the client.
  */
-export function pwaRoutes(distDir: string, site: (locale?: string) => SiteInfo) {
+export function pwaRoutes(distDir: string, site: (locale?: string) => Promise<SiteInfo>) {
   const root = path.relative(process.cwd(), distDir) || '.';
   const pages = shellPages(distDir, site);
-  const shell = (c: Context<AppEnv>) => {
-    const page = pages(c.req.path, readerLocale(c.req.header('accept-language')));
+  const shell = async (c: Context<AppEnv>) => {
+    const page = await pages(c.req.path, readerLocale(c.req.header('accept-language')));
     c.set('styleHashes', page.styleHashes);
     c.header('cache-control', 'no-cache');
     // The page differs by language (its prices), so no cache may hand one reader's to another.

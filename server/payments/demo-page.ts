@@ -4,7 +4,6 @@ import type { Order } from './orders.ts';
 import { formatMoney } from '../../schema/currency.ts';
 import type { OrderMethod } from '../../schema/orders.ts';
 
-
 const STYLE = `
   :root { color-scheme: light dark; --accent: #5b3cc4; --bg: #fafafa; --fg: #1b1b1f; --card: #fff; --muted: #55555f; }
   @media (prefers-color-scheme: dark) { :root { --accent: #b9a6ff; --bg: #141418; --fg: #f1f1f4; --card: #1f1f26; --muted: #b4b4bf; } }

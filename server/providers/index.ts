@@ -6,6 +6,7 @@ import {
   localProvider,
   type LocalCompletion,
   type LocalEstimate,
+  type LocalProvider,
 } from './local.ts';
 import { musicGptProvider } from './musicgpt/client.ts';
 import type { MusicProvider } from './types.ts';
@@ -15,6 +16,8 @@ type MusicConfig = Pick<Config, 'provider' | 'musicgpt' | 'providerMaxTasks' | '
 
 export type Provider = MusicProvider & {
   close?: () => Promise<void>;
+  /** Only a provider that renders in this process (the built-in engine) can render on demand. */
+  renderTake?: LocalProvider['renderTake'];
 };
 
 export interface ProviderHooks {

@@ -38,6 +38,11 @@ export type LocalProvider = MusicProvider & {
   isRunningHere(taskId: string): boolean;
   /** Renders this process holds: rendering, waiting their turn, or handing their takes over. */
   readonly inProgress: number;
+  /**
+   * One take rendered on the same workers as the slots' takes, in `owner`'s turn like theirs;
+   * nothing is stored or handed over (Home's sample songs keep their own files).
+   */
+  renderTake(spec: SongSpec, owner: string): Promise<RenderedTake>;
   close(): Promise<void>;
 };
 
@@ -219,6 +224,7 @@ export function localProvider(opts: {
       };
     },
     isRunningHere: (taskId: string) => renders.has(taskId),
+    renderTake: async (spec, owner) => (await engine()).render(spec, owner),
     get inProgress() {
       return renders.size;
     },

@@ -54,6 +54,8 @@ it('every screen passes axe (WCAG 2.1 A and AA) on a phone, and fits 360 px', as
     wider[screen] = await overflow(page);
   };
   await page.getByTestId('price-line').waitFor({ timeout: 30_000 });
+  // Home as a first visit shows it: how it works, and the samples to hear.
+  await page.getByTestId('samples').waitFor({ timeout: 30_000 });
   await check('home');
 
   await page.getByTestId('new-song').click();
@@ -147,7 +149,12 @@ it('by hand: the text size the person chose applies, screens have titles and tak
   // Touch targets in the header and on Home.
   const heights = async (selector: string) =>
     page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
-  for (const selector of ['nav[aria-label="Main"] a', '[data-testid="new-song"]'])
+  await page.getByTestId('samples').waitFor({ timeout: 30_000 });
+  for (const selector of [
+    'nav[aria-label="Main"] a',
+    '[data-testid="new-song"]',
+    '[data-testid="sample-player"]',
+  ])
     for (const h of await heights(selector)) expect(h, selector).toBeGreaterThanOrEqual(44);
 
   // Moving to another screen names it and puts focus on its heading.
