@@ -1,10 +1,6 @@
-import { Zero } from '@rocicorp/zero';
-import { ZeroProvider } from '@rocicorp/zero/react';
 import { startTransition, StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Workbox } from 'workbox-window';
-import type { AuthContext } from '../schema/queries.ts';
-import { schema } from '../schema/zero.ts';
 import { App } from './App.tsx';
 import { db } from './data/db.ts';
 import { replayJournal } from './data/journal.ts';
@@ -13,11 +9,10 @@ import { loadSite, refreshSite } from './data/site.ts';
 import { SyncEngine } from './data/sync.ts';
 import { App as AppCtx } from './ui/context.ts';
 import './styles.css';
-import { keepConnected } from './data/zero-connection.ts';
+import type { LiveSync } from './ui/live-sync.ts';
 
 const database = db();
 const sync = new SyncEngine(database);
-sync.start();
 
 // The service worker registers after load and never takes over on its own (see UpdatePrompt).
 const wb = 'serviceWorker' in navigator ? new Workbox('/sw.js') : undefined;
@@ -41,31 +36,39 @@ async function syncUrl(): Promise<string> {
   }
 }
 
-// One Zero per (identity, server), replaced only when either changes. Kept outside React so
-// StrictMode's rehearsal unmount cannot close the connection the app is about to use.
-let current: { key: string; zero: Zero; release: () => void } | undefined;
-function zeroFor(session: Session, cacheURL: string): Zero {
-  const key = `${session.token}|${cacheURL}`;
-  if (current?.key === key) return current.zero;
-  current?.release();
-  void current?.zero.close();
-  const context = { ownerId: session.ownerId } as AuthContext;
-  const zero = new Zero({
-    cacheURL,
-    schema,
-    userID: session.ownerId,
-    auth: session.token,
-    context,
-  });
-  current = { key, zero, release: keepConnected(zero.connection) };
-  return current.zero;
+const loadLiveSync = () => import('./ui/live-sync.ts');
+
+/** Runs `load` while `needed`, and again whenever the network comes back, keeping what it gives. */
+function useUntilLoaded<T>(
+  needed: boolean,
+  load: () => Promise<T>,
+  keep: (value: T) => void,
+  deps: unknown[],
+) {
+  useEffect(() => {
+    if (!needed) return;
+    let stop = false;
+    const attempt = () =>
+      void load().then(
+        (value) => !stop && keep(value),
+        () => undefined,
+      );
+    attempt();
+    window.addEventListener('online', attempt);
+    return () => {
+      stop = true;
+      window.removeEventListener('online', attempt);
+    };
+    // `needed` is computed from `deps`; re-running on them (not on the closures) is intended.
+  }, deps);
 }
 
-function Root(props: { session?: Session; cacheURL?: string }) {
-  // Starting from what this device already knows means Zero exists from the first render, so the
-  // screens are not mounted twice (once without it, once with it).
+function Root(props: { session?: Session; cacheURL?: string; live?: LiveSync }) {
+  // Starting from what this device already knows means Zero exists from the first render of any
+  // screen but Home (see boot), so those are not mounted twice (once without it, once with it).
   const [session, setSession] = useState<Session | undefined>(props.session);
   const [cacheURL, setCacheURL] = useState<string | undefined>(props.cacheURL);
+  const [live, setLive] = useState<LiveSync | undefined>(props.live);
   useEffect(() => {
     let stop = false;
     // Offline on a first visit there is no session yet: the app works locally and connects later.
@@ -90,37 +93,38 @@ function Root(props: { session?: Session; cacheURL?: string }) {
   }, []);
 
   // Where zero-cache is: asked once a session exists (from start-up or from a resume link).
-  useEffect(() => {
-    if (!session || cacheURL) return;
-    let stop = false;
-    const load = () =>
-      void syncUrl().then(
-        (url) => !stop && setCacheURL(url),
-        () => undefined,
-      );
-    load();
-    window.addEventListener('online', load);
-    return () => {
-      stop = true;
-      window.removeEventListener('online', load);
-    };
-  }, [session, cacheURL]);
+  useUntilLoaded(!!session && !cacheURL, syncUrl, setCacheURL, [session, cacheURL]);
+  // Live sync arrives after the first paint, once there is someone to sync for. A chunk that could
+  // not be fetched (offline before the service worker cached it) is tried again once back online.
+  useUntilLoaded(!!session && !!cacheURL && !live, loadLiveSync, setLive, [
+    live,
+    session,
+    cacheURL,
+  ]);
 
-  const zero = session && cacheURL ? zeroFor(session, cacheURL) : undefined;
+  const zero = live && session && cacheURL ? live.zeroFor(session, cacheURL) : undefined;
 
   const ctx = useMemo(
-    () => ({ db: database, sync, session, hasZero: !!zero, setSession }),
-    [session, zero],
+    () => ({
+      db: database,
+      sync,
+      session,
+      hasZero: !!zero,
+      live: zero ? live : undefined,
+      setSession,
+    }),
+    [session, zero, live],
   );
   const app = (
     <AppCtx.Provider value={ctx}>
       <App wb={wb} />
     </AppCtx.Provider>
   );
-  return zero ? <ZeroProvider zero={zero}>{app}</ZeroProvider> : app;
+  return zero && live ? <live.ZeroProvider zero={zero}>{app}</live.ZeroProvider> : app;
 }
 
 async function boot() {
+  sync.start();
   // Edits whose IndexedDB write the last close cut short are applied before anything reads drafts.
   await replayJournal(database).catch((err) => console.error('journal replay failed', err));
   void database.kv.delete(STALE_SYNC_URL_KEY).catch(() => undefined);
@@ -134,6 +138,12 @@ async function boot() {
     ),
     loadSite(database),
   ]);
+  // Home is painted already (index.html) and shows this device's own list at once, so live sync
+  // can follow it; any other screen waits for it rather than mounting twice.
+  const live =
+    session && url && location.pathname !== '/'
+      ? await loadLiveSync().catch(() => undefined)
+      : undefined;
   const root = createRoot(document.getElementById('root')!);
   // The shell already shows this screen (index.html), so the first render is no emergency: as a
   // transition React renders it in slices of a few milliseconds, and a phone's main thread stays
@@ -141,10 +151,12 @@ async function boot() {
   startTransition(() =>
     root.render(
       <StrictMode>
-        <Root session={session} cacheURL={url} />
+        <Root session={session} cacheURL={url} live={live} />
       </StrictMode>,
     ),
   );
 }
 
-void boot();
+// Evaluating the app's modules is one long task of its own; starting in the next one lets the
+// phone answer a tap (or paint) in between. The painted page stands meanwhile.
+setTimeout(() => void boot(), 0);

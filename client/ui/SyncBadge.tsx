@@ -1,6 +1,4 @@
-import { useQuery } from '@rocicorp/zero/react';
 import { useEffect, useState } from 'react';
-import { queries } from '../../schema/queries.ts';
 import { isSetAside } from '../data/outbox-plan.ts';
 import { sessionRefusal } from '../data/session.ts';
 import type { SyncStatus } from '../data/sync.ts';
@@ -16,20 +14,13 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * is shown under the badge.
  */
 export function SyncBadge() {
-  const { hasZero } = useApp();
-  return hasZero ? <SyncBadgeWithServer /> : <SyncBadgeView loading={false} />;
+  const { live, session } = useApp();
+  // With a session, live sync is on its way (it starts after the first paint): until it has
+  // brought the server's copy, nothing is "all synced" yet.
+  return live ? <live.SyncBadgeWithServer /> : <SyncBadgeView loading={!!session} />;
 }
 
-/**
- * Until the server's first copy of the person's songs has arrived, "all synced" would be a
- * promise not yet kept (on a new device the list is still empty): the badge says it is loading.
- */
-function SyncBadgeWithServer() {
-  const [, { type }] = useQuery(queries.myForms());
-  return <SyncBadgeView loading={type !== 'complete'} />;
-}
-
-function SyncBadgeView({ loading }: { loading: boolean }) {
+export function SyncBadgeView({ loading }: { loading: boolean }) {
   const { db, sync, session } = useApp();
   const [status, setStatus] = useState<SyncStatus>(sync.status);
   useEffect(() => sync.subscribe(setStatus), [sync]);

@@ -2,6 +2,7 @@ import { createContext, useContext } from 'react';
 import type { RefrainDb } from '../data/db.ts';
 import type { Session } from '../data/session.ts';
 import type { SyncEngine } from '../data/sync.ts';
+import type { LiveSync } from './live-sync.ts';
 
 /** What every screen needs: the local database, the sync engine, and the session once there is one. */
 export interface AppContext {
@@ -10,6 +11,8 @@ export interface AppContext {
   session: Session | undefined;
   /** Zero is connected (a session exists): server-backed views may render. */
   hasZero: boolean;
+  /** Live sync's module and views, once loaded and connected (with hasZero). */
+  live: LiveSync | undefined;
   setSession: (s: Session) => void;
 }
 

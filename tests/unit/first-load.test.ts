@@ -58,3 +58,22 @@ describe('the first load carries no zod', () => {
     expect(direct).toEqual([]);
   });
 });
+
+describe('the first load carries no live sync', () => {
+  // Zero is two fifths of the app's JavaScript: Home paints and runs without it, and it comes
+  // with import() (client/ui/live-sync.ts) once the first screen is up.
+  const isZero = (target: string) =>
+    target === '@rocicorp/zero' || target.startsWith('@rocicorp/zero/');
+
+  it('has no module that imports Zero among those client/main.tsx runs', () => {
+    const reaching = [...firstLoadOf(ENTRY)]
+      .filter(([module]) => staticLoadsOf(module).some(isZero))
+      .map(([, chain]) => [...chain, '@rocicorp/zero'].join(' -> '));
+    expect(reaching).toEqual([]);
+  });
+
+  it('still reaches Zero through live sync, which the app loads with import()', () => {
+    expect(staticLoadsOf('client/ui/live-sync.ts').some(isZero)).toBe(true);
+    expect(firstLoadOf(ENTRY).has('client/ui/live-sync.ts')).toBe(false);
+  });
+});

@@ -1,0 +1,53 @@
+import { useQuery } from '@rocicorp/zero/react';
+import { formatMoney } from '../../schema/currency.ts';
+import { queries } from '../../schema/queries.ts';
+import type { LocalDraft } from '../data/db.ts';
+import { linkProps } from '../ui/router.ts';
+import { FormList, toRows } from './HomeList.tsx';
+import { credits, orderOutcome } from './orders.ts';
+
+/** Home's list joined with the server's live copy of my forms, and my orders and receipts. */
+export function ServerList({
+  drafts,
+  onDuplicate,
+}: {
+  drafts: LocalDraft[];
+  onDuplicate: (d?: LocalDraft['draft']) => void;
+}) {
+  const [forms] = useQuery(queries.myForms());
+  const [orders] = useQuery(queries.myOrders());
+  return (
+    <>
+      <FormList
+        rows={toRows(drafts, forms)}
+        onDuplicate={onDuplicate}
+        drafts={drafts}
+        serverDrafts={forms}
+      />
+      {orders.length > 0 && (
+        <section aria-labelledby="orders-title">
+          <h2 id="orders-title">Orders and receipts</h2>
+          <ul className="cards" data-testid="orders">
+            {orders.map((o) => (
+              <li key={o.id} className="card" data-testid="order" data-status={o.status}>
+                <a {...linkProps(`/forms/${o.formId}`)}>
+                  {o.songCount} song{o.songCount === 1 ? '' : 's'}
+                </a>
+                <p>
+                  <strong>{orderOutcome(o)}</strong>
+                </p>
+                <p className="card__meta">
+                  {new Date(o.createdAt).toLocaleDateString()}
+                  {o.method === 'credits'
+                    ? ` · ${credits(o.creditsSpent)}`
+                    : ` · ${formatMoney(o.amountCents, o.currency)}`}
+                  {o.receiptNumber ? ` · receipt ${o.receiptNumber}` : ''}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
