@@ -1,13 +1,10 @@
+import { documentHead, escapeHtml } from '../http/html.ts';
 import { styleHash } from '../http/security-headers.ts';
 import type { Order } from './orders.ts';
 import { formatMoney } from '../../schema/currency.ts';
 import type { OrderMethod } from '../../schema/orders.ts';
 
-const escape = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  );
+const escape = escapeHtml;
 
 const STYLE = `
   :root { color-scheme: light dark; --accent: #5b3cc4; --bg: #fafafa; --fg: #1b1b1f; --card: #fff; --muted: #55555f; }
@@ -31,16 +28,7 @@ const STYLE = `
 export const DEMO_STYLE_HASH = styleHash(STYLE);
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escape(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body><main>${body}</main></body>
+  return `${documentHead(title, STYLE)}<body><main>${body}</main></body>
 </html>`;
 }
 

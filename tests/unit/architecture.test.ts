@@ -21,7 +21,7 @@ export const LAYERS: string[][] = [
     'server/health/',
     'server/push/',
   ],
-  ['server/providers/', 'server/resume/', 'server/session/'],
+  ['server/providers/', 'server/resume/', 'server/session/', 'server/gifts/'],
   ['server/slots/'],
   ['server/sync/', 'server/delivery/', 'server/webhooks/'],
   ['server/api-doc.ts'],
