@@ -20,7 +20,7 @@
         minute: '2-digit',
       });
     }
-    const unit = (n, one) => `${n} ${one}${n === 1 ? '' : 's'}`;
+    const unit = (n, one) => `<span><b>${n}</b> ${one}${n === 1 ? '' : 's'}</span>`;
     const tick = () => {
       const left = Math.max(0, at - Date.now());
       if (left === 0) {
@@ -29,17 +29,13 @@
         return;
       }
       const s = Math.floor(left / 1000);
-      const d = Math.floor(s / 86400);
-      const h = Math.floor((s % 86400) / 3600);
-      const m = Math.floor((s % 3600) / 60);
-      timer.textContent = [
-        d ? unit(d, 'day') : '',
-        d || h ? unit(h, 'hour') : '',
-        unit(m, 'minute'),
+      // Numbers only, made here: nothing a person typed goes through innerHTML.
+      timer.innerHTML = [
+        unit(Math.floor(s / 86400), 'day'),
+        unit(Math.floor((s % 86400) / 3600), 'hour'),
+        unit(Math.floor((s % 3600) / 60), 'minute'),
         unit(s % 60, 'second'),
-      ]
-        .filter(Boolean)
-        .join(' ');
+      ].join(' ');
       setTimeout(tick, 1000 - (Date.now() % 1000));
     };
     tick();

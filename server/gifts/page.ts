@@ -11,9 +11,11 @@ const STYLE = `
 body{margin:0;background:var(--bg);color:var(--fg);font:1.0625rem/1.55 system-ui,-apple-system,"Segoe UI",sans-serif}
 main{max-width:34rem;margin:0 auto;padding:1rem 1rem 3rem}
 .cover{display:block;width:100%;height:auto;aspect-ratio:1;border-radius:1rem;background:var(--card)}
-.wrapped{display:grid;place-items:center;font-size:5rem}
+.wrapped{display:grid;place-items:center}
+.wrapped svg{width:45%;height:auto}
 .for{color:var(--accent);font-weight:600;margin:1.1rem 0 .1rem}
 h1{font:700 1.9rem/1.15 Georgia,"Times New Roman",serif;margin:0 0 1rem}
+.cover+h1{margin-top:1.2rem}
 h2{font:700 1.4rem/1.2 Georgia,"Times New Roman",serif;margin:1.5rem 0 .5rem}
 .message{background:var(--card);border-radius:.8rem;padding:.9rem 1rem;margin:0 0 1.2rem;font-style:italic;white-space:pre-line}
 .message footer{font-style:normal;color:var(--muted);margin-top:.4rem}
@@ -22,7 +24,9 @@ audio{width:100%;margin:.25rem 0 .5rem}
 .lyrics li{padding:.2rem .4rem;border-radius:.4rem;transition:color .2s,background .2s}
 .lyrics li[aria-current]{color:var(--fg);background:var(--card);font-weight:600}
 .plain{white-space:pre-line;color:var(--muted)}
-.countdown{font:700 1.6rem/1.3 system-ui,sans-serif;color:var(--accent);margin:.4rem 0 1rem}
+.countdown{display:grid;grid-template-columns:repeat(4,1fr);gap:.5rem;margin:.6rem 0 1rem;text-align:center}
+.countdown span{background:var(--card);border-radius:.7rem;padding:.5rem 0;color:var(--muted);font-size:.85rem}
+.countdown b{display:block;font:700 1.7rem/1.2 system-ui,sans-serif;color:var(--accent)}
 .row{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}
 .button{display:inline-flex;align-items:center;justify-content:center;min-height:2.9rem;padding:0 1.1rem;border-radius:.75rem;border:2px solid var(--accent);background:transparent;color:var(--fg);font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
 .button--primary{background:var(--accent);color:#1b1026}
@@ -106,6 +110,10 @@ ${download}${lyricsOf(song)}
 </section>`;
 }
 
+// A wrapped box, drawn here rather than an emoji a phone may not have a glyph for.
+const giftBox = (label: string) =>
+  `<div class="cover wrapped" role="img" aria-label="${label}"><svg viewBox="0 0 120 120" aria-hidden="true"><rect x="14" y="48" width="92" height="62" rx="6" fill="#ffc56b"/><rect x="8" y="32" width="104" height="22" rx="5" fill="#ffd995"/><rect x="53" y="32" width="14" height="78" fill="#b0306a"/><path d="M60 32c-6-14-26-22-30-10-3 9 14 11 30 10zm0 0c6-14 26-22 30-10 3 9-14 11-30 10z" fill="none" stroke="#b0306a" stroke-width="6" stroke-linejoin="round"/></svg></div>`;
+
 const madeWith = `<p class="made">Made with Refrain. <a href="/">Make a song for someone</a></p>`;
 
 const shareRow = `<div class="row" data-share-row hidden>
@@ -131,11 +139,11 @@ export function giftPage(gift: Gift, publicUrl: string, now = new Date()): strin
       image: `${publicUrl}/icon-512.png`,
       url,
     })}<body><main class="gift" data-code="${gift.code}">
-<div class="cover wrapped" role="img" aria-label="A wrapped gift">🎁</div>
+${giftBox('A wrapped gift')}
 <p class="for" data-testid="gift-for">${e(forWho)}</p>
 <h1>A song is waiting for you</h1>
 <p>It opens on <time datetime="${gift.revealAt.toISOString()}" data-local>${e(opens)}</time>.</p>
-<p class="countdown" role="timer" data-reveal-at="${gift.revealAt.toISOString()}" data-testid="gift-countdown">${e(opens)}</p>
+<p class="countdown" role="timer" aria-live="off" data-reveal-at="${gift.revealAt.toISOString()}" data-testid="gift-countdown"></p>
 ${shareRow}${madeWith}
 </main></body></html>`;
   }
@@ -162,7 +170,7 @@ ${shareRow}${madeWith}
 /** What an unknown or revoked code answers (404): kind, and no hint of what else exists. */
 export function giftMissingPage(): string {
   return `${documentHead('This gift link is not available — Refrain', STYLE)}<body><main>
-<div class="cover wrapped" role="img" aria-label="An empty gift box">📭</div>
+${giftBox('A gift box')}
 <h1>This gift link is not available</h1>
 <p>The person who sent it may have taken it back, or a part of the link went missing when it was copied.</p>
 <p>Ask them to send it again — nothing is wrong on your side.</p>
