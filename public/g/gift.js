@@ -127,7 +127,7 @@
   // Once opened, the gift is kept: this page, its script, covers and audio, so it plays on a
   // plane. The worker answers when everything is stored; the page then says so to tests and
   // anything else watching (data-offline="ready").
-  if ('serviceWorker' in navigator) {
+  const keep = () => {
     const urls = [
       location.pathname,
       '/g/gift.js',
@@ -146,5 +146,11 @@
       )
       .then(() => (main.dataset.offline = 'ready'))
       .catch(() => (main.dataset.offline = 'failed'));
+  };
+  // After the page has loaded and the phone is idle: the song comes first, the copy after.
+  if ('serviceWorker' in navigator) {
+    const later = () => (window.requestIdleCallback ?? setTimeout)(keep);
+    if (document.readyState === 'complete') later();
+    else window.addEventListener('load', later, { once: true });
   }
 })();

@@ -20,7 +20,7 @@ h2{font:700 1.4rem/1.2 Georgia,"Times New Roman",serif;margin:1.5rem 0 .5rem}
 .message{background:var(--card);border-radius:.8rem;padding:.9rem 1rem;margin:0 0 1.2rem;font-style:italic;white-space:pre-line}
 .message footer{font-style:normal;color:var(--muted);margin-top:.4rem}
 audio{width:100%;margin:.25rem 0 .5rem}
-.lyrics{list-style:none;padding:0;margin:1rem 0;color:var(--muted)}
+.lyrics{list-style:none;padding:0;margin:1rem 0;color:var(--muted);content-visibility:auto;contain-intrinsic-size:auto 40rem}
 .lyrics li{padding:.2rem .4rem;border-radius:.4rem;transition:color .2s,background .2s}
 .lyrics li[aria-current]{color:var(--fg);background:var(--card);font-weight:600}
 .plain{white-space:pre-line;color:var(--muted)}
@@ -105,7 +105,7 @@ function songSection(gift: Gift, song: GiftSong, many: boolean): string {
     : '';
   return `<section class="song" data-title="${e(song.title)}" data-artist="${e(dedication(gift))}" data-cover="${cover}" data-cover-type="${song.coverType ?? 'image/svg+xml'}">
 ${many && song.n > 1 ? `<img class="cover" src="${cover}" width="600" height="600" alt="Cover of ${e(song.title)}" loading="lazy">` : ''}${many ? `<h2>${e(song.title)}</h2>` : ''}
-<audio controls preload="metadata" src="${songUrl(gift, song, 'audio.mp3')}" aria-label="Play ${e(song.title)}"></audio>
+<audio controls preload="none" src="${songUrl(gift, song, 'audio.mp3')}" aria-label="Play ${e(song.title)}"></audio>
 ${download}${lyricsOf(song)}
 </section>`;
 }
