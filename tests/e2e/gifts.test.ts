@@ -108,6 +108,12 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
   await buyer.getByTestId('gifts').scrollIntoViewIfNeeded();
   await screenshot(buyer, 'gift-maker');
 
+  // The built-in engine makes no cover, so its songs show one drawn from their title and mood;
+  // this song's stored MusicGPT cover is set aside to see that one (the stored cover is served
+  // in tests/integration/gifts.test.ts).
+  await sql`delete from slot_covers where slot_id in (
+    select t.slot_id from unlocks u join takes t on t.id = u.take_id where u.form_id = ${formId})`;
+
   // The recipient: another browser, no token, no app.
   const { token } = await sessionOf(buyer);
   const recipientContext = await web.browser.newContext(PHONE);
@@ -128,6 +134,8 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
         .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
     )
     .toBe(true);
+  const cover = requests.find((r) => r.url().endsWith('/1/cover'));
+  expect((await cover!.response())!.headers()['content-type']).toMatch(/^image\/svg\+xml/);
   const lines = recipient.locator('.lyrics[data-timed] li');
   expect(await lines.count()).toBeGreaterThan(2);
   expect(await recipient.evaluate(() => navigator.mediaSession.metadata?.title)).toBe(
