@@ -1,5 +1,6 @@
 import type { Page, Request } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { overflow, violations } from '../helpers/axe.ts';
 import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
 import { waitForSlots } from '../helpers/generation.ts';
 import {
@@ -18,7 +19,7 @@ const { sql } = fx;
 let buyer: Page;
 let formId: string;
 
-/** Makes a gift link on the thank-you screen and answers its URL once the server has it. */
+/** Makes a gift link on the thank-you screen and answers its URL, shown before any answer. */
 async function makeGift(
   page: Page,
   fields: { to?: string; from?: string; message?: string; reveal?: string; download?: boolean },
@@ -41,11 +42,14 @@ async function makeGift(
   await expect.poll(() => page.getByTestId('gift-link').count()).toBe(before + 1);
   const url = (await link.getByTestId('gift-url').getAttribute('href'))!;
   expect(url).toMatch(/\/g\/[A-Za-z0-9_-]{22}$/);
-  await page
-    .locator(`[data-testid="gift-link"][data-state="sent"] a[href="${url}"]`)
-    .waitFor({ timeout: 30_000 });
   return url;
 }
+
+/** Waits until the server has the gift behind `url` (Zero brought its row back). */
+const reachedServer = (page: Page, url: string) =>
+  page
+    .locator(`[data-testid="gift-link"][data-state="sent"] a[href="${url}"]`)
+    .waitFor({ timeout: 60_000 });
 
 const play = (page: Page) =>
   page
@@ -93,6 +97,7 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
       join slots s on s.id = t.slot_id where u.form_id = ${formId}`;
   await expect.poll(() => thanks.getByTestId('bought').textContent()).toContain(bought!.title);
   await screenshot(buyer, 'thank-you');
+  expect(await violations(buyer)).toEqual([]);
 
   const giftUrl = await makeGift(
     buyer,
@@ -103,6 +108,7 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
     },
     'gift-form',
   );
+  await reachedServer(buyer, giftUrl);
   await buyer.getByTestId('gift-qr-show').first().click();
   await buyer.getByTestId('gift-qr').locator('svg').waitFor();
   await buyer.getByTestId('gifts').scrollIntoViewIfNeeded();
@@ -116,7 +122,11 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
 
   // The recipient: another browser, no token, no app.
   const { token } = await sessionOf(buyer);
-  const recipientContext = await web.browser.newContext(PHONE);
+  // The narrowest phones in common use: the gift must fit with no sideways scrolling.
+  const recipientContext = await web.browser.newContext({
+    ...PHONE,
+    viewport: { width: 360, height: 780 },
+  });
   const recipient = await recipientContext.newPage();
   recipient.on('pageerror', (err) => console.error('gift page error:', err.message));
   const requests: Request[] = [];
@@ -174,6 +184,8 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
     .evaluate((a: HTMLAudioElement) => a.pause());
   await recipient.evaluate(() => window.scrollTo(0, 0));
   await screenshot(recipient, 'gift');
+  expect(await violations(recipient)).toEqual([]);
+  expect(await overflow(recipient)).toBe(0);
   await recipient.locator('.lyrics').scrollIntoViewIfNeeded();
   await screenshot(recipient, 'gift-lyrics');
 
@@ -202,12 +214,19 @@ it('a gift with a reveal date counts down and holds no audio; a revoked one answ
     const p = (n: number) => String(n).padStart(2, '0');
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
   });
+  // Made with no network: the link is there at once, and works once the phone is back online.
+  await buyer.context().setOffline(true);
   const laterUrl = await makeGift(buyer, {
     to: 'Siobhan',
     from: 'Aoife',
     reveal,
     message: 'Not yet!',
   });
+  await buyer
+    .locator(`[data-testid="gift-link"][data-state="waiting"] a[href="${laterUrl}"]`)
+    .waitFor();
+  await buyer.context().setOffline(false);
+  await reachedServer(buyer, laterUrl);
 
   const context = await web.browser.newContext(PHONE);
   const page = await context.newPage();
@@ -225,6 +244,7 @@ it('a gift with a reveal date counts down and holds no audio; a revoked one answ
   expect(html).not.toContain('Not yet!');
   expect(requested.filter((u) => /\.mp3|\/cover|\/download/.test(u))).toEqual([]);
   await screenshot(page, 'gift-countdown');
+  expect(await violations(page)).toEqual([]);
 
   // Taken back: the link that opened before now answers 404, kindly.
   const [gift] = await sql<{ code: string }[]>`
@@ -241,6 +261,7 @@ it('a gift with a reveal date counts down and holds no audio; a revoked one answ
   expect(gone!.status()).toBe(404);
   await page.getByRole('heading', { name: 'This gift link is not available' }).waitFor();
   await screenshot(page, 'gift-revoked');
+  expect(await violations(page)).toEqual([]);
   await context.close();
   await buyer.context().close();
 }, 180_000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
-import { makeGiftCode } from '../../schema/gifts.ts';
+import { MAX_GIFTS_PER_FORM, makeGiftCode } from '../../schema/gifts.ts';
 import { queries } from '../../schema/queries.ts';
 import { makeGuest, type Guest } from '../helpers/api.ts';
 import { musicGptFixture } from '../helpers/fixtures.ts';
@@ -79,6 +79,22 @@ describe('making and taking back gift links', () => {
     const [badCode] = await sync(buyer, [giftOp({ formId, code: 'short' })]);
     expect(badCode).toMatchObject({ status: 'rejected', code: 'invalid' });
     expect(await sql`select 1 from gifts where form_id = ${formId}`).toHaveLength(1);
+  });
+
+  it('a form gives at most 20 links over its life, revoked ones included, and says so', async () => {
+    const buyer = await makeGuest(fx.server.baseUrl);
+    const formId = await paidForm(buyer, 1);
+    const made = Array.from({ length: MAX_GIFTS_PER_FORM }, () => giftOp({ formId }));
+    const answers = await sync(buyer, made);
+    expect(answers.every((a) => a.status === 'applied')).toBe(true);
+    const giftId = (made[0]!.args as { giftId: string }).giftId;
+    expect((await sync(buyer, [op('gift.revoke', { giftId })]))[0]!.status).toBe('applied');
+    const [over] = await sync(buyer, [giftOp({ formId })]);
+    expect(over).toMatchObject({ status: 'rejected', code: 'limit' });
+    expect(over!.error).toMatch(/20 gift links already/);
+    expect(await sql`select 1 from gifts where form_id = ${formId}`).toHaveLength(20);
+    const [unknown] = await sync(buyer, [op('gift.revoke', { giftId: randomUUID() })]);
+    expect(unknown).toMatchObject({ status: 'rejected', code: 'not_found' });
   });
 
   it('nobody but the buyer can make, revoke or see a gift of their songs', async () => {
@@ -177,6 +193,22 @@ describe('the gift page', () => {
     const cover = await get(`/g/${code}/1/cover`);
     expect(cover.status).toBe(200);
     expect(cover.headers.get('content-type')).toMatch(/^image\//);
+  });
+
+  it('a gift of a whole order plays every paid song, each under its place in the gift', async () => {
+    const buyer = await makeGuest(fx.server.baseUrl);
+    const formId = await paidForm(buyer, 2);
+    const create = giftOp({ formId });
+    expect((await sync(buyer, [create]))[0]!.status).toBe('applied');
+    const { code } = create.args as { code: string };
+    const html = await (await get(`/g/${code}`)).text();
+    expect(html).toContain('2 songs for Ana &amp; Ben');
+    for (const i of [0, 1]) expect(html).toContain(await titleOf(formId, i));
+    for (const n of [1, 2]) {
+      expect(html).toContain(`/g/${code}/${n}/audio.mp3`);
+      expect((await get(`/g/${code}/${n}/audio.mp3`)).status).toBe(200);
+    }
+    expect((await get(`/g/${code}/3/audio.mp3`)).status).toBe(404);
   });
 
   it('before its reveal date the page counts down and holds no audio, and the audio is refused', async () => {
