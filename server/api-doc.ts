@@ -405,6 +405,18 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     ...giftSong,
     method: 'get',
+    path: '/g/{code}/{n}/og-image',
+    summary:
+      "The cover of the gift's song n as JPEG or PNG (the drawn one rendered), for link previews in messengers",
+    responses: {
+      200: { description: 'image/jpeg or image/png' },
+      403: giftHidden,
+      404: giftGone,
+    },
+  },
+  {
+    ...giftSong,
+    method: 'get',
     path: '/g/{code}/{n}/download',
     summary: "The gift's song n to save, only when the buyer allowed downloads",
     responses: {

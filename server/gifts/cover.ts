@@ -53,3 +53,17 @@ export function drawCover(title: string, mood: string): string {
 <g fill="#fff" font-family="Georgia, 'Times New Roman', serif" font-size="${size}" font-weight="700" text-anchor="middle" dominant-baseline="middle">${text}</g>
 </svg>`;
 }
+
+/**
+ * The drawn cover as PNG, for messengers' link previews (`og:image`): they show JPEG and PNG, not
+ * SVG. resvg (@resvg/resvg-js) renders it with the machine's fonts; on a server with none the title is left out
+ * and the colours and shapes remain.
+ */
+export async function coverPng(svg: string): Promise<Buffer> {
+  // Loaded on the first preview asked for: a native module no other answer needs.
+  const { Resvg } = await import('@resvg/resvg-js');
+  const resvg = new Resvg(svg, {
+    font: { loadSystemFonts: true, serifFamily: 'DejaVu Serif' },
+  });
+  return resvg.render().asPng();
+}

@@ -151,7 +151,7 @@ ${shareRow}${madeWith}
   const message = gift.message
     ? `<blockquote class="message" data-testid="gift-message">${e(gift.message)}${gift.fromName ? `<footer>— ${e(gift.fromName)}</footer>` : ''}</blockquote>`
     : '';
-  const image = first.coverFile ? `${url}/1/cover` : `${publicUrl}/icon-512.png`;
+  const image = `${url}/1/og-image`;
   return `${head({
     title: many ? title : `${first.title} — a song ${forWho}`,
     description: gift.message?.slice(0, 160) || `A song made ${forWho}, with Refrain.`,

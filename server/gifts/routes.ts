@@ -3,7 +3,7 @@ import { sendFile } from '../audio/send.ts';
 import type { AudioStorage } from '../audio/storage.ts';
 import { Refusal } from '../errors.ts';
 import type { AppEnv, RouteDeps } from '../http/env.ts';
-import { drawCover } from './cover.ts';
+import { coverPng, drawCover } from './cover.ts';
 import { GIFT_STYLE_HASH, giftMissingPage, giftPage } from './page.ts';
 import { giftByCode, isRevealed, type Gift, type GiftSong } from './read.ts';
 
@@ -41,43 +41,64 @@ async function revealedSong(
  * revoked code answers 404; before the reveal date nothing but the countdown page is served.
  */
 export function giftRoutes(deps: RouteDeps<'sql', 'publicUrl'>, storage: AudioStorage) {
-  return new Hono<AppEnv>()
-    .get(`/:code{${CODE}}`, async (c) => {
-      const gift = await giftByCode(deps.sql, c.req.param('code'));
-      if (!gift) return missing(c);
-      c.set('styleHashes', [GIFT_STYLE_HASH]);
-      c.header('cache-control', FRESH);
-      return c.html(giftPage(gift, deps.config.publicUrl));
-    })
-    .get(`/:code{${CODE}}/:n{${SONG}}/audio.mp3`, async (c) => {
-      const { song } = await revealedSong(deps, c);
-      if (!song.audioFile) throw new Refusal('not_found', 'this song has no audio');
-      return sendFile(c, storage.resolve(song.audioFile), {
-        contentType: 'audio/mpeg',
+  /** The provider's stored cover when there is one, else the one `drawn` from the song. */
+  async function cover(
+    c: Context<AppEnv>,
+    drawn: (song: GiftSong) => Promise<{ type: string; body: string | Uint8Array<ArrayBuffer> }>,
+  ) {
+    const { song } = await revealedSong(deps, c);
+    if (song.coverFile && song.coverType) {
+      return sendFile(c, storage.resolve(song.coverFile), {
+        contentType: song.coverType,
         cacheControl: FRESH,
       });
-    })
-    .get(`/:code{${CODE}}/:n{${SONG}}/download`, async (c) => {
-      const { gift, song } = await revealedSong(deps, c);
-      if (!gift.allowDownload || !song.audioFile) {
-        throw new Refusal('not_found', 'the sender keeps this song to be played here');
-      }
-      return sendFile(c, storage.resolve(song.audioFile), {
-        contentType: 'audio/mpeg',
-        cacheControl: FRESH,
-        downloadName: `${song.title.replace(/[\\/:*?"<>|\x00-\x1f]/g, ' ').slice(0, 120)}.mp3`,
-      });
-    })
-    .get(`/:code{${CODE}}/:n{${SONG}}/cover`, async (c) => {
-      const { song } = await revealedSong(deps, c);
-      if (song.coverFile && song.coverType) {
-        return sendFile(c, storage.resolve(song.coverFile), {
-          contentType: song.coverType,
+    }
+    const { type, body } = await drawn(song);
+    c.header('content-type', type);
+    c.header('cache-control', FRESH);
+    return c.body(body);
+  }
+
+  return (
+    new Hono<AppEnv>()
+      .get(`/:code{${CODE}}`, async (c) => {
+        const gift = await giftByCode(deps.sql, c.req.param('code'));
+        if (!gift) return missing(c);
+        c.set('styleHashes', [GIFT_STYLE_HASH]);
+        c.header('cache-control', FRESH);
+        return c.html(giftPage(gift, deps.config.publicUrl));
+      })
+      .get(`/:code{${CODE}}/:n{${SONG}}/audio.mp3`, async (c) => {
+        const { song } = await revealedSong(deps, c);
+        if (!song.audioFile) throw new Refusal('not_found', 'this song has no audio');
+        return sendFile(c, storage.resolve(song.audioFile), {
+          contentType: 'audio/mpeg',
           cacheControl: FRESH,
         });
-      }
-      c.header('content-type', 'image/svg+xml; charset=utf-8');
-      c.header('cache-control', FRESH);
-      return c.body(drawCover(song.title, song.mood));
-    });
+      })
+      .get(`/:code{${CODE}}/:n{${SONG}}/download`, async (c) => {
+        const { gift, song } = await revealedSong(deps, c);
+        if (!gift.allowDownload || !song.audioFile) {
+          throw new Refusal('not_found', 'the sender keeps this song to be played here');
+        }
+        return sendFile(c, storage.resolve(song.audioFile), {
+          contentType: 'audio/mpeg',
+          cacheControl: FRESH,
+          downloadName: `${song.title.replace(/[\\/:*?"<>|\x00-\x1f]/g, ' ').slice(0, 120)}.mp3`,
+        });
+      })
+      .get(`/:code{${CODE}}/:n{${SONG}}/cover`, (c) =>
+        cover(c, async (song) => ({
+          type: 'image/svg+xml; charset=utf-8',
+          body: drawCover(song.title, song.mood),
+        })),
+      )
+      // The same cover as JPEG or PNG, for link previews in messengers, which show no SVG.
+      .get(`/:code{${CODE}}/:n{${SONG}}/og-image`, (c) =>
+        cover(c, async (song) => ({
+          type: 'image/png',
+          body: new Uint8Array(await coverPng(drawCover(song.title, song.mood))),
+        })),
+      )
+  );
 }

@@ -146,6 +146,11 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
     .toBe(true);
   const cover = requests.find((r) => r.url().endsWith('/1/cover'));
   expect((await cover!.response())!.headers()['content-type']).toMatch(/^image\/svg\+xml/);
+  // Messengers get it as PNG, from the address in the page's og:image.
+  const ogImage = await recipient.locator('meta[property="og:image"]').getAttribute('content');
+  const preview = await recipient.request.get(ogImage!);
+  expect(preview.headers()['content-type']).toBe('image/png');
+  expect((await preview.body()).subarray(1, 4).toString()).toBe('PNG');
   const lines = recipient.locator('.lyrics[data-timed] li');
   expect(await lines.count()).toBeGreaterThan(2);
   expect(await recipient.evaluate(() => navigator.mediaSession.metadata?.title)).toBe(

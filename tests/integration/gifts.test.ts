@@ -163,7 +163,9 @@ describe('the gift page', () => {
     expect(html).not.toContain('<script>alert');
     expect(html).toContain(`<meta property="og:title" content="`);
     expect(html).toContain('<meta name="twitter:card" content="summary_large_image">');
-    expect(html).toMatch(/<meta property="og:image" content="http[^"]+">/);
+    expect(html).toContain(
+      `<meta property="og:image" content="${fx.server.baseUrl}/g/${code}/1/og-image">`,
+    );
     expect(html).toContain(`/g/${code}/1/audio.mp3`);
     expect(html).toContain(`/g/${code}/1/download`);
     expect(html).not.toContain(`/g/${code}/2/`);
@@ -193,6 +195,11 @@ describe('the gift page', () => {
     const cover = await get(`/g/${code}/1/cover`);
     expect(cover.status).toBe(200);
     expect(cover.headers.get('content-type')).toMatch(/^image\//);
+    // The provider's stored cover, as messengers' previews take it.
+    const preview = await get(`/g/${code}/1/og-image`);
+    expect(preview.headers.get('content-type')).toBe('image/png');
+    const stored = Buffer.from(await cover.arrayBuffer());
+    expect(Buffer.from(await preview.arrayBuffer()).equals(stored)).toBe(true);
   });
 
   it('a gift of a whole order plays every paid song, each under its place in the gift', async () => {

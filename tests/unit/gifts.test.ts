@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GIFT_CODE_BYTES, isGiftCode, makeGiftCode } from '../../schema/gifts.ts';
 import { OpArgs } from '../../schema/ops.ts';
-import { drawCover } from '../../server/gifts/cover.ts';
+import { coverPng, drawCover } from '../../server/gifts/cover.ts';
 import { timedLines } from '../../server/gifts/lyrics.ts';
 import { dedication, giftPage } from '../../server/gifts/page.ts';
 import type { Gift } from '../../server/gifts/read.ts';
@@ -93,6 +93,15 @@ describe('the drawn cover', () => {
     expect(a).toContain('&amp;');
     expect(a).not.toContain('<Days>');
     expect(a).not.toMatch(/<script|on\w+=/i);
+  });
+});
+
+describe('the cover for link previews', () => {
+  it('is the drawn cover as a 600 × 600 PNG', async () => {
+    const png = await coverPng(drawCover('Partners in Crime', 'warm'));
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(png.readUInt32BE(16)).toBe(600);
+    expect(png.readUInt32BE(20)).toBe(600);
   });
 });
 
