@@ -1,6 +1,10 @@
 import type { Page, Request } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { makeGiftCode } from '../../schema/gifts.ts';
 import { overflow, violations } from '../helpers/axe.ts';
+import { guestWith } from '../helpers/guest.ts';
+import { op, sync } from '../helpers/ops.ts';
 import { browserFixture, musicGptFixture } from '../helpers/fixtures.ts';
 import { waitForSlots } from '../helpers/generation.ts';
 import {
@@ -212,7 +216,7 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
   await recipientContext.close();
 }, 300_000);
 
-it('a gift with a reveal date counts down and holds no audio; a revoked one answers a kind 404', async () => {
+it('a gift with a reveal date counts down with no audio and opens by itself at the time; a revoked one answers a kind 404', async () => {
   // Two days ahead, typed as the buyer's own wall clock.
   const reveal = await buyer.evaluate(() => {
     const d = new Date(Date.now() + 2 * 86_400_000 + 3 * 3_600_000);
@@ -250,6 +254,18 @@ it('a gift with a reveal date counts down and holds no audio; a revoked one answ
   expect(requested.filter((u) => /\.mp3|\/cover|\/download/.test(u))).toEqual([]);
   await screenshot(page, 'gift-countdown');
   expect(await violations(page)).toEqual([]);
+
+  // When the moment comes, an open page turns into the song by itself.
+  const soon = new Date(Date.now() + 8_000).toISOString();
+  const code = makeGiftCode();
+  const [made] = await sync(guestWith(fx.server.baseUrl, await sessionOf(buyer)), [
+    op('gift.create', { giftId: randomUUID(), formId, code, revealAt: soon, allowDownload: false }),
+  ]);
+  expect(made!.status).toBe('applied');
+  await page.goto(`${fx.server.baseUrl}/g/${code}`);
+  await page.getByTestId('gift-countdown').waitFor();
+  await page.getByTestId('gift-title').waitFor({ timeout: 60_000 });
+  expect(await page.locator('audio').getAttribute('src')).toBe(`/g/${code}/1/audio.mp3`);
 
   // Taken back: the link that opened before now answers 404, kindly.
   const [gift] = await sql<{ code: string }[]>`
