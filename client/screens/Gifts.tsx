@@ -79,6 +79,7 @@ export function Gifts({
             setOpen(false);
             sync.kick();
           }}
+          onCancel={() => setOpen(false)}
         />
       ) : (
         <button
@@ -105,10 +106,12 @@ function GiftMaker({
   formId,
   songs,
   onMade,
+  onCancel,
 }: {
   formId: string;
   songs: readonly { songIndex: number; title: string; recipient: string }[];
   onMade: () => void;
+  onCancel: () => void;
 }) {
   const { db } = useApp();
   const [which, setWhich] = useState(songs.length === 1 ? String(songs[0]!.songIndex) : 'all');
@@ -212,6 +215,9 @@ function GiftMaker({
       <div className="row">
         <button type="submit" className="button button--primary" data-testid="gift-make">
           Make the link
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
         </button>
       </div>
     </form>
