@@ -258,7 +258,7 @@ function GiftLink({
       <strong>{what}</strong>
       <p className="hint">
         {[
-          gift.toName && `for ${gift.toName}`,
+          `for ${gift.toName || song?.recipient || songs.map((s) => s.recipient).join(' & ')}`,
           gift.fromName && `from ${gift.fromName}`,
           gift.revealAt && `opens ${new Date(gift.revealAt).toLocaleString()}`,
         ]
