@@ -51,37 +51,52 @@ async function installabilityErrors(url: string): Promise<string[]> {
   }
 }
 
+/**
+ * Lighthouse's performance score for `url` (mobile, simulated throttling), `rounds` times in the
+ * Chrome on `port`: the median, every score, and the last round's timings.
+ */
+export async function performanceOf(url: string, port: number, rounds: number) {
+  const scores: number[] = [];
+  let last = { fcpMs: -1, lcpMs: -1, tbtMs: -1, cls: -1 };
+  for (let i = 0; i < rounds; i++) {
+    const result = await lighthouse(url, {
+      port,
+      onlyCategories: ['performance'],
+      logLevel: 'error',
+    });
+    const lhr = result!.lhr;
+    scores.push(Math.round((lhr.categories.performance!.score ?? 0) * 100));
+    const ms = (id: string) => Math.round(lhr.audits[id]?.numericValue ?? -1);
+    last = {
+      fcpMs: ms('first-contentful-paint'),
+      lcpMs: ms('largest-contentful-paint'),
+      tbtMs: ms('total-blocking-time'),
+      cls: Number((lhr.audits['cumulative-layout-shift']?.numericValue ?? -1).toFixed(3)),
+    };
+  }
+  return {
+    performanceMedian: [...scores].sort((a, b) => a - b)[Math.floor(scores.length / 2)]!,
+    performanceScores: scores.join(' '),
+    ...last,
+  };
+}
+
+/** Launches the Chrome Lighthouse drives, headless, with the tests' flags. */
+export const launchChrome = () =>
+  chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: FLAGS });
+
 /** Lighthouse (mobile, simulated throttling) against a real `npm start` stack. */
 export async function run(rounds = 3) {
   await ensureClientBuild(ROOT, DIST_DIR);
   const stack = await startStack();
-  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: FLAGS });
+  const chrome = await launchChrome();
   try {
-    const scores: number[] = [];
-    let last: Record<string, number> = {};
-    for (let i = 0; i < rounds; i++) {
-      const result = await lighthouse(stack.baseUrl, {
-        port: chrome.port,
-        onlyCategories: ['performance'],
-        logLevel: 'error',
-      });
-      const lhr = result!.lhr;
-      scores.push(Math.round((lhr.categories.performance!.score ?? 0) * 100));
-      const ms = (id: string) => Math.round(lhr.audits[id]?.numericValue ?? -1);
-      last = {
-        fcpMs: ms('first-contentful-paint'),
-        lcpMs: ms('largest-contentful-paint'),
-        tbtMs: ms('total-blocking-time'),
-        cls: Number((lhr.audits['cumulative-layout-shift']?.numericValue ?? -1).toFixed(3)),
-      };
-    }
+    const scores = await performanceOf(stack.baseUrl, chrome.port, rounds);
     const errors = await installabilityErrors(stack.baseUrl);
     const js = firstLoadJsGzipBytes();
     return {
       bench: 'lighthouse',
-      performanceMedian: [...scores].sort((a, b) => a - b)[Math.floor(scores.length / 2)]!,
-      performanceScores: scores.join(' '),
-      ...last,
+      ...scores,
       installable: errors.length === 0 ? 1 : 0,
       installabilityErrors: errors.join(',') || 'none',
       firstLoadJsGzipKB: Math.round(js.bytes / 102.4) / 10,

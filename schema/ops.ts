@@ -1,5 +1,6 @@
 import { z } from './zod.ts';
 import { DraftDoc, FieldTimes, text } from './draft.ts';
+import { GIFT_CODE_PATTERN, MAX_GIFT_MESSAGE, MAX_GIFT_NAME } from './gifts.ts';
 
 // The operations a client queues in its outbox and sends to POST /api/sync. Ids are made by the
 // client (uuidv7), so the same op replayed from any tab or the service worker is one op.
@@ -50,6 +51,23 @@ export const OpArgs = {
     slotId: z.uuid(),
     take: TakeIndex,
   }),
+  'gift.create': z.object({
+    giftId: z.uuid(),
+    formId,
+    /** One song of the order; absent gives every paid song of it. */
+    songIndex: songIndex.optional(),
+    code: z
+      .string()
+      .regex(GIFT_CODE_PATTERN, 'is not a gift code: 22 to 43 letters, digits, - or _'),
+    fromName: text(MAX_GIFT_NAME).optional(),
+    /** Who the song is for, when the page should say another name than the song's. */
+    toName: text(MAX_GIFT_NAME).optional(),
+    message: text(MAX_GIFT_MESSAGE).optional(),
+    /** Before this instant the page counts down instead of playing. */
+    revealAt: z.iso.datetime({ offset: true }).optional(),
+    allowDownload: z.boolean(),
+  }),
+  'gift.revoke': z.object({ giftId: z.uuid() }),
 } as const;
 
 export type OpType = keyof typeof OpArgs;

@@ -84,5 +84,11 @@ export const queries = defineQueries({
       .where('formId', args.formId)
       .orderBy('createdAt', 'desc'),
   ),
+  formGifts: defineQuery(formArgs, ({ args, ctx }) =>
+    zql.gifts
+      .where('ownerId', ownerOf(ctx))
+      .where('formId', args.formId)
+      .orderBy('createdAt', 'desc'),
+  ),
   myCredits: defineQuery(({ ctx }) => zql.owners.where('ownerId', ownerOf(ctx)).one()),
 });

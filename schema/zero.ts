@@ -159,6 +159,24 @@ const owners = table('owners')
   })
   .primaryKey('ownerId');
 
+// A gift link the owner made; the code is the recipient's key, so only its owner ever sees it.
+const gifts = table('gifts')
+  .columns({
+    id: string(),
+    ownerId: string().from('owner_id'),
+    formId: string().from('form_id'),
+    songIndex: number().optional().from('song_index'),
+    code: string(),
+    fromName: string().optional().from('from_name'),
+    toName: string().optional().from('to_name'),
+    message: string().optional(),
+    revealAt: number().optional().from('reveal_at'),
+    allowDownload: boolean().from('allow_download'),
+    createdAt: number().from('created_at'),
+    revokedAt: number().optional().from('revoked_at'),
+  })
+  .primaryKey('id');
+
 const formRelationships = relationships(forms, ({ many }) => ({
   songs: many({ sourceField: ['id'], destField: ['formId'], destSchema: songs }),
   slots: many({ sourceField: ['id'], destField: ['formId'], destSchema: slots }),
@@ -172,7 +190,18 @@ const slotRelationships = relationships(slots, ({ many }) => ({
 }));
 
 export const schema = createSchema({
-  tables: [forms, songs, slots, takes, takeStreams, selections, draftHistory, orders, owners],
+  tables: [
+    forms,
+    songs,
+    slots,
+    takes,
+    takeStreams,
+    selections,
+    draftHistory,
+    orders,
+    owners,
+    gifts,
+  ],
   relationships: [formRelationships, slotRelationships],
 });
 

@@ -1,4 +1,6 @@
 import { DraftDoc } from '../schema/draft.ts';
+import { GIFT_CODE_PATTERN } from '../schema/gifts.ts';
+import { z } from '../schema/zod.ts';
 import { OpArgs, SyncBatch, SyncOp } from '../schema/ops.ts';
 import { SiteInfo } from '../schema/site.ts';
 import { PronounceAnswer, PronounceQuery } from '../schema/pronunciation.ts';
@@ -22,6 +24,9 @@ import { RedeemRequest } from './resume/routes.ts';
 // route is served but missing here, or named here but not served.
 
 /** A path parameter the route's Hono pattern holds to 36 hex digits and dashes: an id. */
+const GiftCode = z.string().regex(GIFT_CODE_PATTERN);
+const GiftSongNumber = z.string().regex(/^[1-5]$/);
+
 const id = (name: string): Param => ({
   in: 'path',
   name,
@@ -40,6 +45,14 @@ const demoPage = {
   servedWhen: (config: Config) => config.payments === 'demo',
 } satisfies Partial<RouteDoc>;
 const demoNotFound = { description: 'text/html: no such demo checkout' };
+const giftSong = {
+  params: [
+    { in: 'path', name: 'code', schema: GiftCode },
+    { in: 'path', name: 'n', schema: GiftSongNumber },
+  ],
+} satisfies Partial<RouteDoc>;
+const giftGone = { description: 'unknown or revoked code, or no such song in the gift' };
+const giftHidden = { description: 'the gift opens later (its reveal date)' };
 
 export const ROUTES: readonly RouteDoc[] = [
   {
@@ -367,6 +380,64 @@ export const ROUTES: readonly RouteDoc[] = [
       303: { description: 'paid: back to the form' },
       404: demoNotFound,
       409: { description: 'text/html: this checkout ended; anything taken was refunded' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/g/{code}',
+    summary:
+      'A gift page for anyone holding the link (HTML, no account): cover, title, dedication, message, player and lyrics; a countdown before its reveal date',
+    params: [{ in: 'path', name: 'code', schema: GiftCode }],
+    responses: {
+      200: { description: 'text/html: the gift' },
+      404: { description: 'text/html: unknown or revoked code' },
+    },
+  },
+  {
+    ...giftSong,
+    method: 'get',
+    path: '/g/{code}/{n}/audio.mp3',
+    summary: "The gift's song n, the full paid take (single Range requests)",
+    responses: {
+      200: { description: 'audio/mpeg' },
+      206: { description: 'audio/mpeg, the range asked for' },
+      403: giftHidden,
+      404: giftGone,
+    },
+  },
+  {
+    ...giftSong,
+    method: 'get',
+    path: '/g/{code}/{n}/cover',
+    summary:
+      "The cover of the gift's song n: the provider's stored image, else one drawn from its title and mood",
+    responses: {
+      200: { description: 'image/jpeg, image/png or image/svg+xml' },
+      403: giftHidden,
+      404: giftGone,
+    },
+  },
+  {
+    ...giftSong,
+    method: 'get',
+    path: '/g/{code}/{n}/og-image',
+    summary:
+      "The cover of the gift's song n as JPEG or PNG (the drawn one rendered), for link previews in messengers",
+    responses: {
+      200: { description: 'image/jpeg or image/png' },
+      403: giftHidden,
+      404: giftGone,
+    },
+  },
+  {
+    ...giftSong,
+    method: 'get',
+    path: '/g/{code}/{n}/download',
+    summary: "The gift's song n to save, only when the buyer allowed downloads",
+    responses: {
+      200: { description: 'audio/mpeg, as an attachment' },
+      403: giftHidden,
+      404: giftGone,
     },
   },
 ];

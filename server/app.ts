@@ -9,6 +9,7 @@ import type { DownloadLinks } from './delivery/links.ts';
 import { downloadListRoutes, downloadRoutes } from './delivery/routes.ts';
 import { Refusal } from './errors.ts';
 import { formRoutes } from './forms/routes.ts';
+import { giftRoutes } from './gifts/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { demoCheckoutRoutes } from './payments/demo.ts';
 import type { Payments } from './payments/index.ts';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.all('/api/*', (c) => {
     throw new Refusal('not_found', `no such endpoint: ${c.req.method} ${c.req.path}`);
   });
+  app.route('/g', giftRoutes(deps, services.storage));
   if (deps.config.payments === 'demo') {
     app.route('/demo-checkout', demoCheckoutRoutes(deps.sql, services.payments));
   }

@@ -20,9 +20,10 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 // Every in-app navigation is answered by the cached shell; the API is never served from cache.
+// Gift pages (/g/) are the server's own pages, kept offline by their own worker (public/g/sw.js).
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('/index.html'), {
-    denylist: [/^\/api\//, /^\/demo-checkout\//],
+    denylist: [/^\/api\//, /^\/demo-checkout\//, /^\/g\//],
   }),
 );
 

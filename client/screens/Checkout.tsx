@@ -150,12 +150,19 @@ function Downloads({ formId }: { formId: string }) {
   if (error) return <p role="alert">Could not load your downloads: {error}</p>;
   if (!songs) return <p>Preparing your downloads…</p>;
   return (
-    <ul className="downloads" data-testid="downloads">
+    <ul className="downloads" data-testid="downloads" id="downloads">
       {songs.map((s) => (
         <li key={s.songIndex}>
           <strong>
             Song {s.songIndex + 1}: {s.title}
           </strong>
+          <audio
+            controls
+            preload="none"
+            src={s.mp3Url}
+            aria-label={`Listen to ${s.title}`}
+            data-testid="listen"
+          />
           <div className="row">
             <a className="button" href={s.mp3Url} download data-testid="download-mp3">
               MP3

@@ -12,6 +12,7 @@ import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps } from '../ui/router.ts';
 import { Checkout } from './Checkout.tsx';
+import { ThankYou } from './ThankYou.tsx';
 import { ReviseVariation } from './Revise.tsx';
 
 /**
@@ -102,6 +103,7 @@ function ServerVariations({
   const paid = form.status === 'paid';
   return (
     <>
+      {paid && <ThankYou form={form} />}
       {paid && <Checkout form={form} />}
       <div className="progress" data-testid="form-progress">
         <progress

@@ -15,6 +15,8 @@ const WHAT: Record<OpType, string> = {
   'slot.retry': 'trying a song again',
   'variation.revise': 'making a version again with your changes',
   'selection.set': 'your choice of take',
+  'gift.create': 'making a gift link',
+  'gift.revoke': 'taking a gift link back',
 };
 
 const isDraftEdit = (op: OutboxOp) => op.type === 'draft.put' || op.type === 'draft.restore';

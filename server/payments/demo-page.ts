@@ -1,8 +1,10 @@
-import { escapeHtml } from '../http/html.ts';
+import { documentHead, escapeHtml } from '../http/html.ts';
 import { styleHash } from '../http/security-headers.ts';
 import type { Order } from './orders.ts';
 import { formatMoney } from '../../schema/currency.ts';
 import type { OrderMethod } from '../../schema/orders.ts';
+
+const escape = escapeHtml;
 
 const STYLE = `
   :root { color-scheme: light dark; --accent: #5b3cc4; --bg: #fafafa; --fg: #1b1b1f; --card: #fff; --muted: #55555f; }
@@ -26,16 +28,7 @@ const STYLE = `
 export const DEMO_STYLE_HASH = styleHash(STYLE);
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body><main>${body}</main></body>
+  return `${documentHead(title, STYLE)}<body><main>${body}</main></body>
 </html>`;
 }
 
@@ -45,15 +38,15 @@ export function demoCheckoutPage(order: Order, sessionId: string): string {
   const songs = order.items
     .map(
       (item) =>
-        `<li>${escapeHtml(item.title ?? `Song ${item.songIndex + 1}`)} <span class="take">(take ${item.take})</span></li>`,
+        `<li>${escape(item.title ?? `Song ${item.songIndex + 1}`)} <span class="take">(take ${item.take})</span></li>`,
     )
     .join('');
   const back = `/forms/${order.form_id}`;
   const action =
     order.status === 'paid'
       ? `<p role="status">This order is paid.</p><a href="${back}?paid=1">Go to your songs</a>`
-      : `<form method="post" action="/demo-checkout/${escapeHtml(sessionId)}/pay">
-  <button type="submit">Pay ${escapeHtml(price)} (demo)</button>
+      : `<form method="post" action="/demo-checkout/${escape(sessionId)}/pay">
+  <button type="submit">Pay ${escape(price)} (demo)</button>
 </form>
 <a href="${back}">Back without paying</a>`;
   return page(
@@ -62,7 +55,7 @@ export function demoCheckoutPage(order: Order, sessionId: string): string {
 This server has no Stripe key, so paying here only unlocks the songs.</p>
 <h1>Your ${order.song_count === 1 ? 'song' : `${order.song_count} songs`}</h1>
 <ol>${songs}</ol>
-<p class="total"><span>Total</span><strong>${escapeHtml(price)}</strong></p>
+<p class="total"><span>Total</span><strong>${escape(price)}</strong></p>
 ${action}`,
   );
 }
@@ -81,7 +74,7 @@ export function demoClosedPage(order: Order, paidBy: OrderMethod | null): string
   return page(
     'Checkout closed — Refrain',
     `<h1>This checkout is closed</h1>
-<p role="status">${escapeHtml(why)}</p>
+<p role="status">${escape(why)}</p>
 ${next}`,
   );
 }

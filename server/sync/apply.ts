@@ -22,6 +22,7 @@ import {
   setSelection,
   submitForm,
 } from './ops/generation.ts';
+import { giftCreate, giftRevoke } from './ops/gift.ts';
 import type { OpContext, OpHandler, OpOutcome } from './ops/types.ts';
 import type { z } from 'zod';
 
@@ -35,6 +36,8 @@ const HANDLERS: { [T in OpType]: OpHandler<OpArgsOf<T>> } = {
   'slot.retry': retrySlot,
   'variation.revise': reviseVariation,
   'selection.set': setSelection,
+  'gift.create': giftCreate,
+  'gift.revoke': giftRevoke,
 };
 
 // OpArgs typed per op type, as HANDLERS is: both indexed by one generic type (bindHandler), the
