@@ -1,8 +1,19 @@
-import { createContext, useContext } from 'react';
-import type { RefrainDb } from '../data/db.ts';
+import { createContext, useContext, type ComponentType } from 'react';
+import type { LocalDraft, RefrainDb } from '../data/db.ts';
 import type { Session } from '../data/session.ts';
 import type { SyncEngine } from '../data/sync.ts';
-import type { LiveSync } from './live-sync.ts';
+
+/**
+ * What Home and the header take from live sync once it has arrived. Named here rather than taken
+ * from live-sync.ts, which builds on these very views: the context stays below them.
+ */
+export interface LiveViews {
+  ServerList: ComponentType<{
+    drafts: LocalDraft[];
+    onDuplicate: (d?: LocalDraft['draft']) => void;
+  }>;
+  SyncBadgeWithServer: ComponentType;
+}
 
 /** What every screen needs: the local database, the sync engine, and the session once there is one. */
 export interface AppContext {
@@ -11,8 +22,8 @@ export interface AppContext {
   session: Session | undefined;
   /** Zero is connected (a session exists): server-backed views may render. */
   hasZero: boolean;
-  /** Live sync's module and views, once loaded and connected (with hasZero). */
-  live: LiveSync | undefined;
+  /** The views live sync brings (client/ui/live-sync.ts), once loaded and connected. */
+  live: LiveViews | undefined;
   setSession: (s: Session) => void;
 }
 
