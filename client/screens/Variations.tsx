@@ -104,7 +104,9 @@ function ServerVariations({
   return (
     <>
       {paid && <ThankYou form={form} />}
-      {paid && <Checkout form={form} />}
+      {/* One Checkout, moved (same key) rather than made again when payment lands, so what the
+          person had open (the receipts) stays open. */}
+      {paid && <Checkout key="checkout" form={form} />}
       <div className="progress" data-testid="form-progress">
         <progress
           max={form.progressTotal || songCount * 3}
@@ -119,7 +121,7 @@ function ServerVariations({
       {Array.from({ length: songCount }, (_, songIndex) => (
         <SongVariations key={songIndex} form={form} songIndex={songIndex} />
       ))}
-      {!paid && <Checkout form={form} />}
+      {!paid && <Checkout key="checkout" form={form} />}
     </>
   );
 }

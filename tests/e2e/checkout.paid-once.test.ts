@@ -100,3 +100,30 @@ it('credits with card checkouts still open: the demo page refuses, History shows
   await screenshot(page, 'receipts-refunded');
   await context.close();
 });
+
+it('receipts opened on the results page stay open when a payment made elsewhere lands', async () => {
+  const context = await web.browser.newContext(PHONE);
+  const page = await openApp(context, fx.server.baseUrl);
+  const guest = guestOf(fx.server.baseUrl, await sessionOf(page));
+  const formId = await readyForm(sql, guest, 1, 1);
+  // A card checkout opened (on another device, say): the results page lists it as an order.
+  const { orderId } = await cardCheckout(guest, formId);
+  await page.goto(`${fx.server.baseUrl}/forms/${formId}`);
+  await page.getByText('Orders and receipts').click();
+  const receiptsOpen = page.locator('details.receipts[open]');
+  await receiptsOpen.waitFor();
+
+  // Its payment lands while this page is open: the page turns to the paid view without reloading.
+  const [order] = await sql<Order[]>`select * from orders where id = ${orderId}`;
+  const payload = JSON.stringify(demoCompletedEvent(order!, order!.session_id!));
+  const secret = demoWebhookSecret(new TextEncoder().encode(fx.server.env.AUTH_SECRET!));
+  const landed = await fetch(`${fx.server.baseUrl}/api/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) },
+    body: payload,
+  });
+  expect(((await landed.json()) as { outcome: string }).outcome).toBe('paid');
+  await page.getByTestId('download-mp3').first().waitFor({ timeout: 30_000 });
+  expect(await receiptsOpen.count()).toBe(1);
+  await context.close();
+});
