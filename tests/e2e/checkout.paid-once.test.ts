@@ -35,6 +35,19 @@ const cardCheckout = async (guest: Guest, formId: string) =>
     await guest.fetch(`/api/forms/${formId}/checkout`, { method: 'POST', body: '{}' })
   ).json()) as { orderId: string; url: string };
 
+/** The demo checkout's payment of `orderId` lands (signed as the demo gateway signs it). */
+async function landPayment(orderId: string): Promise<string> {
+  const [order] = await sql<Order[]>`select * from orders where id = ${orderId}`;
+  const payload = JSON.stringify(demoCompletedEvent(order!, order!.session_id!));
+  const secret = demoWebhookSecret(new TextEncoder().encode(fx.server.env.AUTH_SECRET!));
+  const landed = await fetch(`${fx.server.baseUrl}/api/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) },
+    body: payload,
+  });
+  return ((await landed.json()) as { outcome: string }).outcome;
+}
+
 it('credits with card checkouts still open: the demo page refuses, History shows paid, closed and refunded', async () => {
   const context = await web.browser.newContext(PHONE);
   const page = await openApp(context, fx.server.baseUrl);
@@ -54,15 +67,7 @@ it('credits with card checkouts still open: the demo page refuses, History shows
   await page.getByTestId('download-mp3').first().waitFor({ timeout: 20_000 });
 
   // The first checkout's "Pay" was pressed just as the credits went through: its payment lands.
-  const [open] = await sql<Order[]>`select * from orders where id = ${first.orderId}`;
-  const payload = JSON.stringify(demoCompletedEvent(open!, open!.session_id!));
-  const secret = demoWebhookSecret(new TextEncoder().encode(fx.server.env.AUTH_SECRET!));
-  const landed = await fetch(`${fx.server.baseUrl}/api/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) },
-    body: payload,
-  });
-  expect(((await landed.json()) as { outcome: string }).outcome).toBe('refunded');
+  expect(await landPayment(first.orderId)).toBe('refunded');
 
   // The second checkout, still open in another tab.
   await page.goto(second.url);
@@ -114,15 +119,7 @@ it('receipts opened on the results page stay open when a payment made elsewhere 
   await receiptsOpen.waitFor();
 
   // Its payment lands while this page is open: the page turns to the paid view without reloading.
-  const [order] = await sql<Order[]>`select * from orders where id = ${orderId}`;
-  const payload = JSON.stringify(demoCompletedEvent(order!, order!.session_id!));
-  const secret = demoWebhookSecret(new TextEncoder().encode(fx.server.env.AUTH_SECRET!));
-  const landed = await fetch(`${fx.server.baseUrl}/api/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) },
-    body: payload,
-  });
-  expect(((await landed.json()) as { outcome: string }).outcome).toBe('paid');
+  expect(await landPayment(orderId)).toBe('paid');
   await page.getByTestId('download-mp3').first().waitFor({ timeout: 30_000 });
   expect(await receiptsOpen.count()).toBe(1);
   await context.close();
