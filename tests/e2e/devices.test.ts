@@ -53,14 +53,16 @@ it('two devices of one owner through the resume link: edits show live; conflicti
     new URL(link!).pathname + new URL(link!).hash,
   );
   await laptop.waitForURL(`${fx.server.baseUrl}/`);
-  await laptop.locator(`[data-form-id="${formId}"]`).waitFor({ timeout: 20_000 });
+  // The other device's copy comes through live sync, which a loaded machine can hold up for a
+  // while: the deadlines here are generous, the checks exact.
+  await laptop.locator(`[data-form-id="${formId}"]`).waitFor({ timeout: 60_000 });
   const owners = await Promise.all([phone, laptop].map(async (p) => (await sessionOf(p)).ownerId));
   expect(owners[0]).toBe(owners[1]);
 
   // A live edit on the phone shows on the laptop's open compose screen.
   await laptop.goto(`${fx.server.baseUrl}/compose/${formId}`);
   await expect
-    .poll(() => laptop.locator('#song-0-story').inputValue(), { timeout: 20_000 })
+    .poll(() => laptop.locator('#song-0-story').inputValue(), { timeout: 60_000 })
     .toBe('First draft of the story.');
   await phone.goto(`${fx.server.baseUrl}/compose/${formId}`);
   await phone.locator('#song-0-story').fill('We married under the old oak tree.');
