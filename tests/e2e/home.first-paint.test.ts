@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
+import { expect, inject, it } from 'vitest';
+import { browserFixture } from '../helpers/fixtures.ts';
 import { screenshot } from '../helpers/pages.ts';
 
 const { baseUrl } = inject('stack');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = browserFixture();
 
 const PHONE_360 = { viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true };
 
 it('a first visit reads Home, styled and priced, before any of its JavaScript has run', async () => {
-  const context = await browser.newContext(PHONE_360);
+  const context = await web.browser.newContext(PHONE_360);
   await context.addInitScript(() =>
     document.addEventListener('securitypolicyviolation', (e) =>
       console.error(`CSP violation: ${e.violatedDirective}`),
@@ -55,7 +47,7 @@ it('a first visit reads Home, styled and priced, before any of its JavaScript ha
 });
 
 it('when the app starts it takes over the painted page without moving anything', async () => {
-  const context = await browser.newContext(PHONE_360);
+  const context = await web.browser.newContext(PHONE_360);
   await context.addInitScript(() => {
     const w = window as unknown as { shifts: number };
     w.shifts = 0;
