@@ -1,15 +1,14 @@
 import react from '@vitejs/plugin-react';
-import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { FirstVisitHome } from './client/screens/HomeView.tsx';
+import { paintedShell as paintedMarkup } from './client/screens/PaintedHome.tsx';
 
 /**
- * The shell paints the app before its JavaScript arrives: Home's first view is rendered into
- * index.html from the same components the app uses, and the stylesheet (6 KB) is inlined, so the
- * first paint waits for nothing but the page itself. The server allows the inline style by hash
- * and keeps the view only where it belongs (server/http/shell.ts).
+ * The shell paints the app before its JavaScript arrives: the app's frame and Home's first view are
+ * rendered into index.html from the same components the app uses (client/screens/PaintedHome.tsx),
+ * and the stylesheet (6 KB) is inlined, so the first paint waits for nothing but the page itself.
+ * The server allows the inline style by hash and keeps the view only where it belongs
+ * (server/http/shell.ts).
  */
 function paintedShell(): Plugin {
   let inlined: string[] = [];
@@ -30,13 +29,17 @@ function paintedShell(): Plugin {
           html = html.replace(link, () => `<style>${css}</style>`);
           inlined.push(fileName);
         }
-        const home = renderToStaticMarkup(createElement(FirstVisitHome));
-        return html.replace('<!--home-->', `<!--home-->${home}<!--/home-->`);
+        if (!html.includes('<!--shell-->')) throw new Error('index.html has no shell mark');
+        return html.replace('<!--shell-->', () => paintedMarkup());
       },
     },
     generateBundle(_options, bundle) {
       // Nothing else links the stylesheet: the precache need not carry it twice.
       for (const fileName of inlined) delete bundle[fileName];
+      // The app has one stylesheet, in the page; a screen with its own would need it loaded
+      // (modulePreload below leaves stylesheets out).
+      const others = Object.keys(bundle).filter((fileName) => fileName.endsWith('.css'));
+      if (others.length) throw new Error(`stylesheets outside the page: ${others.join(', ')}`);
     },
   };
 }
@@ -81,6 +84,14 @@ export default defineConfig({
     }),
   ],
   build: {
+    rollupOptions: {
+      output: {
+        // Vite's loader for import() in a chunk of its own: left in the first chunk, every other
+        // chunk would import that one and load its stylesheet with it, which is inlined in the
+        // page and not a file (paintedShell).
+        manualChunks: (id) => (id.includes('vite/preload-helper') ? 'preload' : undefined),
+      },
+    },
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,

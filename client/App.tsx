@@ -1,9 +1,10 @@
 import type { Workbox } from 'workbox-window';
 import { lazy, Suspense } from 'react';
-import { Home } from './screens/Home.tsx';
+import { Home, NewSong } from './screens/Home.tsx';
 import { linkProps, useRoute } from './ui/router.ts';
 import { useScreen } from './ui/screen.ts';
 import { SignedOutNotice } from './ui/SignedOut.tsx';
+import { ShellView } from './ui/ShellView.tsx';
 import { SyncBadge } from './ui/SyncBadge.tsx';
 import { UnsentChanges } from './ui/UnsentChanges.tsx';
 import { UpdatePrompt } from './ui/UpdatePrompt.tsx';
@@ -22,40 +23,38 @@ const Resume = lazy(() => import('./screens/Resume.tsx').then((m) => ({ default:
 export function App({ wb }: { wb?: Workbox }) {
   const route = useRoute();
   useScreen(route);
+  // Only the screens that come as chunks of their own need a Suspense boundary; Home has none,
+  // so its first pass matches the painted page the build wrote (ShellView).
+  const later =
+    route.name === 'compose' ? (
+      <Compose formId={route.formId} />
+    ) : route.name === 'form' ? (
+      <Variations formId={route.formId} />
+    ) : route.name === 'devices' ? (
+      <Devices />
+    ) : route.name === 'resume' ? (
+      <Resume code={route.code} />
+    ) : undefined;
   return (
-    <div className="shell">
-      <a className="skip" href="#main">
-        Skip to content
-      </a>
-      <header className="shell__header">
-        <div className="row row--between">
-          <h1>
-            <a {...linkProps('/')}>Refrain</a>
-          </h1>
-          <nav aria-label="Main">
-            <a {...linkProps('/')}>My songs</a> · <a {...linkProps('/devices')}>Devices</a>
-          </nav>
-        </div>
-        <p className="shell__tagline">A song made for someone, from your phone.</p>
-        <SyncBadge />
-        <UnsentChanges />
-      </header>
-      <main id="main">
-        <SignedOutNotice />
-        {route.name === 'home' && <Home />}
-        <Suspense fallback={<p>Loading…</p>}>
-          {route.name === 'compose' && <Compose formId={route.formId} />}
-          {route.name === 'form' && <Variations formId={route.formId} />}
-          {route.name === 'devices' && <Devices />}
-          {route.name === 'resume' && <Resume code={route.code} />}
-        </Suspense>
-        {route.name === 'missing' && (
-          <p>
-            There is nothing here. <a {...linkProps('/')}>Go to my songs</a>
-          </p>
-        )}
-      </main>
-      <UpdatePrompt wb={wb} />
-    </div>
+    <ShellView
+      link={linkProps}
+      status={
+        <>
+          <SyncBadge />
+          <UnsentChanges />
+        </>
+      }
+      after={<UpdatePrompt wb={wb} />}
+    >
+      <SignedOutNotice />
+      {route.name === 'home' && <Home />}
+      {route.name === 'new' && <NewSong />}
+      {later && <Suspense fallback={<p>Loading…</p>}>{later}</Suspense>}
+      {route.name === 'missing' && (
+        <p>
+          There is nothing here. <a {...linkProps('/')}>Go to my songs</a>
+        </p>
+      )}
+    </ShellView>
   );
 }

@@ -1,6 +1,6 @@
 import { startTransition, StrictMode, useEffect, useMemo, useState } from 'react';
-import { createRoot } from 'react-dom/client';
-import { Workbox } from 'workbox-window';
+import { createRoot, hydrateRoot } from 'react-dom/client';
+import type { Workbox } from 'workbox-window';
 import { App } from './App.tsx';
 import { db } from './data/db.ts';
 import { replayJournal } from './data/journal.ts';
@@ -8,15 +8,10 @@ import { ensureSession, storedSession, type Session } from './data/session.ts';
 import { loadSite, refreshSite } from './data/site.ts';
 import { SyncEngine } from './data/sync.ts';
 import { App as AppCtx } from './ui/context.ts';
-import './styles.css';
 import type { LiveSync } from './ui/live-sync.ts';
 
 const database = db();
 const sync = new SyncEngine(database);
-
-// The service worker registers after load and never takes over on its own (see UpdatePrompt).
-const wb = 'serviceWorker' in navigator ? new Workbox('/sw.js') : undefined;
-if (wb) window.addEventListener('load', () => void wb.register());
 
 // 'syncUrl' held zero-cache's own port, which is no longer reachable from outside the server;
 // a new key means that stale value is never used again, not even offline.
@@ -63,7 +58,7 @@ function useUntilLoaded<T>(
   }, deps);
 }
 
-function Root(props: { session?: Session; cacheURL?: string; live?: LiveSync }) {
+function Root(props: { session?: Session; cacheURL?: string; live?: LiveSync; wb?: Workbox }) {
   // Starting from what this device already knows means Zero exists from the first render of any
   // screen but Home (see boot), so those are not mounted twice (once without it, once with it).
   const [session, setSession] = useState<Session | undefined>(props.session);
@@ -110,20 +105,23 @@ function Root(props: { session?: Session; cacheURL?: string; live?: LiveSync }) 
       sync,
       session,
       hasZero: !!zero,
+      zero,
       live: zero ? live : undefined,
       setSession,
     }),
     [session, zero, live],
   );
-  const app = (
+  // Live sync's views bring their own Zero provider (live-sync.ts, LiveScope): wrapping the whole
+  // app when it arrives would make every element again, losing focus and stopping a sample.
+  return (
     <AppCtx.Provider value={ctx}>
-      <App wb={wb} />
+      <App wb={props.wb} />
     </AppCtx.Provider>
   );
-  return zero && live ? <live.ZeroProvider zero={zero}>{app}</live.ZeroProvider> : app;
 }
 
-async function boot() {
+/** Starts the app (client/start.ts decides when); on a painted Home it adopts the page as it is. */
+export async function boot(wb: Workbox | undefined, painted: boolean) {
   sync.start();
   // Edits whose IndexedDB write the last close cut short are applied before anything reads drafts.
   await replayJournal(database).catch((err) => console.error('journal replay failed', err));
@@ -138,25 +136,30 @@ async function boot() {
     ),
     loadSite(database),
   ]);
-  // Home is painted already (index.html) and shows this device's own list at once, so live sync
-  // can follow it; any other screen waits for it rather than mounting twice.
+  // Home is painted already and shows this device's own list at once, so live sync can follow
+  // it; any other screen waits for it rather than mounting twice.
   const live =
     session && url && location.pathname !== '/'
       ? await loadLiveSync().catch(() => undefined)
       : undefined;
-  const root = createRoot(document.getElementById('root')!);
-  // The shell already shows this screen (index.html), so the first render is no emergency: as a
-  // transition React renders it in slices of a few milliseconds, and a phone's main thread stays
-  // free for the person's first tap instead of being held for the whole tree at once.
-  startTransition(() =>
-    root.render(
-      <StrictMode>
-        <Root session={session} cacheURL={url} live={live} />
-      </StrictMode>,
-    ),
+  const container = document.getElementById('root')!;
+  const app = (
+    <StrictMode>
+      <Root session={session} cacheURL={url} live={live} wb={wb} />
+    </StrictMode>
   );
+  if (painted) {
+    // The painted page is Home's first pass exactly (ShellView, HomeView): React adopts its
+    // elements instead of replacing them, in slices of a few milliseconds, so nothing is styled or
+    // laid out again, and a link focused or a sample started meanwhile stays as it is. Were the
+    // two ever to differ, React renders afresh and says so here.
+    hydrateRoot(container, app, {
+      onRecoverableError: (err) => console.error('the painted page differed from the app:', err),
+    });
+    return;
+  }
+  // Anything else (another screen, or the service worker's copy of the shell) is rendered as a
+  // transition, in slices, so a phone's main thread stays free for the person's first tap.
+  const root = createRoot(container);
+  startTransition(() => root.render(app));
 }
-
-// Evaluating the app's modules is one long task of its own; starting in the next one lets the
-// phone answer a tap (or paint) in between. The painted page stands meanwhile.
-setTimeout(() => void boot(), 0);

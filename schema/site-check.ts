@@ -98,3 +98,27 @@ export function readSiteInfo(value: unknown): SiteInfo | undefined {
     samples: sampleSongs as SampleSong[],
   };
 }
+
+/** "0:30", "2:45": a length as players show it. */
+const clock = (seconds: number) =>
+  `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
+
+/**
+ * What a sample's card says, worded once: the app renders the cards and the server writes the
+ * same words into the painted first visit (server/http/shell.ts), which the app then adopts as is.
+ */
+export function sampleWords(sample: SampleSong) {
+  return {
+    meta: sample.durationSeconds
+      ? `${sample.style} · ${clock(sample.durationSeconds)}`
+      : sample.style,
+    label: `Play the sample “${sample.title}”`,
+  };
+}
+
+/** The line under "Hear a sample": an engine that plays rather than sings says so. */
+export function samplesHint(sings: boolean) {
+  return sings
+    ? 'Each was made here from a few lines about someone, as yours will be.'
+    : 'Each was made here from a few lines about someone, as yours will be. The tune is played on instruments rather than sung; the words below go with it.';
+}

@@ -1,3 +1,4 @@
+import { DATABASE_NAME } from './database-name.ts';
 import Dexie, { type EntityTable } from 'dexie';
 import type { DraftDoc } from '../../schema/draft.ts';
 import type { OpResult, TypedOp } from '../../schema/ops.ts';
@@ -71,7 +72,7 @@ export class RefrainDb extends Dexie {
   rejected!: EntityTable<RejectedOp, 'id'>;
   kv!: EntityTable<KeyValue, 'key'>;
 
-  constructor(name = 'refrain') {
+  constructor(name = DATABASE_NAME) {
     super(name);
     this.version(1).stores({
       drafts: 'formId, updatedAt',

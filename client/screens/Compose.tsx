@@ -16,6 +16,7 @@ import { PronunciationField } from './Pronunciation.tsx';
 import { enqueue } from '../data/outbox.ts';
 import { SongBrief } from '../data/schemas.ts';
 import { cleanText } from '../data/text.ts';
+import { LiveScope } from '../ui/live-sync.ts';
 import { useApp } from '../ui/context.ts';
 import { isPastDay } from '../ui/estimate.ts';
 import { useLive } from '../ui/live.ts';
@@ -51,13 +52,21 @@ export function Compose({ formId }: { formId: string }) {
   return (
     <section aria-labelledby="compose-title">
       <h2 id="compose-title">Describe the song</h2>
-      {hasZero && <ServerMerge formId={formId} />}
+      {hasZero && (
+        <LiveScope>
+          <ServerMerge formId={formId} />
+        </LiveScope>
+      )}
       {local ? (
         <ComposeForm formId={formId} draft={local.draft} conflicts={local.conflicts ?? {}} />
       ) : (
         <p>Loading your draft…</p>
       )}
-      {hasZero && <DraftHistory formId={formId} />}
+      {hasZero && (
+        <LiveScope>
+          <DraftHistory formId={formId} />
+        </LiveScope>
+      )}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { MAX_SONGS } from '../../schema/draft-fields.ts';
 import { createDraft } from '../data/drafts.ts';
 import type { LocalDraft } from '../data/db.ts';
@@ -36,11 +37,36 @@ export function Home() {
   );
   return (
     <HomeView
-      onNew={() => void startNew()}
+      onNew={(e) => {
+        e.preventDefault();
+        void startNew();
+      }}
       price={<PriceLine />}
       firstVisit={drafts.length === 0}
       list={list}
       samples={drafts.length === 0 && <SampleSongs />}
     />
   );
+}
+
+// One new draft per page load of /new, however often React runs the effect (StrictMode runs it
+// twice): the address is replaced at once, so neither Back nor a reload comes here again.
+let opening: Promise<string> | undefined;
+
+/**
+ * "/new": where "New song" leads when it is tapped before the app has started on Home (the painted
+ * page's link). It opens a new draft's form in place of itself.
+ */
+export function NewSong() {
+  const { db, sync } = useApp();
+  useEffect(() => {
+    opening ??= createDraft(db);
+    void opening.then((formId) => {
+      sync.kick(300);
+      if (location.pathname !== '/new') return;
+      history.replaceState(null, '', `/compose/${formId}`);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    });
+  }, [db, sync]);
+  return <p>Opening a new song…</p>;
 }

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import type { MouseEvent, ReactNode, Ref } from 'react';
 import { MAX_SONGS } from '../../schema/draft-fields.ts';
+import { sampleWords, type SampleSong } from '../../schema/site-check.ts';
 
 // Home's markup without its data: Home fills it in the app, and the build renders the first
 // visit's view into the page itself (vite.config.ts), so a phone on a slow network reads how
@@ -62,7 +63,7 @@ export function EmptyState() {
  * below everything else moves nothing the person is already reading.
  */
 export function HomeView(props: {
-  onNew?: () => void;
+  onNew?: (e: MouseEvent<HTMLAnchorElement>) => void;
   price: ReactNode;
   firstVisit: boolean;
   list: ReactNode;
@@ -72,14 +73,15 @@ export function HomeView(props: {
     <section aria-labelledby="history-title">
       <div className="row row--between">
         <h2 id="history-title">My songs</h2>
-        <button
-          type="button"
+        {/* A link, so that a tap before the app has started still opens the form (/new). */}
+        <a
+          href="/new"
           className="button button--primary"
           onClick={props.onNew}
           data-testid="new-song"
         >
           New song
-        </button>
+        </a>
       </div>
       {props.price}
       {props.firstVisit && <HowItWorks />}
@@ -89,16 +91,92 @@ export function HomeView(props: {
   );
 }
 
+/**
+ * "Hear a sample": the songs this installation's provider made. No audio is fetched before play
+ * is pressed (preload="none": Home is measured on its first load, and a phone's data is the
+ * person's).
+ */
+export function SamplesView(props: {
+  hint: string;
+  listRef?: Ref<HTMLUListElement>;
+  children: ReactNode;
+}) {
+  return (
+    <section className="samples" aria-labelledby="samples-title" data-testid="samples">
+      <h3 id="samples-title">Hear a sample</h3>
+      <p className="hint">{props.hint}</p>
+      <ul className="cards" ref={props.listRef}>
+        {props.children}
+      </ul>
+    </section>
+  );
+}
+
+/** One sample's card; the app adds the player's behaviour and what it says when it fails. */
+export function SampleCardView(props: {
+  sample: SampleSong;
+  player?: {
+    ref: Ref<HTMLAudioElement>;
+    onPlay: (e: { currentTarget: HTMLAudioElement }) => void;
+    onPlaying: () => void;
+    onError: () => void;
+  };
+  failure?: ReactNode;
+}) {
+  const { sample } = props;
+  const words = sampleWords(sample);
+  return (
+    <li className="card sample" data-testid="sample" data-sample-id={sample.id}>
+      <h4>{sample.title}</h4>
+      <p className="card__meta">
+        <span>{sample.occasion}</span>
+        <span>{words.meta}</span>
+      </p>
+      <p className="sample__lyrics">
+        {sample.lyricsExcerpt.map((line, i) => (
+          <span key={i}>{line}</span>
+        ))}
+      </p>
+      <audio
+        controls
+        preload="none"
+        src={sample.audioUrl}
+        aria-label={words.label}
+        data-testid="sample-player"
+        {...props.player}
+      />
+      {/* Always there, so a screen reader hears a failure when it appears. */}
+      <div className="sample__failure" role="status">
+        {props.failure}
+      </div>
+    </li>
+  );
+}
+
 /** Where the server writes the reader's price of n songs into the pre-rendered first view. */
 export const priceSlot = (songs: number) => `{{price:${songs}}}`;
 
+/**
+ * The samples as the build pre-renders them for the server to fill in (server/http/shell.ts): one
+ * card with a slot for each field and one lyric line, repeated by the server per sample and line.
+ */
+export const SAMPLE_SLOTS: SampleSong = {
+  id: '{{sample:id}}',
+  title: '{{sample:title}}',
+  occasion: '{{sample:occasion}}',
+  style: '{{sample:meta}}',
+  lyricsExcerpt: ['{{sample:line}}'],
+  audioUrl: '{{sample:audioUrl}}',
+};
+
 /** Home as a first visit sees it before anything is loaded: what the build pre-renders. */
-export function FirstVisitHome() {
+export function FirstVisitHome(props: { samples?: ReactNode }) {
   return (
     <HomeView
       price={<PriceText one={priceSlot(1)} most={priceSlot(MAX_SONGS)} />}
       firstVisit
       list={<EmptyState />}
+      samples={props.samples}
     />
   );
 }

@@ -8,6 +8,7 @@ import type { SlotStatus } from '../../schema/status.ts';
 import { enqueue } from '../data/outbox.ts';
 import { ReadyAlert } from '../ui/ReadyAlert.tsx';
 import { Readiness, TimeLeft } from '../ui/Estimate.tsx';
+import { LiveScope } from '../ui/live-sync.ts';
 import { useApp } from '../ui/context.ts';
 import { useLive } from '../ui/live.ts';
 import { linkProps } from '../ui/router.ts';
@@ -57,7 +58,9 @@ export function Variations({ formId }: { formId: string }) {
     <section aria-labelledby="variations-title">
       <h2 id="variations-title">Your songs</h2>
       {hasZero ? (
-        <ServerVariations formId={formId} localDraft={local?.draft} pendingOps={pending.length} />
+        <LiveScope>
+          <ServerVariations formId={formId} localDraft={local?.draft} pendingOps={pending.length} />
+        </LiveScope>
       ) : (
         <p className="notice">
           Your request is saved on this device and will be sent as soon as you are online.

@@ -1,16 +1,13 @@
 import { useRef, useState } from 'react';
-import type { SampleSong } from '../../schema/site-check.ts';
+import { samplesHint, type SampleSong } from '../../schema/site-check.ts';
 import { playbackFailure } from '../data/failure.ts';
+import { SampleCardView, SamplesView } from '../screens/HomeView.tsx';
 import { useSite } from './site.ts';
 
-/** "0:30", "2:45": a length as players show it. */
-const clock = (seconds: number) =>
-  `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
-
 /**
- * Songs this installation's music provider made, to hear before asking for one. No audio is
- * fetched before play is pressed (preload="none": Home is measured on its first load, and a
- * phone's data is the person's), and starting one sample pauses the others.
+ * Songs this installation's music provider made, to hear before asking for one; starting one
+ * sample pauses the others. A first visit has them in the painted page already (the server writes
+ * them from the same views), and this adopts them as they are.
  */
 export function SampleSongs() {
   const site = useSite();
@@ -24,20 +21,11 @@ export function SampleSongs() {
     }
   };
   return (
-    <section className="samples" aria-labelledby="samples-title" data-testid="samples">
-      <h3 id="samples-title">Hear a sample</h3>
-      <p className="hint">
-        Each was made here from a few lines about someone, as yours will be.
-        {site!.sings
-          ? ''
-          : ' The tune is played on instruments rather than sung; the words below go with it.'}
-      </p>
-      <ul className="cards" ref={list}>
-        {samples.map((sample) => (
-          <Sample key={sample.id} sample={sample} onPlay={pauseOthers} />
-        ))}
-      </ul>
-    </section>
+    <SamplesView hint={samplesHint(site!.sings)} listRef={list}>
+      {samples.map((sample) => (
+        <Sample key={sample.id} sample={sample} onPlay={pauseOthers} />
+      ))}
+    </SamplesView>
   );
 }
 
@@ -56,44 +44,24 @@ function Sample({
     void player.current?.play().catch(() => undefined);
   };
   return (
-    <li className="card sample" data-testid="sample" data-sample-id={sample.id}>
-      <h4>{sample.title}</h4>
-      <p className="card__meta">
-        <span>{sample.occasion}</span>
-        <span>
-          {sample.style}
-          {sample.durationSeconds ? ` · ${clock(sample.durationSeconds)}` : ''}
-        </span>
-      </p>
-      {sample.lyricsExcerpt.length > 0 && (
-        <p className="sample__lyrics">
-          {sample.lyricsExcerpt.map((line, i) => (
-            <span key={i}>{line}</span>
-          ))}
-        </p>
-      )}
-      <audio
-        ref={player}
-        controls
-        preload="none"
-        src={sample.audioUrl}
-        aria-label={`Play the sample “${sample.title}”`}
-        data-testid="sample-player"
-        onPlay={(e) => onPlay(e.currentTarget)}
-        onPlaying={() => setFailure(undefined)}
-        onError={() => setFailure(`This sample cannot play now: ${playbackFailure()}.`)}
-      />
-      {/* Always there, so a screen reader hears a failure when it appears. */}
-      <div className="sample__failure" role="status">
-        {failure && (
+    <SampleCardView
+      sample={sample}
+      player={{
+        ref: player,
+        onPlay: (e) => onPlay(e.currentTarget),
+        onPlaying: () => setFailure(undefined),
+        onError: () => setFailure(`This sample cannot play now: ${playbackFailure()}.`),
+      }}
+      failure={
+        failure && (
           <>
             <p>{failure}</p>
             <button type="button" className="button button--small" onClick={retry}>
               Try again
             </button>
           </>
-        )}
-      </div>
-    </li>
+        )
+      }
+    />
   );
 }

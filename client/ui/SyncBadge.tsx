@@ -4,6 +4,7 @@ import { sessionRefusal } from '../data/session.ts';
 import type { SyncStatus } from '../data/sync.ts';
 import { useApp } from './context.ts';
 import { useLive } from './live.ts';
+import { StartingBadge } from './ShellView.tsx';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -15,6 +16,11 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  */
 export function SyncBadge() {
   const { live, session } = useApp();
+  // The first pass says what the painted page says (ShellView), so Home's markup is adopted as
+  // it is; what this device knows follows at once.
+  const [started, setStarted] = useState(false);
+  useEffect(() => setStarted(true), []);
+  if (!started) return <StartingBadge />;
   // With a session, live sync is on its way (it starts after the first paint): until it has
   // brought the server's copy, nothing is "all synced" yet.
   return live ? <live.SyncBadgeWithServer /> : <SyncBadgeView loading={!!session} />;

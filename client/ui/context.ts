@@ -22,6 +22,8 @@ export interface AppContext {
   session: Session | undefined;
   /** Zero is connected (a session exists): server-backed views may render. */
   hasZero: boolean;
+  /** That Zero, for LiveScope (client/ui/live-sync.ts), which alone knows its type. */
+  zero: unknown;
   /** The views live sync brings (client/ui/live-sync.ts), once loaded and connected. */
   live: LiveViews | undefined;
   setSession: (s: Session) => void;

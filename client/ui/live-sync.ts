@@ -1,16 +1,34 @@
 import { Zero } from '@rocicorp/zero';
+import { ZeroProvider } from '@rocicorp/zero/react';
+import { createElement, type ComponentType, type ReactNode } from 'react';
 import type { AuthContext } from '../../schema/queries.ts';
 import { schema } from '../../schema/zero.ts';
 import { keepConnected } from '../data/zero-connection.ts';
+import { ServerList as ServerListView } from '../screens/HomeServerList.tsx';
+import { useApp } from './context.ts';
+import { SyncBadgeWithServer as SyncBadgeView } from './SyncBadgeServer.tsx';
 import type { Session } from '../data/session.ts';
 
 // Live sync (Zero) and the views that read through it, loaded with import() once the first
 // screen is up: Zero is two fifths of the app's JavaScript, and parsing it before the first
 // paint would hold a phone's main thread for the whole of it at once (bench/lighthouse.ts).
 
-export { ZeroProvider } from '@rocicorp/zero/react';
-export { ServerList } from '../screens/HomeServerList.tsx';
-export { SyncBadgeWithServer } from './SyncBadgeServer.tsx';
+/**
+ * Where server-backed views read through Zero: each of them sits in one, so live sync arriving
+ * adds them where they go instead of wrapping (and so making again) the whole app.
+ */
+export function LiveScope({ children }: { children: ReactNode }) {
+  const { zero } = useApp();
+  return zero ? createElement(ZeroProvider, { zero: zero as Zero, children }) : null;
+}
+
+const scoped =
+  <P extends object>(View: ComponentType<P>) =>
+  (props: P) =>
+    createElement(LiveScope, null, createElement(View, props));
+
+export const ServerList = scoped(ServerListView);
+export const SyncBadgeWithServer = scoped(SyncBadgeView);
 
 /** The module as the app holds it once loaded. */
 export type LiveSync = typeof import('./live-sync.ts');

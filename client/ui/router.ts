@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { name: 'home' }
+  | { name: 'new' }
   | { name: 'compose'; formId: string }
   | { name: 'form'; formId: string }
   | { name: 'devices' }
@@ -14,6 +15,7 @@ const UUID = '[0-9a-f-]{36}';
 export function parseRoute(path: string, hash = ''): Route {
   let m: RegExpExecArray | null;
   if (path === '/' || path === '') return { name: 'home' };
+  if (path === '/new') return { name: 'new' };
   if ((m = new RegExp(`^/compose/(${UUID})$`).exec(path)))
     return { name: 'compose', formId: m[1]! };
   if ((m = new RegExp(`^/forms/(${UUID})$`).exec(path))) return { name: 'form', formId: m[1]! };

@@ -4,6 +4,7 @@ import type { Route } from './router.ts';
 /** Each screen's own title: the tab, the history list and a screen reader name it. */
 export const SCREEN_TITLES: Record<Route['name'], string> = {
   home: 'My songs',
+  new: 'Describe the song',
   compose: 'Describe the song',
   form: 'Your songs',
   devices: 'Your devices',
@@ -21,13 +22,14 @@ const routeKey = (r: Route) => ('formId' in r ? `${r.name}/${r.formId}` : r.name
  */
 export function useScreen(route: Route): void {
   const key = routeKey(route);
-  const first = useRef(true);
+  // The screen focus was last moved for (or the first): an effect run again for the same screen
+  // (React's StrictMode does that) must not take focus from where the person put it.
+  const shown = useRef<string>(undefined);
   useEffect(() => {
     document.title = `${SCREEN_TITLES[route.name]} · Refrain`;
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    const before = shown.current;
+    shown.current = key;
+    if (before === undefined || before === key) return;
     const main = document.getElementById('main');
     if (!main) return;
     const focusHeading = () => {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { samplesHint, sampleWords } from '../../schema/site-check.ts';
 import type { SiteInfo } from '../../schema/site.ts';
 import { escapeHtml, jsonScriptBody } from './html.ts';
 import { styleHash } from './security-headers.ts';
@@ -14,6 +15,38 @@ export interface ShellPage {
 const HOME_VIEW = /<!--home-->([\s\S]*?)<!--\/home-->/;
 const SITE_INFO = '<!--site-info-->';
 const PRICE_SLOT = /\{\{price:(\d+)\}\}/g;
+const SAMPLES = /<!--samples-->([\s\S]*?)<!--\/samples-->/;
+const SAMPLE_CARD = /<!--sample-->([\s\S]*?)<!--\/sample-->/;
+const LYRIC_LINE = /<span>\{\{sample:line\}\}<\/span>/;
+const SAMPLE_SLOT = /\{\{sample:(\w+)\}\}/g;
+
+/**
+ * The samples section of the painted Home, one card per sample, as the app's first pass renders
+ * it (client/ui/SampleSongs.tsx, from the same words in schema/site-check.ts): the app adopts it
+ * as it is. None when there are none, as in the app.
+ */
+function samplesMarkup(section: string, info: SiteInfo): string {
+  if (info.samples.length === 0) return '';
+  const card = SAMPLE_CARD.exec(section)?.[1] ?? '';
+  const cards = info.samples.map((sample) => {
+    const words = sampleWords(sample);
+    const fields: Record<string, string> = {
+      id: sample.id,
+      title: sample.title,
+      occasion: sample.occasion,
+      meta: words.meta,
+      audioUrl: sample.audioUrl,
+    };
+    return card
+      .replace(LYRIC_LINE, () =>
+        sample.lyricsExcerpt.map((line) => `<span>${escapeHtml(line)}</span>`).join(''),
+      )
+      .replace(SAMPLE_SLOT, (_slot, field: string) => escapeHtml(String(fields[field] ?? '')));
+  });
+  return section
+    .replace(SAMPLE_CARD, () => cards.join(''))
+    .replace('{{samples:hint}}', () => escapeHtml(samplesHint(info.sings)));
+}
 
 /**
  * The app's shell for one request. Home's pre-rendered first view is kept only for "/": any other
@@ -42,9 +75,11 @@ export function shellPages(distDir: string, site: (locale?: string) => Promise<S
     const page = html
       .replace(HOME_VIEW, (_all, view: string) =>
         requestPath === '/'
-          ? view.replace(PRICE_SLOT, (_slot, n: string) =>
-              escapeHtml(info.pricing.shown?.[Number(n) - 1] ?? ''),
-            )
+          ? view
+              .replace(PRICE_SLOT, (_slot, n: string) =>
+                escapeHtml(info.pricing.shown?.[Number(n) - 1] ?? ''),
+              )
+              .replace(SAMPLES, (_all, section: string) => samplesMarkup(section, info))
           : '',
       )
       .replace(

@@ -37,6 +37,9 @@ export function pwaRoutes(distDir: string, site: (locale?: string) => Promise<Si
           onFound: (_path, c) => c.header('cache-control', 'public, max-age=31536000, immutable'),
         }),
       )
+      // A file of another build (a page opened before a deploy) is missing, not the app's page:
+      // answered as HTML it would be refused as a script or a stylesheet with a puzzling error.
+      .get('/assets/*', (c) => c.text('This file is not part of this version of Refrain.', 404))
       .use(
         '*',
         serveStatic({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
-import { sessionOf } from '../helpers/pages.ts';
+import { sessionOf, showIntent } from '../helpers/pages.ts';
 
 const { baseUrl } = inject('stack');
 let browser: Browser;
@@ -27,6 +27,7 @@ it('the PWA shell renders, starts a guest session and syncs through Zero, with n
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (m) => m.text().startsWith('CSP violation') && errors.push(m.text()));
   await page.goto(baseUrl);
+  await showIntent(page);
   await page.getByRole('heading', { name: 'Refrain', level: 1 }).waitFor({ timeout: 30_000 });
   await page.getByTestId('empty-state').getByText('Nothing here yet.').waitFor({ timeout: 30_000 });
   await page
@@ -53,6 +54,7 @@ it('until the first copy of the songs has arrived from the server, the badge say
   const held: unknown[] = [];
   await page.routeWebSocket(/.*/, (ws) => void held.push(ws));
   await page.goto(baseUrl);
+  await showIntent(page);
   const badge = page.getByTestId('sync-badge');
   await badge.getByText('Online · loading your songs…').waitFor({ timeout: 30_000 });
   await expect.poll(() => held.length, { timeout: 30_000 }).toBeGreaterThan(0);

@@ -10,6 +10,14 @@ export const PHONE = {
   hasTouch: true,
 };
 
+/**
+ * What a person does first on a page: touch it. A first visit to Home starts the app on such a
+ * sign of intent (client/start.ts); the tagline is plain text, so the tap does nothing else.
+ */
+export async function showIntent(page: Page) {
+  await page.locator('.shell__tagline').click();
+}
+
 /** Opens the app and waits until its service worker controls the page and a session exists. */
 export async function openApp(
   context: BrowserContext,
@@ -19,6 +27,7 @@ export async function openApp(
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
   await page.goto(`${baseUrl}${pathname}`);
+  await showIntent(page);
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, {
     timeout: 30_000,
   });

@@ -14,7 +14,8 @@ async function page(path: string, language?: string) {
     headers: language ? { 'accept-language': language } : {},
   });
   expect(res.status).toBe(200);
-  return { res, html: await res.text() };
+  // React's marks between adjacent pieces of text (the app adopts the page by them) read as nothing.
+  return { res, html: (await res.text()).replaceAll('<!-- -->', '') };
 }
 
 function siteInfoIn(html: string) {
@@ -61,6 +62,27 @@ describe("the app's page", () => {
       expect(html, path).toContain('<main id="main"></main>');
       // Every copy still knows the installation's facts (a phone offline later keeps them).
       expect(siteInfoIn(html), path).toEqual(await config('en-US'));
+    }
+  });
+
+  it('paints the samples on "/", each card from the facts the app will read', async () => {
+    const { html } = await page('/', 'en-US');
+    const info = siteInfoIn(html)!;
+    expect(info.samples.length).toBeGreaterThan(0);
+    for (const sample of info.samples) {
+      expect(html).toContain(`data-sample-id="${sample.id}"`);
+      expect(html).toContain(`<h4>${sample.title}</h4>`);
+      expect(html).toContain(`src="${sample.audioUrl}"`);
+    }
+    expect(html.match(/data-testid="sample"/g)).toHaveLength(info.samples.length);
+    expect(html).not.toMatch(/\{\{|<!--\/?(home|samples?)-->/);
+  });
+
+  it('answers a file of another build with 404 in words, not with the page', async () => {
+    for (const file of ['/assets/main-gone.js', '/assets/index-gone.css']) {
+      const res = await fetch(`${baseUrl}${file}`);
+      expect(res.status, file).toBe(404);
+      expect(await res.text()).toMatch(/not part of this version/);
     }
   });
 

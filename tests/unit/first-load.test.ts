@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DATABASE_NAME } from '../../client/data/database-name.ts';
+import { ROOT } from '../helpers/stack.ts';
 import { sources, staticLoadsOf } from '../helpers/imports.ts';
 
 // The JavaScript a phone fetches before Home shows is held to a budget (bench/lighthouse.ts,
@@ -75,5 +79,17 @@ describe('the first load carries no live sync', () => {
   it('still reaches Zero through live sync, which the app loads with import()', () => {
     expect(staticLoadsOf('client/ui/live-sync.ts').some(isZero)).toBe(true);
     expect(firstLoadOf(ENTRY).has('client/ui/live-sync.ts')).toBe(false);
+  });
+});
+
+describe('what the page runs first (client/start.ts)', () => {
+  const start = fs.readFileSync(path.join(ROOT, 'client/start.ts'), 'utf8');
+
+  it('imports nothing of the app but with import(), so the app starts when it decides', () => {
+    expect(firstLoadOf('client/start.ts').size).toBe(1);
+  });
+
+  it('looks for the database under the name the app gives it', () => {
+    expect(start).toContain(`const DATABASE_NAME = '${DATABASE_NAME}';`);
   });
 });
