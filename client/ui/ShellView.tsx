@@ -11,10 +11,13 @@ export type LinkProps = (path: string) => {
   onClick?: (e: MouseEvent<HTMLAnchorElement>) => void;
 };
 
-/** The sync badge before the app knows anything: what the painted page and the app's first pass show. */
+/**
+ * The sync badge before the app knows anything, what the painted page and the app's first pass
+ * show: its place kept, its words hidden (client/styles.css).
+ */
 export function StartingBadge() {
   return (
-    <p className="sync-badge" role="status">
+    <p className="sync-badge sync-badge--starting" role="status">
       Starting…
     </p>
   );
