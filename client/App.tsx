@@ -15,6 +15,7 @@ const Compose = lazy(() => import('./screens/Compose.tsx').then((m) => ({ defaul
 const Variations = lazy(() =>
   import('./screens/Variations.tsx').then((m) => ({ default: m.Variations })),
 );
+const Library = lazy(() => import('./screens/Library.tsx').then((m) => ({ default: m.Library })));
 const Devices = lazy(() => import('./screens/Devices.tsx').then((m) => ({ default: m.Devices })));
 const Resume = lazy(() => import('./screens/Resume.tsx').then((m) => ({ default: m.Resume })));
 
@@ -33,7 +34,8 @@ export function App({ wb }: { wb?: Workbox }) {
             <a {...linkProps('/')}>Refrain</a>
           </h1>
           <nav aria-label="Main">
-            <a {...linkProps('/')}>My songs</a> · <a {...linkProps('/devices')}>Devices</a>
+            <a {...linkProps('/')}>My songs</a> · <a {...linkProps('/library')}>Library</a> ·{' '}
+            <a {...linkProps('/devices')}>Devices</a>
           </nav>
         </div>
         <p className="shell__tagline">A song made for someone, from your phone.</p>
@@ -46,6 +48,7 @@ export function App({ wb }: { wb?: Workbox }) {
         <Suspense fallback={<p>Loading…</p>}>
           {route.name === 'compose' && <Compose formId={route.formId} />}
           {route.name === 'form' && <Variations formId={route.formId} />}
+          {route.name === 'library' && <Library />}
           {route.name === 'devices' && <Devices />}
           {route.name === 'resume' && <Resume code={route.code} />}
         </Suspense>
