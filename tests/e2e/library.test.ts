@@ -95,7 +95,12 @@ it('a second device a day later lists the bought songs, plays them, downloads th
   const resume = (await (await buyer.fetch('/api/resume-codes', { method: 'POST' })).json()) as {
     code: string;
   };
-  const context = await web.browser.newContext({ ...PHONE, acceptDownloads: true });
+  // The narrowest phones in common use: the library must fit them with no sideways scrolling.
+  const context = await web.browser.newContext({
+    ...PHONE,
+    viewport: { width: 360, height: 780 },
+    acceptDownloads: true,
+  });
   const page = await openApp(context, later.baseUrl, `/resume#${resume.code}`);
   await page.waitForURL(`${later.baseUrl}/`);
   // Home points to the library once the buyer's orders have come through live sync (which a
@@ -156,6 +161,11 @@ it('a second device a day later lists the bought songs, plays them, downloads th
   await screenshot(page, 'library');
   expect(await violations(page)).toEqual([]);
   expect(await overflow(page)).toBe(0);
+  const heights = await page
+    .locator('[data-testid="library-song"] button, [data-testid="library-storage"] button')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+  expect(heights.length).toBeGreaterThan(6);
+  for (const h of heights) expect(h).toBeGreaterThanOrEqual(44);
   await page.getByTestId('library-storage').scrollIntoViewIfNeeded();
   await screenshot(page, 'library-storage');
 
