@@ -1,13 +1,13 @@
 /// <reference lib="webworker" />
 import { createPartialResponse } from 'workbox-range-requests';
-import { keptAudio } from '../client/data/kept.ts';
+import { keptFile } from '../client/data/kept.ts';
 
 /**
- * A song kept on this device, from its cache and never from the network: players ask for byte
- * ranges, each cut from the whole file kept there. A song not kept here answers 404 in words.
+ * A song kept on this device (its audio or its cover), from its cache and never from the
+ * network: players ask for byte ranges, each cut from the whole file kept there. A song not kept here answers 404 in words.
  */
 export async function serveKept(request: Request): Promise<Response> {
-  const full = await keptAudio(new URL(request.url).pathname);
+  const full = await keptFile(new URL(request.url).pathname);
   if (!full) {
     return new Response('This song is not kept on this device.', {
       status: 404,

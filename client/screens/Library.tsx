@@ -94,6 +94,7 @@ function ServerSongs({
 }) {
   const [orders, { type }] = useQuery(queries.myOrders());
   const [forms] = useQuery(queries.myForms());
+  const [covers] = useQuery(queries.myCovers());
   const songs = new Map<string, LibraryEntry>();
   for (const order of orders) {
     if (order.status !== 'paid') continue;
@@ -107,6 +108,7 @@ function ServerSongs({
         title: item.title?.trim() || `Song ${item.songIndex + 1}`,
         recipient: draft?.songs[item.songIndex]?.recipient.trim() ?? '',
         boughtAt: order.paidAt ?? order.createdAt,
+        coverUrl: covers.find((c) => c.id === item.slotId)?.coverUrl ?? undefined,
       });
     }
   }

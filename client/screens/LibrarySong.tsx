@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { saveFrom, type SongLinks } from '../data/downloads.ts';
 import { failureText, playbackFailure } from '../data/failure.ts';
-import { keepSong, keptAudioPath, removeKept, type KeptSong } from '../data/kept.ts';
+import { keepSong, keptAudioPath, keptCoverPath, removeKept, type KeptSong } from '../data/kept.ts';
 
 /** A bought song as the library lists it. */
 export interface LibraryEntry {
@@ -12,6 +12,8 @@ export interface LibraryEntry {
   recipient: string;
   /** When it was paid for, if this device has heard from the server. */
   boughtAt?: number;
+  /** Its cover on the server, if the provider drew one. */
+  coverUrl?: string;
 }
 
 /** Links for a form's songs: cached ones for a player, `fresh` ones for a tap. */
@@ -148,6 +150,7 @@ export function LibrarySong({
             recipient: song.recipient,
           },
           link.mp3Url,
+          song.coverUrl,
         );
         // Asked when the person shows they want it kept: the browser may then keep it for good.
         await navigator.storage?.persist?.().catch(() => false);
@@ -173,6 +176,7 @@ export function LibrarySong({
       : ['keep', 'Keep on this device', 'Saving to this device…', keep],
   ];
   const titleId = `library-song-${song.takeId}`;
+  const cover = fromDevice && kept?.hasCover ? keptCoverPath(song.takeId) : song.coverUrl;
   return (
     <li
       className="card library-song"
@@ -180,16 +184,21 @@ export function LibrarySong({
       data-take-id={song.takeId}
       data-kept={kept ? 'yes' : 'no'}
     >
-      <h3 id={titleId} className="library-song__title">
-        {song.title}
-      </h3>
-      <p className="card__meta">
-        {song.recipient ? `For ${song.recipient}` : `Song ${song.songIndex + 1}`}
-        {song.boughtAt ? ` · bought ${dayFormat.format(song.boughtAt)}` : ''}
-        {kept && (
-          <span data-testid="library-kept-size"> · on this device, {sizeText(kept.bytes)}</span>
-        )}
-      </p>
+      <div className="library-song__head">
+        {cover && <img className="library-song__cover" src={cover} alt="" width={64} height={64} />}
+        <div>
+          <h3 id={titleId} className="library-song__title">
+            {song.title}
+          </h3>
+          <p className="card__meta">
+            {song.recipient ? `For ${song.recipient}` : `Song ${song.songIndex + 1}`}
+            {song.boughtAt ? ` · bought ${dayFormat.format(song.boughtAt)}` : ''}
+            {kept && (
+              <span data-testid="library-kept-size"> · on this device, {sizeText(kept.bytes)}</span>
+            )}
+          </p>
+        </div>
+      </div>
       {fromDevice || online ? (
         <audio
           controls

@@ -74,11 +74,14 @@ const storage = (page: Page, attribute: 'data-kept-bytes' | 'data-usage') =>
     .getAttribute(attribute)
     .then((v) => Number(v ?? NaN));
 
-it('a second device a day later lists the bought songs, plays them, downloads through a newly minted link, and keeps one to play offline', async () => {
+it('a second device a day later lists the bought songs, plays them, downloads through a newly minted link, and keeps one with its cover to play offline', async () => {
   const buyer = await makeGuest(fx.server.baseUrl);
   const formId = await paidForm(buyer);
-  const takes = await sql<{ take_id: string; song_index: number; audio_file: string }[]>`
-    select u.take_id, u.song_index, t.audio_file from unlocks u join takes t on t.id = u.take_id
+  const takes = await sql<
+    { take_id: string; song_index: number; audio_file: string; cover_file: string }[]
+  >`
+    select u.take_id, u.song_index, t.audio_file, c.file as cover_file
+    from unlocks u join takes t on t.id = u.take_id join slot_covers c on c.slot_id = t.slot_id
     where u.form_id = ${formId} order by u.song_index`;
   expect(takes).toHaveLength(2);
 
@@ -118,8 +121,15 @@ it('a second device a day later lists the bought songs, plays them, downloads th
   await expect.poll(() => song(page, takes[0]!.take_id).textContent()).toContain('For Ana');
   await expect.poll(() => song(page, takes[1]!.take_id).textContent()).toContain('For Ben');
 
-  // The whole song plays in the app.
+  // Each shows the cover MusicGPT drew for it.
   const first = takes[0]!.take_id;
+  const coverShown = (takeId: string) =>
+    song(page, takeId)
+      .locator('img.library-song__cover')
+      .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  await expect.poll(() => coverShown(first), { timeout: 60_000 }).toBe(true);
+
+  // The whole song plays in the app.
   await expect
     .poll(() => song(page, first).getByTestId('library-play').getAttribute('src'), {
       timeout: 30_000,
@@ -152,7 +162,8 @@ it('a second device a day later lists the bought songs, plays them, downloads th
   const usageBefore = await storage(page, 'data-usage');
   await song(page, first).getByTestId('library-keep').click();
   await keptState(page, first, 'yes').waitFor({ timeout: 30_000 });
-  await expect.poll(() => storage(page, 'data-kept-bytes')).toBe(stored.length);
+  const coverBytes = fs.statSync(path.join(fx.server.dataDir, 'audio', takes[0]!.cover_file)).size;
+  await expect.poll(() => storage(page, 'data-kept-bytes')).toBe(stored.length + coverBytes);
   await expect.poll(() => storage(page, 'data-usage')).toBeGreaterThan(usageBefore);
   expect(await song(page, first).getByTestId('library-kept-size').textContent()).toMatch(
     /on this device, \d+(\.\d)? (kB|MB)$/,
@@ -177,6 +188,10 @@ it('a second device a day later lists the bought songs, plays them, downloads th
   expect(await song(page, first).getByTestId('library-play').getAttribute('src')).toBe(
     `/kept/${first}.mp3`,
   );
+  expect(await song(page, first).locator('img.library-song__cover').getAttribute('src')).toBe(
+    `/kept/${first}.cover`,
+  );
+  await expect.poll(() => coverShown(first)).toBe(true);
   await playFrom(page, first);
   await expect.poll(() => positionOf(page, first), { timeout: 30_000 }).toBeGreaterThan(0.5);
   await playFrom(page, first, 1.5);
