@@ -76,7 +76,8 @@ export function LibrarySong({
   const [busy, setBusy] = useState<Action | null>(null);
   const [error, setError] = useState<string | null>(null);
   const lastRetry = useRef(0);
-  const resumeAt = useRef(0);
+  const resumeAt = useRef<number | null>(null);
+  const player = useRef<HTMLAudioElement>(null);
   // The worker serves kept songs; a page it does not control yet plays through a link instead.
   const fromDevice = !!kept && !!navigator.serviceWorker?.controller;
 
@@ -102,7 +103,13 @@ export function LibrarySong({
     };
   }, [fromDevice, online, song.takeId, song.formId]);
 
-  // A link that stopped working (it lasts 15 minutes) is replaced once, where the song was.
+  // A replaced link plays on at once (with preload none, nothing loads until asked to play).
+  useEffect(() => {
+    if (resumeAt.current !== null) void player.current?.play().catch(() => undefined);
+  }, [src]);
+
+  // A link that stopped working (it lasts 15 minutes) is replaced once, and the song goes on
+  // from where it was: a player loads only when asked to play (preload none), so it was playing.
   const onError = (audio: HTMLAudioElement) => {
     if (fromDevice || Date.now() - lastRetry.current < RETRY_AFTER_MS || !navigator.onLine) {
       setError(`It stopped: ${playbackFailure()}.`);
@@ -205,12 +212,14 @@ export function LibrarySong({
           // A kept song's length costs nothing to read; others load only when played.
           preload={fromDevice ? 'metadata' : 'none'}
           src={src}
+          ref={player}
           aria-label={`Play ${song.title}`}
           data-testid="library-play"
           onError={(e) => onError(e.currentTarget)}
           onLoadedMetadata={(e) => {
-            if (resumeAt.current) e.currentTarget.currentTime = resumeAt.current;
-            resumeAt.current = 0;
+            if (resumeAt.current === null) return;
+            e.currentTarget.currentTime = resumeAt.current;
+            resumeAt.current = null;
           }}
         />
       ) : (

@@ -145,6 +145,25 @@ it('a second device a day later lists the bought songs, plays them, downloads th
   // The whole take, not the 30-second preview.
   expect(duration).toBeGreaterThan(take!.duration_sec - 0.5);
 
+  // A link that went stale while the screen stayed open is replaced, and the song plays on.
+  const stalePath = atPayment.songs[0]!.mp3Url;
+  await song(page, first)
+    .getByTestId('library-play')
+    .evaluate((audio: HTMLAudioElement, stale) => {
+      audio.src = stale;
+      audio.muted = true;
+      void audio.play().catch(() => undefined);
+    }, stalePath);
+  await expect
+    .poll(() => song(page, first).getByTestId('library-play').getAttribute('src'), {
+      timeout: 30_000,
+    })
+    .not.toBe(stalePath);
+  await expect.poll(() => positionOf(page, first), { timeout: 30_000 }).toBeGreaterThan(0.5);
+  await song(page, first)
+    .getByTestId('library-play')
+    .evaluate((a: HTMLAudioElement) => a.pause());
+
   // Download: a link minted at the tap, a day after payment, and the whole file arrives.
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: 30_000 }),
