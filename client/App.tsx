@@ -16,6 +16,7 @@ const Compose = lazy(() => import('./screens/Compose.tsx').then((m) => ({ defaul
 const Variations = lazy(() =>
   import('./screens/Variations.tsx').then((m) => ({ default: m.Variations })),
 );
+const Library = lazy(() => import('./screens/Library.tsx').then((m) => ({ default: m.Library })));
 const Devices = lazy(() => import('./screens/Devices.tsx').then((m) => ({ default: m.Devices })));
 const Resume = lazy(() => import('./screens/Resume.tsx').then((m) => ({ default: m.Resume })));
 
@@ -30,6 +31,8 @@ export function App({ wb }: { wb?: Workbox }) {
       <Compose formId={route.formId} />
     ) : route.name === 'form' ? (
       <Variations formId={route.formId} />
+    ) : route.name === 'library' ? (
+      <Library />
     ) : route.name === 'devices' ? (
       <Devices />
     ) : route.name === 'resume' ? (

@@ -90,5 +90,9 @@ export const queries = defineQueries({
       .where('formId', args.formId)
       .orderBy('createdAt', 'desc'),
   ),
+  /** The covers of my songs: every slot of mine that has one (the library shows them). */
+  myCovers: defineQuery(({ ctx }) =>
+    zql.slots.where('ownerId', ownerOf(ctx)).where('coverUrl', 'IS NOT', null),
+  ),
   myCredits: defineQuery(({ ctx }) => zql.owners.where('ownerId', ownerOf(ctx)).one()),
 });

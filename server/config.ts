@@ -180,6 +180,14 @@ const Env = z
     PROVIDER_BUSY_WAIT_MS: withDefault(z.coerce.number().int().min(10), 5_000),
     MAX_AUDIO_BYTES: withDefault(z.coerce.number().int().min(1024), 50 * 1024 * 1024),
     MEDIA_TRUSTED_HOSTS: withDefault(hostList, ''),
+    DOWNLOAD_CLOCK_OFFSET_MS: withDefault(
+      z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(365 * 86_400_000),
+      0,
+    ),
     RATE_SESSIONS_PER_IP: withDefault(rate, '30/10m'),
     RATE_RESUME_REDEEMS_PER_IP: withDefault(rate, '10/10m'),
     RATE_FORMS_PER_OWNER: withDefault(rate, '10/1h'),
@@ -287,6 +295,8 @@ function toConfig(env: z.output<typeof Env>) {
       creditsPerSong: env.CREDITS_PER_SONG,
     },
     engineConcurrency: env.ENGINE_CONCURRENCY,
+    /** Tests only: how far ahead of the real clock download links are minted and checked. */
+    downloadClockOffsetMs: env.DOWNLOAD_CLOCK_OFFSET_MS,
     zeroRestartMaxMs: env.ZERO_RESTART_MAX_MS,
     runZeroCache: env.RUN_ZERO_CACHE === 'true',
     timing: {

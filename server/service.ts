@@ -44,6 +44,14 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
   };
   try {
     const secret = loadAuthSecret(config.dataDir, config.authSecret);
+    if (config.downloadClockOffsetMs) {
+      log.warn(
+        'download links run ahead of the real clock (DOWNLOAD_CLOCK_OFFSET_MS; tests only)',
+        {
+          offsetMs: config.downloadClockOffsetMs,
+        },
+      );
+    }
     const signer = urlSigner(secret);
     const storage = new AudioStorage(
       path.join(config.dataDir, 'audio'),
@@ -111,7 +119,7 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
         signer,
         storage,
         payments,
-        links: downloadLinks(secret),
+        links: downloadLinks(secret, () => Date.now() + config.downloadClockOffsetMs),
         writer,
         provider,
         vapid,

@@ -8,7 +8,9 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { db } from '../client/data/db.ts';
 import { drainOutbox } from '../client/data/outbox.ts';
 import { OUTBOX_LOCK, SYNC_TAG } from '../client/data/sync.ts';
+import { KEPT_PREFIX } from '../client/data/kept.ts';
 import { serveAudio } from './audio.ts';
+import { serveKept } from './kept.ts';
 import './push.ts';
 
 declare const self: ServiceWorkerGlobalScope & {
@@ -30,6 +32,12 @@ registerRoute(
 registerRoute(
   ({ url }) => url.pathname.startsWith('/api/audio/'),
   ({ request }) => serveAudio(request),
+);
+
+// Songs the person kept on this device (the library's "Keep on this device").
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith(KEPT_PREFIX),
+  ({ request }) => serveKept(request),
 );
 
 // The first install controls open pages at once (there is nothing older to disturb), so the app

@@ -5,15 +5,8 @@ import { queries } from '../../schema/queries.ts';
 import type { FormStatus } from '../../schema/status.ts';
 import { useApp } from '../ui/context.ts';
 import { credits as creditCount, orderOutcome } from './orders.ts';
+import { mintLinks, type SongLinks } from '../data/downloads.ts';
 import { answerFailure, failureText } from '../data/failure.ts';
-
-interface Download {
-  songIndex: number;
-  title: string;
-  mp3Url: string;
-  wavUrl?: string;
-  lyricsUrl: string;
-}
 
 /**
  * Pay and download. The server prices the package and decides what is unlocked; this only asks.
@@ -130,18 +123,12 @@ export function Checkout({
 /** Fresh 15-minute links each time the screen opens; the files are only served after payment. */
 function Downloads({ formId }: { formId: string }) {
   const { session } = useApp();
-  const [songs, setSongs] = useState<Download[] | null>(null);
+  const [songs, setSongs] = useState<SongLinks[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let stop = false;
-    fetch(`/api/forms/${formId}/downloads`, {
-      headers: { authorization: `Bearer ${session!.token}` },
-    })
-      .then(async (res) => {
-        const body = await res.json();
-        if (!res.ok) throw new Error(body.error ?? answerFailure(res.status));
-        if (!stop) setSongs(body.songs);
-      })
+    mintLinks(session!.token, formId)
+      .then((links) => !stop && setSongs(links))
       .catch((err: unknown) => !stop && setError(failureText(err)));
     return () => {
       stop = true;

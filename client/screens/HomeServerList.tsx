@@ -16,6 +16,9 @@ export function ServerList({
 }) {
   const [forms] = useQuery(queries.myForms());
   const [orders] = useQuery(queries.myOrders());
+  const bought = new Set(
+    orders.filter((o) => o.status === 'paid').flatMap((o) => o.items.map((i) => i.takeId)),
+  ).size;
   return (
     <>
       <FormList
@@ -27,6 +30,12 @@ export function ServerList({
       {orders.length > 0 && (
         <section aria-labelledby="orders-title">
           <h2 id="orders-title">Orders and receipts</h2>
+          {bought > 0 && (
+            <p data-testid="library-link">
+              Your {bought} bought song{bought === 1 ? ' is' : 's are'} in your{' '}
+              <a {...linkProps('/library')}>library</a>, to play, download or keep on this device.
+            </p>
+          )}
           <ul className="cards" data-testid="orders">
             {orders.map((o) => (
               <li key={o.id} className="card" data-testid="order" data-status={o.status}>

@@ -1,5 +1,6 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { queries } from '../../schema/queries.ts';
+import { linkProps } from '../ui/router.ts';
 import { Gifts } from './Gifts.tsx';
 
 /**
@@ -46,6 +47,10 @@ export function ThankYou({
           ))}
         </ul>
         <p>What next? Send it to the person it is for, listen to the whole song, or keep it.</p>
+        <p className="hint" data-testid="thanks-library">
+          Your songs stay in your <a {...linkProps('/library')}>library</a> on every device you use,
+          to play or download any time.
+        </p>
         <div className="thanks__next">
           <a className="button button--primary" href="#gift">
             Send it as a gift

@@ -42,7 +42,8 @@ export function ShellView(props: {
             <a {...link('/')}>Refrain</a>
           </h1>
           <nav aria-label="Main">
-            <a {...link('/')}>My songs</a> · <a {...link('/devices')}>Devices</a>
+            <a {...link('/')}>My songs</a> · <a {...link('/library')}>Library</a> ·{' '}
+            <a {...link('/devices')}>Devices</a>
           </nav>
         </div>
         <p className="shell__tagline">A song made for someone, from your phone.</p>

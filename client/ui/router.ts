@@ -5,6 +5,7 @@ export type Route =
   | { name: 'new' }
   | { name: 'compose'; formId: string }
   | { name: 'form'; formId: string }
+  | { name: 'library' }
   | { name: 'devices' }
   | { name: 'resume'; code: string }
   | { name: 'missing' };
@@ -19,6 +20,7 @@ export function parseRoute(path: string, hash = ''): Route {
   if ((m = new RegExp(`^/compose/(${UUID})$`).exec(path)))
     return { name: 'compose', formId: m[1]! };
   if ((m = new RegExp(`^/forms/(${UUID})$`).exec(path))) return { name: 'form', formId: m[1]! };
+  if (path === '/library') return { name: 'library' };
   if (path === '/devices') return { name: 'devices' };
   if (path === '/resume') return { name: 'resume', code: hash.replace(/^#/, '') };
   return { name: 'missing' };

@@ -7,6 +7,7 @@ export const SCREEN_TITLES: Record<Route['name'], string> = {
   new: 'Describe the song',
   compose: 'Describe the song',
   form: 'Your songs',
+  library: 'Library',
   devices: 'Your devices',
   resume: 'Connecting this device',
   missing: 'Page not found',

@@ -13,6 +13,8 @@ export type LinkCheck = 'valid' | 'forged' | 'expired';
  * download still checks the take is unlocked.
  */
 export interface DownloadLinks {
+  /** The time links are minted and checked by: the real clock, or a test's clock moved ahead. */
+  now(): number;
   url(takeId: string, kind: DownloadKind, expiresAt: number): string;
   check(
     takeId: string,
@@ -23,14 +25,18 @@ export interface DownloadLinks {
   ): LinkCheck;
 }
 
-export function downloadLinks(authSecret: Uint8Array): DownloadLinks {
+export function downloadLinks(
+  authSecret: Uint8Array,
+  clock: () => number = Date.now,
+): DownloadLinks {
   const signer = downloadLinkSigner(authSecret);
   const message = (takeId: string, kind: string, expiresAt: string) =>
     `${takeId}:${kind}:${expiresAt}`;
   return {
+    now: clock,
     url: (takeId, kind, expiresAt) =>
       `/api/download/${takeId}.${kind}?exp=${expiresAt}&sig=${signer.sign(message(takeId, kind, String(expiresAt)))}`,
-    check: (takeId, kind, expiresAt, sig, now = Date.now()) => {
+    check: (takeId, kind, expiresAt, sig, now = clock()) => {
       if (!expiresAt || !sig || !/^\d{1,15}$/.test(expiresAt)) return 'forged';
       if (!signer.verify(message(takeId, kind, expiresAt), sig)) return 'forged';
       return Number(expiresAt) < now ? 'expired' : 'valid';

@@ -41,7 +41,7 @@ export function downloadListRoutes(deps: RouteDeps<'sql' | 'tokens'>, links: Dow
         `these songs are not paid for yet; start with POST /api/forms/${formId}/checkout`,
       );
     }
-    const expiresAt = Date.now() + DOWNLOAD_TTL_MS;
+    const expiresAt = links.now() + DOWNLOAD_TTL_MS;
     c.header('cache-control', 'no-store');
     return c.json({
       formId: formId,

@@ -62,6 +62,11 @@ it('every screen passes axe (WCAG 2.1 A and AA) on a phone, and fits 360 px', as
   await page.getByTestId('resume-link').waitFor({ timeout: 30_000 });
   await check('devices');
 
+  await page.goto(`${baseUrl}/library`);
+  await page.getByTestId('library-empty').waitFor({ timeout: 60_000 });
+  await page.getByTestId('library-storage').waitFor();
+  await check('library');
+
   await page.goto(`${baseUrl}/no-such-page`);
   await page.getByRole('heading').first().waitFor();
   await check('missing');
@@ -72,6 +77,7 @@ it('every screen passes axe (WCAG 2.1 A and AA) on a phone, and fits 360 px', as
     'compose with problems': 0,
     results: 0,
     devices: 0,
+    library: 0,
     missing: 0,
   });
   expect(seen).toEqual({
@@ -80,6 +86,7 @@ it('every screen passes axe (WCAG 2.1 A and AA) on a phone, and fits 360 px', as
     'compose with problems': [],
     results: [],
     devices: [],
+    library: [],
     missing: [],
   });
   await context.close();

@@ -99,6 +99,35 @@ describe('reads through a real zero-cache are owner-only', () => {
     }
   });
 
+  it("the library's covers are the owner's own slots' covers, never another's", async () => {
+    const [aSlot, aBare, bSlot] = [randomUUID(), randomUUID(), randomUUID()];
+    await sql`insert into songs (form_id, song_index, owner_id, brief)
+      values (${aForm}, 1, ${a.ownerId}, ${sql.json({ recipient: 'Ben' })}),
+             (${bForm}, 0, ${b.ownerId}, ${sql.json({ recipient: 'Caro' })})`;
+    // Finished slots: nothing in the running stack picks them up.
+    await sql`insert into slots (id, form_id, song_index, variation_index, owner_id, status, preset, provider, cover_url)
+      values (${aSlot}, ${aForm}, 1, 0, ${a.ownerId}, 'failed', 'poetic', 'local', ${`/api/audio/covers/${aSlot}?sig=a`}),
+             (${aBare}, ${aForm}, 1, 1, ${a.ownerId}, 'failed', 'poetic', 'local', null),
+             (${bSlot}, ${bForm}, 0, 0, ${b.ownerId}, 'failed', 'poetic', 'local', ${`/api/audio/covers/${bSlot}?sig=b`})`;
+    const zero = connectZero(zeroUrl, a);
+    try {
+      let covers: readonly { id: string; coverUrl?: string | null }[] = [];
+      await waitFor(
+        async () => {
+          covers = await zero.run(queries.myCovers(), { type: 'complete' });
+          return covers.some((c) => c.id === aSlot);
+        },
+        20_000,
+        () => JSON.stringify(covers),
+      );
+      expect(covers.map((c) => c.id)).not.toContain(bSlot);
+      expect(covers.map((c) => c.id)).not.toContain(aBare);
+      expect(covers.find((c) => c.id === aSlot)?.coverUrl).toBe(`/api/audio/covers/${aSlot}?sig=a`);
+    } finally {
+      await zero.close();
+    }
+  });
+
   it('the query endpoint refuses a forged token', async () => {
     const res = await fetch(`${a.baseUrl}/api/zero/query?schema=x&appID=zero`, {
       method: 'POST',

@@ -74,6 +74,22 @@ describe('download links', () => {
     // The same message under the URL signer's key is no download signature.
     expect(links.check(ID, 'mp3', exp, urlSigner(SECRET).sign('audio', ID), NOW)).toBe('forged');
   });
+
+  it('are checked by the clock they are minted by: a day on, an old link has expired and a new one works', () => {
+    const DAY = 86_400_000;
+    let now = NOW;
+    const clocked = downloadLinks(SECRET, () => now);
+    const old = new URL(clocked.url(ID, 'mp3', clocked.now() + DOWNLOAD_TTL_MS), 'http://x');
+    const parts = (u: URL) => [u.searchParams.get('exp')!, u.searchParams.get('sig')!] as const;
+    expect(clocked.check(ID, 'mp3', ...parts(old))).toBe('valid');
+    now += DAY;
+    expect(clocked.check(ID, 'mp3', ...parts(old))).toBe('expired');
+    const fresh = new URL(clocked.url(ID, 'mp3', clocked.now() + DOWNLOAD_TTL_MS), 'http://x');
+    expect(clocked.check(ID, 'mp3', ...parts(fresh))).toBe('valid');
+    // The same link, read by the real clock of a server a day behind, is valid too: only the
+    // clock moved, not the key.
+    expect(links.check(ID, 'mp3', ...parts(fresh), NOW)).toBe('valid');
+  });
 });
 
 describe('other keys from the auth secret', () => {
