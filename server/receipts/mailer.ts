@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import type { OrderItem, OrderMethod } from '../../schema/orders.ts';
 import type { Config } from '../config.ts';
+import { faultPoint } from '../faults.ts';
 import { logger } from '../log.ts';
 import { renderReceiptEmail, type ReceiptFacts } from './email.ts';
 import { SEND_LEASE_MS, type MailSender } from './smtp.ts';
@@ -48,6 +49,7 @@ export class ReceiptMailer {
   private timer: NodeJS.Timeout | undefined;
   private listener: { unlisten: () => Promise<void> } | undefined;
   private sweeping: Promise<void> | undefined;
+  private readonly heard = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -58,9 +60,13 @@ export class ReceiptMailer {
 
   async start(): Promise<void> {
     this.listener = await this.sql.listen(ORDER_PAID_CHANNEL, (orderId) => {
-      void this.mailOrder(orderId).catch((err) =>
-        log.warn('receipt email failed; the sweep tries again', { orderId, error: String(err) }),
-      );
+      if (this.stopped) return;
+      const work = this.mailOrder(orderId)
+        .catch((err) =>
+          log.warn('receipt email failed; the sweep tries again', { orderId, error: String(err) }),
+        )
+        .finally(() => this.heard.delete(work));
+      this.heard.add(work);
     });
     const interval = Math.min(SWEEP_MS, this.config.mail.retryMs);
     const sweep = () => {
@@ -78,7 +84,8 @@ export class ReceiptMailer {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.listener?.unlisten().catch(() => undefined);
-    await this.sweeping;
+    // A send under way is let finish, so its outcome is recorded rather than left in doubt.
+    await Promise.all([this.sweeping, ...this.heard]);
     this.sender.close();
   }
 
@@ -133,7 +140,7 @@ export class ReceiptMailer {
     try {
       email = renderReceiptEmail(await this.factsOf(orderId), this.config.publicUrl);
     } catch (err) {
-      await this.retryLater(claimed, `the receipt could not be read: ${String(err)}`);
+      await this.notSent(claimed, `the receipt could not be read: ${String(err)}`, false);
       return;
     }
     const result = await this.sender.send({
@@ -141,6 +148,7 @@ export class ReceiptMailer {
       to: claimed.recipient,
       ...email,
     });
+    if (result.kind === 'sent') faultPoint('after-receipt-email');
     switch (result.kind) {
       case 'sent':
         await sql`
@@ -150,15 +158,7 @@ export class ReceiptMailer {
         log.info('receipt emailed', { orderId, attempts: claimed.attempts });
         return;
       case 'not-sent':
-        if (result.permanent || claimed.attempts >= this.config.mail.maxAttempts) {
-          await sql`
-            update receipt_emails set status = 'failed', lease_until = null,
-              last_error = ${result.reason}
-            where order_id = ${orderId}`;
-          log.warn('receipt email given up', { orderId, reason: result.reason });
-          return;
-        }
-        await this.retryLater(claimed, result.reason);
+        await this.notSent(claimed, result.reason, result.permanent);
         return;
       case 'unknown':
         await sql`
@@ -172,7 +172,15 @@ export class ReceiptMailer {
     }
   }
 
-  private async retryLater(row: ClaimedRow, reason: string): Promise<void> {
+  /** Nothing reached the mail server: tried again after a while, or given up for good. */
+  private async notSent(row: ClaimedRow, reason: string, permanent: boolean): Promise<void> {
+    if (permanent || row.attempts >= this.config.mail.maxAttempts) {
+      await this.sql`
+        update receipt_emails set status = 'failed', lease_until = null, last_error = ${reason}
+        where order_id = ${row.order_id}`;
+      log.warn('receipt email given up', { orderId: row.order_id, attempts: row.attempts, reason });
+      return;
+    }
     const delayMs = Math.min(
       this.config.mail.retryMs * 2 ** Math.max(0, row.attempts - 1),
       BACKOFF_CAP_MS,

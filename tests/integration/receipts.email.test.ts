@@ -9,7 +9,7 @@ import { readyForm, startMusicGptServer, testSql } from '../helpers/generation.t
 import { op, sync } from '../helpers/ops.ts';
 import { health, waitFor, type RunningStack } from '../helpers/stack.ts';
 import type { MusicGptStandIn } from '../standins/musicgpt.ts';
-import { startSmtpStandIn, type SmtpStandIn } from '../standins/smtp.ts';
+import { startSmtpStandIn, type ReceivedMail, type SmtpStandIn } from '../standins/smtp.ts';
 import { startStripeStandIn, type StripeStandIn } from '../standins/stripe.ts';
 
 // Two API processes with SMTP_URL on one database, both mailing to one mail server: one takes
@@ -90,6 +90,17 @@ async function theEmail(address: string, orderId: string) {
   return fx.smtp.to(address);
 }
 
+/**
+ * The PUBLIC_URL of the process that sent a mail. In production every process of an
+ * installation has the same one; here each test server has its own, and either may win a claim.
+ */
+function sender(mail: ReceivedMail): string {
+  const bases = [fx.card.server.baseUrl, fx.demo.server.baseUrl];
+  const base = bases.find((b) => mail.text.includes(`${b}/forms/`));
+  expect(base, mail.text).toBeDefined();
+  return base!;
+}
+
 const titles = async (orderId: string) =>
   (
     await sql<{ items: { title: string }[] }[]>`select items from orders where id = ${orderId}`
@@ -122,7 +133,7 @@ describe('the receipt email', () => {
     }
     expect(mail!.text).toContain(`Total: ${formatMoney(4900, 'usd', 'en')}`);
     expect(mail!.text).toContain(`Order: ${orderId}`);
-    expect(mail!.text).toContain(`${fx.card.server.baseUrl}/forms/${order!.form_id}`);
+    expect(mail!.text).toContain(`${sender(mail!)}/forms/${order!.form_id}`);
     expect(mail!.text).toContain('No gift links yet');
     for (const secret of [guest.token, guest.ownerId, 'sig=', '/api/download/']) {
       expect(mail!.raw).not.toContain(secret);
@@ -141,6 +152,11 @@ describe('the receipt email', () => {
     const mails = await theEmail(address, orderId);
     expect(mails).toHaveLength(1);
     for (const title of await titles(orderId)) expect(mails[0]!.text).toContain(title);
+    // The app is told receipts are emailed, so the thank-you card can say where the copy went.
+    const site = (await (await fetch(`${fx.demo.server.baseUrl}/api/config`)).json()) as {
+      receiptEmails: boolean;
+    };
+    expect(site.receiptEmails).toBe(true);
   });
 
   it('is sent later when the mail server is down at first, once, with the gift link made meanwhile', async () => {
@@ -174,9 +190,10 @@ describe('the receipt email', () => {
 
       const mails = await theEmail(address, orderId);
       expect(mails).toHaveLength(1);
-      expect(mails[0]!.text).toContain(`(for Siobhan <3): ${fx.demo.server.baseUrl}/g/${code}`);
+      const base = sender(mails[0]!);
+      expect(mails[0]!.text).toContain(`(for Siobhan <3): ${base}/g/${code}`);
       expect(mails[0]!.html).toContain('(for Siobhan &lt;3)');
-      expect(mails[0]!.html).toContain(`href="${fx.demo.server.baseUrl}/g/${code}"`);
+      expect(mails[0]!.html).toContain(`href="${base}/g/${code}"`);
       expect(mails[0]!.text).not.toContain('No gift links yet');
       const row = await receiptRow(orderId);
       expect(row!.status).toBe('sent');
@@ -205,9 +222,40 @@ describe('once every mailing process has stopped', () => {
   });
 });
 
+describe('a process killed once the mail server took the receipt, before recording it', () => {
+  it('never sends it again: past its lease the receipt is marked unknown', async () => {
+    // The other mailing processes were stopped above, so this one wins the claim.
+    const doomed = await startMusicGptServer({
+      SMTP_URL: fx.smtp.url,
+      ...MAIL_ENV,
+      REFRAIN_FAULT: 'after-receipt-email',
+    });
+    try {
+      const address = newAddress();
+      const { orderId, url } = await openCheckout(doomed.server, address, 1);
+      const from = doomed.server.output().length;
+      await payDemo(url).catch(() => undefined);
+      expect(await doomed.server.apiRestarted(from)).toBe('SIGKILL');
+      expect(fx.smtp.to(address)).toHaveLength(1);
+      expect(await receiptRow(orderId)).toMatchObject({ status: 'sending', attempts: 1 });
+      // The lease of the dead process runs out (moved, rather than waited for).
+      await sql`update receipt_emails set lease_until = now() - interval '1 second' where order_id = ${orderId}`;
+      await waitFor(async () => (await receiptRow(orderId))?.status === 'unknown', 30_000);
+      // A payment event replayed now finds the order paid and its receipt decided.
+      expect((await payDemo(url)).status).toBe(303);
+      await doomed.server.stop();
+      expect(fx.smtp.to(address)).toHaveLength(1);
+      expect(await receiptRow(orderId)).toMatchObject({ status: 'unknown', attempts: 1 });
+    } finally {
+      await doomed.server.stop();
+      await doomed.musicgpt.close();
+    }
+  });
+});
+
 describe('without SMTP_URL', () => {
   it('sends nothing and pays as before', async () => {
-    // The mailing processes were stopped above: only this one could send.
+    // Every mailing process was stopped above: only this one could send.
     const plain = await startMusicGptServer({});
     try {
       const before = fx.smtp.received.length;
@@ -220,6 +268,10 @@ describe('without SMTP_URL', () => {
         30_000,
       );
       expect((await health(plain.server.baseUrl))?.status).toBe(200);
+      const site = (await (await fetch(`${plain.server.baseUrl}/api/config`)).json()) as {
+        receiptEmails: boolean;
+      };
+      expect(site.receiptEmails).toBe(false);
       expect(await receiptRow(orderId)).toBeUndefined();
       expect(fx.smtp.received.length).toBe(before);
     } finally {
