@@ -24,6 +24,9 @@ create table receipt_emails (
   check ((status = 'sending') = (lease_until is not null))
 );
 create index receipt_emails_due_idx on receipt_emails (next_at) where status = 'queued';
+-- The sweep's look for recently paid orders with an address.
+create index orders_paid_with_email_idx on orders (paid_at)
+  where status = 'paid' and buyer_email is not null;
 
 -- Every listening API process hears at once that an order was paid (a sweep finds any missed).
 create function notify_order_paid() returns trigger
