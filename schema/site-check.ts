@@ -23,6 +23,7 @@ export interface SiteInfo {
   sings: boolean;
   pricing: { currency: string; bySongCount: number[]; shown?: string[] };
   samples: SampleSong[];
+  receiptEmails?: boolean;
 }
 
 /** Most lyric lines a sample's card shows (site.ts's SAMPLE_EXCERPT_LINES, without zod). */
@@ -67,11 +68,12 @@ function readSample(value: unknown): SampleSong | undefined {
 /** The answer as a SiteInfo (unknown keys dropped), or undefined when it is not one. */
 export function readSiteInfo(value: unknown): SiteInfo | undefined {
   if (!isRecord(value) || !isRecord(value.pricing)) return undefined;
-  const { syncUrl, provider, payments, sings, pricing, samples = [] } = value;
+  const { syncUrl, provider, payments, sings, pricing, samples = [], receiptEmails } = value;
   if (syncUrl !== null && typeof syncUrl !== 'string') return undefined;
   if (provider !== 'local' && provider !== 'musicgpt') return undefined;
   if (payments !== 'stripe' && payments !== 'demo') return undefined;
   if (typeof sings !== 'boolean') return undefined;
+  if (receiptEmails !== undefined && typeof receiptEmails !== 'boolean') return undefined;
   const { currency, bySongCount, shown } = pricing;
   if (typeof currency !== 'string') return undefined;
   if (!Array.isArray(bySongCount) || bySongCount.length !== MAX_SONGS) return undefined;
@@ -96,6 +98,7 @@ export function readSiteInfo(value: unknown): SiteInfo | undefined {
       ...(shown === undefined ? {} : { shown: shown as string[] }),
     },
     samples: sampleSongs as SampleSong[],
+    ...(receiptEmails === undefined ? {} : { receiptEmails }),
   };
 }
 

@@ -62,6 +62,11 @@ export const SiteInfo = z.object({
    * show. An answer kept before samples existed has no such field and reads as none.
    */
   samples: z.array(SampleSong).default([]),
+  /**
+   * Whether receipts are emailed to the address a buyer gives (SMTP_URL is set); absent from
+   * answers kept by older apps, which then say nothing about email.
+   */
+  receiptEmails: z.boolean().optional(),
 });
 export type SiteInfo = z.infer<typeof SiteInfo>;
 

@@ -10,7 +10,7 @@ const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
   z.preprocess((v) => (v === '' || v === undefined ? fallback : v), schema);
 
 // Values of these never reach a log line, not even in an error about them.
-const SECRET = /SECRET|KEY|PASSWORD|DATABASE_URL/;
+const SECRET = /SECRET|KEY|PASSWORD|DATABASE_URL|SMTP_URL/;
 
 const port = z.coerce.number().int().min(1).max(65535);
 const millis = z.coerce.number().int().min(0);
@@ -138,6 +138,15 @@ export function musicGptCallCents(plan: MusicGptPlan, model: MusicGptModel): num
 // ending in /v1 (the only form before V2) still works: the version is cut off.
 const musicGptBase = z.url().transform((url) => url.replace(/\/+$/, '').replace(/\/v1$/, ''));
 
+// A sender as mail headers write it: `receipts@example.com` or `Refrain <receipts@example.com>`.
+const mailbox = z
+  .string()
+  .trim()
+  .regex(
+    /^([^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/,
+    'is not an address like receipts@example.com or "Refrain <receipts@example.com>"',
+  );
+
 const Env = z
   .object({
     PORT: withDefault(port, 8787),
@@ -193,6 +202,10 @@ const Env = z
     RATE_FORMS_PER_OWNER: withDefault(rate, '10/1h'),
     RATE_SLOTS_PER_OWNER: withDefault(rate, '60/1h'),
     MAX_GENERATING_SLOTS_PER_OWNER: withDefault(z.coerce.number().int().min(1).max(1000), 30),
+    SMTP_URL: optional(z.url({ protocol: /^smtps?$/ })),
+    MAIL_FROM: optional(mailbox),
+    MAIL_RETRY_MS: withDefault(z.coerce.number().int().min(10), 60_000),
+    MAIL_MAX_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(100), 8),
     LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   })
   .superRefine((env, ctx) => {
@@ -257,11 +270,12 @@ export class ConfigError extends Error {
 
 function toConfig(env: z.output<typeof Env>) {
   const dataDir = path.resolve(env.DATA_DIR);
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
   return {
     port: env.PORT,
     dataDir,
     databaseUrl: env.DATABASE_URL,
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     authSecret: env.AUTH_SECRET,
     pgPort: env.PG_PORT,
     zeroPort: env.ZERO_PORT,
@@ -320,6 +334,15 @@ function toConfig(env: z.output<typeof Env>) {
       slotsPerOwner: env.RATE_SLOTS_PER_OWNER,
       generatingSlotsPerOwner: env.MAX_GENERATING_SLOTS_PER_OWNER,
     },
+    /** Receipts by email: only when SMTP_URL is set; without it no mail code runs. */
+    mail: env.SMTP_URL
+      ? {
+          smtpUrl: env.SMTP_URL,
+          from: env.MAIL_FROM ?? `Refrain <receipts@${new URL(publicUrl).hostname}>`,
+          retryMs: env.MAIL_RETRY_MS,
+          maxAttempts: env.MAIL_MAX_ATTEMPTS,
+        }
+      : undefined,
     logLevel: env.LOG_LEVEL,
   };
 }

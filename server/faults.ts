@@ -4,7 +4,11 @@
  * SIGKILL, not an exception: no cleanup code may run, as in a real power cut.
  */
 export type FaultPoint =
-  'after-claim' | 'after-provider-accept' | 'during-webhook' | 'after-refund-recorded';
+  | 'after-claim'
+  | 'after-provider-accept'
+  | 'during-webhook'
+  | 'after-refund-recorded'
+  | 'after-receipt-email';
 
 /** Points where the process is made slow on purpose, to hold it in a state a test must reach. */
 export type SlowPoint = 'slow-stop';

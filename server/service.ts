@@ -13,6 +13,7 @@ import { createPayments } from './payments/index.ts';
 import { createApp } from './app.ts';
 import { createProvider, providerIdentity } from './providers/index.ts';
 import { PushNotifier } from './push/notifier.ts';
+import { createReceiptMailer } from './receipts/index.ts';
 import { Generation } from './slots/generation.ts';
 import { Reconciler } from './slots/reconciler.ts';
 import { sampleSongs } from './samples/index.ts';
@@ -87,11 +88,13 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
       subject: vapidSubject(config.publicUrl),
       trustedHosts: config.mediaTrustedHosts,
     });
+    const receipts = createReceiptMailer(sql, config);
     stops.push(async () => {
       generation.stop();
       await reconciler.stop();
       await payments.settlement.stop();
       await notifier.stop();
+      await receipts?.stop();
       await provider.close?.();
     });
 
@@ -131,6 +134,7 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
     reconciler.start();
     await notifier.start();
     payments.settlement.start();
+    await receipts?.start();
     return { stop: stopAll };
   } catch (err) {
     await stopAll();

@@ -6,7 +6,7 @@ import { priceFor } from './payments/price.ts';
 
 /** What `GET /api/config` and the app's shell tell a device about this installation. */
 export interface SiteFacts {
-  config: Pick<Config, 'zeroPublicUrl' | 'provider' | 'payments' | 'pricing'>;
+  config: Pick<Config, 'zeroPublicUrl' | 'provider' | 'payments' | 'pricing' | 'mail'>;
   sings: boolean;
   /** Songs to hear on Home (server/samples/). */
   samples: SampleSong[];
@@ -35,5 +35,6 @@ export function siteInfo(facts: SiteFacts, locale?: string): SiteInfo {
       shown: bySongCount.map((amount) => formatMoney(amount, config.pricing.currency, locale)),
     },
     samples: facts.samples,
+    receiptEmails: config.mail !== undefined,
   };
 }

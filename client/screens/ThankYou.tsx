@@ -1,6 +1,7 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { queries } from '../../schema/queries.ts';
 import { linkProps } from '../ui/router.ts';
+import { useSite } from '../ui/site.ts';
 import { Gifts } from './Gifts.tsx';
 
 /**
@@ -13,6 +14,7 @@ export function ThankYou({
   form: { id: string; songs: readonly { songIndex: number; brief: { recipient: string } }[] };
 }) {
   const [orders] = useQuery(queries.formOrders({ formId: form.id }));
+  const site = useSite();
   const paid = orders.find((o) => o.status === 'paid');
   if (!paid) return null;
   const justPaid = new URLSearchParams(location.search).has('paid');
@@ -46,6 +48,7 @@ export function ThankYou({
             </li>
           ))}
         </ul>
+        <ReceiptCopy emailed={site?.receiptEmails} address={paid.buyerEmail} />
         <p>What next? Send it to the person it is for, listen to the whole song, or keep it.</p>
         <p className="hint" data-testid="thanks-library">
           Your songs stay in your <a {...linkProps('/library')}>library</a> on every device you use,
@@ -65,5 +68,20 @@ export function ThankYou({
       </section>
       <Gifts formId={form.id} songs={songs} />
     </>
+  );
+}
+
+/** Where the receipt is kept: by email when this installation sends one and an address was given. */
+function ReceiptCopy({ emailed, address }: { emailed?: boolean; address?: string | null }) {
+  // An app that has not heard whether receipts are emailed says nothing about it.
+  if (emailed === undefined) return null;
+  return (
+    <p className="hint" data-testid="receipt-copy">
+      {emailed && address
+        ? `A copy of this receipt is emailed to ${address}.`
+        : emailed
+          ? 'No email address was given, so this receipt is kept here in the app only.'
+          : 'This receipt is kept here in the app.'}
+    </p>
   );
 }

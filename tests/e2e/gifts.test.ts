@@ -100,6 +100,10 @@ it('pay → thank-you → a gift link that a stranger opens, plays with its lyri
     select coalesce(t.title, s.title) as title from unlocks u join takes t on t.id = u.take_id
       join slots s on s.id = t.slot_id where u.form_id = ${formId}`;
   await expect.poll(() => thanks.getByTestId('bought').textContent()).toContain(bought!.title);
+  // This installation has no SMTP_URL: the card says the receipt stays in the app.
+  expect(await thanks.getByTestId('receipt-copy').textContent()).toBe(
+    'This receipt is kept here in the app.',
+  );
   await screenshot(buyer, 'thank-you');
   expect(await violations(buyer)).toEqual([]);
 

@@ -20,6 +20,7 @@ export const LAYERS: string[][] = [
     'server/forms/',
     'server/health/',
     'server/push/',
+    'server/receipts/',
   ],
   [
     'server/providers/',

@@ -27,6 +27,7 @@ const GOOD = {
     shown: ['$29.00', '$49.00', '$69.00', '$84.00', '$99.00'],
   },
   samples: [SAMPLE],
+  receiptEmails: true,
 };
 
 function zodRead(value: unknown) {
@@ -53,6 +54,7 @@ const mutation = fc.record({
     ['samples', 0, 'title'],
     ['samples', 0, 'lyricsExcerpt'],
     ['samples', 0, 'durationSeconds'],
+    ['receiptEmails'],
   ),
   value: fc.oneof(
     fc.constant(undefined),
@@ -85,9 +87,10 @@ describe("the app's reading of the site's facts", () => {
     expect(readSiteInfo(GOOD)?.pricing.shown?.[1]).toBe('$49.00');
   });
 
-  it('reads an answer kept before prices were written out or samples existed', () => {
+  it('reads an answer kept before prices were written out, samples existed or receipts were emailed', () => {
     const old = { ...GOOD, pricing: { currency: 'usd', bySongCount: [1, 2, 3, 4, 5] } };
     delete (old as Partial<typeof GOOD>).samples;
+    delete (old as Partial<typeof GOOD>).receiptEmails;
     expect(readSiteInfo(old)).toEqual({ ...old, samples: [] });
     expect(readSiteInfo(old)).toEqual(zodRead(old));
   });
