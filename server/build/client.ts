@@ -27,11 +27,32 @@ function newestMtime(entry: string): number {
   return newest;
 }
 
-/** Whether dist/ is missing or older than any of its sources. */
+/**
+ * What a build records about itself beside its files. Every build this server makes is the
+ * production build, whoever asks for it (`npm start`, the tests, a bench): Vite takes its mode
+ * from NODE_ENV, which the test runner sets to "test", and that build (React's development
+ * runtime, a third larger) would otherwise be served by the next `npm start` as if current.
+ */
+export const BUILD_STAMP = 'build.json';
+export const BUILD_MODE = 'production';
+
+/** The mode the build in `distDir` recorded, if it recorded one. */
+export function builtMode(distDir: string): string | undefined {
+  try {
+    const stamp = JSON.parse(fs.readFileSync(path.join(distDir, BUILD_STAMP), 'utf8')) as unknown;
+    const mode = (stamp as { mode?: unknown } | null)?.mode;
+    return typeof mode === 'string' ? mode : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether dist/ is missing, older than any of its sources, or not a production build. */
 export function isBuildStale(root: string, distDir: string): boolean {
-  const stamp = path.join(distDir, 'index.html');
-  if (!fs.existsSync(stamp)) return true;
-  const built = fs.statSync(stamp).mtimeMs;
+  const page = path.join(distDir, 'index.html');
+  if (!fs.existsSync(page)) return true;
+  if (builtMode(distDir) !== BUILD_MODE) return true;
+  const built = fs.statSync(page).mtimeMs;
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
@@ -69,23 +90,34 @@ export async function ensureClientBuild(root: string, distDir: string): Promise<
   await withBuildLock(distDir, async () => {
     // Another process may have built it while this one waited.
     if (!isBuildStale(root, distDir)) return;
-    await build(root);
+    await build(root, distDir);
   });
 }
 
-async function build(root: string): Promise<void> {
+/** Vite's build into `distDir`, which vite.config.ts names as its output (dist/). */
+async function build(root: string, distDir: string): Promise<void> {
   log.info('building the app (sources changed or no build yet)');
   const started = Date.now();
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [vite, 'build', '--mode', BUILD_MODE, '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, NODE_ENV: BUILD_MODE },
+      },
+    );
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`vite build failed (${code})`)),
     );
   });
+  // Written last: a build cut short leaves no stamp and is made again.
+  fs.writeFileSync(
+    path.join(distDir, BUILD_STAMP),
+    JSON.stringify({ mode: BUILD_MODE, builtAt: new Date().toISOString() }),
+  );
   log.info('built', { ms: Date.now() - started });
 }
