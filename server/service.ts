@@ -142,6 +142,9 @@ export async function startService(config: Config, sql: Sql): Promise<Service> {
   }
 }
 
+/** How long an idle keep-alive connection stays open: longer than any client's or proxy's. */
+const KEEP_ALIVE_MS = 65_000;
+
 /** PORT, the one public port: the app, and Zero's socket through the proxy. */
 function listen(
   fetch: Parameters<typeof serve>[0]['fetch'],
@@ -150,6 +153,13 @@ function listen(
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server as Server));
+    // An idle keep-alive connection is closed by the client, never by the server: Node's 5 s
+    // default races clients (undici's own idle limit is 4 s, a proxy's often 60 s) that reuse the
+    // connection just as it closes, and the request is lost with "other side closed". Shutdown
+    // closes every connection at once (closeServer), so a long idle limit never holds it.
+    const http = server as Server;
+    http.keepAliveTimeout = KEEP_ALIVE_MS;
+    http.headersTimeout = KEEP_ALIVE_MS + 1_000;
     server.on('upgrade', proxy.handleUpgrade);
     server.once('error', reject);
   });
