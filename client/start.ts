@@ -21,7 +21,8 @@ const DATABASE_NAME = 'refrain';
 const INTENT = ['pointerdown', 'touchstart', 'keydown', 'focusin', 'wheel', 'scroll'] as const;
 const listening = { capture: true, passive: true } as const;
 
-// Home's heading is there only when the server painted Home (never in the service worker's copy).
+// Home's heading is there only when the server painted Home, which it does for "/" alone (never
+// in the service worker's copy).
 const painted = !!document.getElementById('history-title');
 let state: 'waiting' | 'starting' | 'started' = 'waiting';
 
@@ -32,7 +33,7 @@ function start() {
   import('./main.tsx').then(
     (app) => {
       state = 'started';
-      return app.boot(wb, painted && location.pathname === '/');
+      return app.boot(wb, painted);
     },
     (err: unknown) => {
       // Offline before the service worker had the app: the painted page stays, and the next sign
@@ -60,7 +61,7 @@ async function hasOwnData(): Promise<boolean> {
   }
 }
 
-if (!painted || location.pathname !== '/') start();
+if (!painted) start();
 else {
   waitForIntent();
   void hasOwnData().then((has) => has && start());

@@ -94,7 +94,7 @@ export async function ensureClientBuild(root: string, distDir: string): Promise<
   });
 }
 
-/** Vite's build into `distDir`, which vite.config.ts names as its output (dist/). */
+/** Vite's build into `distDir`, where its stamp is written too. */
 async function build(root: string, distDir: string): Promise<void> {
   log.info('building the app (sources changed or no build yet)');
   const started = Date.now();
@@ -102,7 +102,7 @@ async function build(root: string, distDir: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [vite, 'build', '--mode', BUILD_MODE, '--logLevel', 'warn'],
+      [vite, 'build', '--mode', BUILD_MODE, '--outDir', distDir, '--logLevel', 'warn'],
       {
         cwd: root,
         stdio: ['ignore', 'inherit', 'inherit'],
