@@ -180,6 +180,7 @@ const Env = z
     ZERO_RESTART_MAX_MS: withDefault(millis, 10_000),
     RUN_ZERO_CACHE: withDefault(z.enum(['true', 'false']), 'true'),
     SLOT_LEASE_MS: withDefault(millis, 60_000),
+    RENDER_LEASE_MS: optional(millis),
     WEBHOOK_GRACE_MS: withDefault(millis, 120_000),
     RECONCILE_AFTER_MS: withDefault(millis, 180_000),
     RECONCILE_INTERVAL_MS: withDefault(z.coerce.number().int().min(10), 5_000),
@@ -315,6 +316,9 @@ function toConfig(env: z.output<typeof Env>) {
     runZeroCache: env.RUN_ZERO_CACHE === 'true',
     timing: {
       slotLeaseMs: env.SLOT_LEASE_MS,
+      // A render in this process beats its lease from a busy event loop; a stall longer than a
+      // short claim lease hands a healthy render to another process. Never shorter than the claim's.
+      renderLeaseMs: Math.max(env.SLOT_LEASE_MS, env.RENDER_LEASE_MS ?? env.SLOT_LEASE_MS),
       webhookGraceMs: env.WEBHOOK_GRACE_MS,
       reconcileAfterMs: env.RECONCILE_AFTER_MS,
       reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,

@@ -47,6 +47,7 @@ interface SlotRow {
   music_style: string | null;
   lyrics: string | null;
   lease_owner: string | null;
+  task_id: string | null;
   resubmits: number;
   created_at: Date;
   brief: SongBrief;
@@ -77,7 +78,7 @@ export class Generation {
       deps.sql,
       deps.provider,
       this.workerId,
-      deps.config.timing.slotLeaseMs,
+      deps.config.timing.renderLeaseMs,
     );
   }
 
@@ -123,7 +124,7 @@ export class Generation {
   private async loadSlot(slotId: string): Promise<SlotRow | undefined> {
     const [slot] = await this.deps.sql<SlotRow[]>`
       select s.id, s.form_id, s.owner_id, s.song_index, s.variation_index, s.attempt, s.status, s.preset, s.title,
-             s.music_prompt, s.music_style, s.lyrics, s.lease_owner, s.resubmits, s.created_at, g.brief, f.song_count
+             s.music_prompt, s.music_style, s.lyrics, s.lease_owner, s.task_id, s.resubmits, s.created_at, g.brief, f.song_count
       from slots s
       join songs g on g.form_id = s.form_id and g.song_index = s.song_index
       join forms f on f.id = s.form_id
@@ -249,7 +250,7 @@ export class Generation {
             conversionIds: result.conversionIds,
             etaSec: result.etaSec,
             lease: rendersHere
-              ? { holder: this.workerId, ms: config.timing.slotLeaseMs }
+              ? { holder: this.workerId, ms: config.timing.renderLeaseMs }
               : 'release',
           });
           // Takes a webhook delivered before we knew the ids get their final order now.
@@ -357,6 +358,12 @@ export class Generation {
     const { sql, provider } = this.deps;
     const slot = await this.loadSlot(slotId);
     if (!slot || slot.status !== 'generating' || slot.lease_owner !== this.workerId) return;
+    if (slot.task_id && provider.isRunningHere?.(slot.task_id)) {
+      // Its lease ran out while this very process was still rendering it (an event loop stalled
+      // on a loaded machine): nothing was lost, so it is held again and not counted as a resume.
+      this.renders.hold(slotId, slot.task_id);
+      return;
+    }
     const [past] = await sql<{ n: number }[]>`
       select count(*)::int as n from generation_events where slot_id = ${slotId} and kind = 'resumed'`;
     if (past!.n >= MAX_ENGINE_RESUMES || !slot.music_prompt) {

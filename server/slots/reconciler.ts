@@ -147,7 +147,7 @@ export class Reconciler {
         limit ${BATCH}
       )
       update slots s set lease_owner = ${this.generation.workerId},
-        lease_expires_at = now() + ${this.config.timing.slotLeaseMs} * interval '1 millisecond'
+        lease_expires_at = now() + ${this.config.timing.renderLeaseMs} * interval '1 millisecond'
       from picked where s.id = picked.id
       returning s.id`;
     await Promise.all(taken.map((slot) => this.generation.resumeRender(slot.id)));

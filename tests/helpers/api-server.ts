@@ -11,6 +11,9 @@ import { startStack, type RunningStack } from './stack.ts';
  */
 export const FAST_TIMING = {
   SLOT_LEASE_MS: '2500',
+  // A render's lease is beaten from an event loop that stalls for seconds beside the engine's
+  // workers at load 9; it stays far above any stall so a healthy render is never taken over.
+  RENDER_LEASE_MS: '15000',
   WEBHOOK_GRACE_MS: '1500',
   RECONCILE_AFTER_MS: '1000',
   RECONCILE_INTERVAL_MS: '100',

@@ -67,8 +67,14 @@ const octet = () => 2 + Math.floor(Math.random() * 250);
 /** A loopback address of its own (never 127.0.0.1, which every other test uses). */
 export const loopbackAddress = () => `127.${octet()}.${octet()}.${octet()}`;
 
-/** An address from the documentation ranges, for X-Forwarded-For only (never connected to). */
-export const forwardedAddress = () => `203.0.113.${octet()}`;
+const hextet = () => Math.floor(Math.random() * 0x10000).toString(16);
+
+/**
+ * An address from IPv6's documentation range, for X-Forwarded-For only (never connected to). Each
+ * has a /64 of its own (the server counts IPv6 per /64) out of 2^32, so two made in one run never
+ * share a budget; the 250 addresses of 203.0.113.0/24 did, now and then.
+ */
+export const forwardedAddress = () => `2001:db8:${hextet()}:${hextet()}::${hextet()}`;
 
 /** The same guest, talking to another API process on the same database. */
 export function onServer(guest: Guest, baseUrl: string): Guest {
