@@ -9,7 +9,10 @@ import { chromium } from 'playwright-core';
 import { ensureClientBuild } from '../server/build/client.ts';
 import { DIST_DIR, ROOT } from '../server/stack.ts';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/helpers/browser.ts';
+import { freePort } from '../tests/helpers/ports.ts';
 import { startStack } from '../tests/helpers/stack.ts';
+import { startMusicGptStandIn } from '../tests/standins/musicgpt.ts';
+import { seedHistory } from './lib/history.ts';
 
 const FLAGS = ['--headless=new', ...CHROMIUM_FLAGS];
 
@@ -84,7 +87,12 @@ async function installabilityErrors(url: string): Promise<string[]> {
  * Lighthouse's performance score for `url` (mobile, simulated throttling), `rounds` times in the
  * Chrome on `port`: the median, every score, and the last round's timings.
  */
-export async function performanceOf(url: string, port: number, rounds: number) {
+export async function performanceOf(
+  url: string,
+  port: number,
+  rounds: number,
+  flags: { disableStorageReset?: boolean } = {},
+) {
   const scores: number[] = [];
   let last = { fcpMs: -1, lcpMs: -1, tbtMs: -1, cls: -1 };
   for (let i = 0; i < rounds; i++) {
@@ -92,6 +100,7 @@ export async function performanceOf(url: string, port: number, rounds: number) {
       port,
       onlyCategories: ['performance'],
       logLevel: 'error',
+      ...flags,
     });
     const lhr = result!.lhr;
     scores.push(Math.round((lhr.categories.performance!.score ?? 0) * 100));
@@ -114,18 +123,65 @@ export async function performanceOf(url: string, port: number, rounds: number) {
 export const launchChrome = () =>
   chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: FLAGS });
 
+const HISTORY_ORDERS = 20;
+
+/**
+ * Home for a returning customer: a device whose app has run (database, session, service worker)
+ * and whose owner has bought HISTORY_ORDERS songs, measured with that device's storage kept. The
+ * songs come from the MusicGPT stand-in, paid through the demo checkout.
+ */
+export async function withHistory(rounds: number) {
+  const musicgpt = await startMusicGptStandIn();
+  const stack = await startStack({
+    env: {
+      MUSIC_PROVIDER: 'musicgpt',
+      MUSICGPT_API_KEY: musicgpt.apiKey,
+      MUSICGPT_API_URL: musicgpt.url,
+      MEDIA_TRUSTED_HOSTS: new URL(musicgpt.origin).host,
+    },
+  });
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'refrain-lh-history-'));
+  const port = await freePort();
+  const device = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`],
+    viewport: { width: 390, height: 800 },
+  });
+  try {
+    const page = device.pages()[0] ?? (await device.newPage());
+    await seedHistory(page, stack.baseUrl, stack.databaseUrl, HISTORY_ORDERS);
+    await page.goto('about:blank');
+    const scores = await performanceOf(stack.baseUrl, port, rounds, { disableStorageReset: true });
+    return {
+      historyOrders: HISTORY_ORDERS,
+      historyPerformanceMedian: scores.performanceMedian,
+      historyPerformanceScores: scores.performanceScores,
+      historyFcpMs: scores.fcpMs,
+      historyLcpMs: scores.lcpMs,
+      historyTbtMs: scores.tbtMs,
+      historyCls: scores.cls,
+    };
+  } finally {
+    await device.close();
+    await stack.stop();
+    await musicgpt.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(stack.dataDir, { recursive: true, force: true });
+  }
+}
+
 /** Lighthouse (mobile, simulated throttling) against a real `npm start` stack. */
 export async function run(rounds = 3) {
   await ensureClientBuild(ROOT, DIST_DIR);
   const stack = await startStack();
   const chrome = await launchChrome();
+  let firstVisit;
   try {
     const scores = await performanceOf(stack.baseUrl, chrome.port, rounds);
     const errors = await installabilityErrors(stack.baseUrl);
     const js = firstLoadJsGzipBytes();
     const app = appJsGzipBytes();
-    return {
-      bench: 'lighthouse',
+    firstVisit = {
       ...scores,
       installable: errors.length === 0 ? 1 : 0,
       installabilityErrors: errors.join(',') || 'none',
@@ -137,12 +193,13 @@ export async function run(rounds = 3) {
     await stack.stop();
     fs.rmSync(stack.dataDir, { recursive: true, force: true });
   }
+  return { bench: 'lighthouse', ...firstVisit, ...(await withHistory(rounds)) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await run();
   console.log(
-    `lighthouse: performance ${result.performanceMedian} (${result.performanceScores}), installable ${result.installable ? 'yes' : `no: ${result.installabilityErrors}`}, first-load JS ${result.firstLoadJsGzipKB} KB gzip (${result.appJsGzipKB} KB once the app starts)`,
+    `lighthouse: performance ${result.performanceMedian} (${result.performanceScores}); with ${result.historyOrders} orders ${result.historyPerformanceMedian} (${result.historyPerformanceScores}), installable ${result.installable ? 'yes' : `no: ${result.installabilityErrors}`}, first-load JS ${result.firstLoadJsGzipKB} KB gzip (${result.appJsGzipKB} KB once the app starts)`,
   );
   console.log(JSON.stringify(result));
 }
