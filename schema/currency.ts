@@ -97,17 +97,32 @@ export function currencyOf(code: string): Currency | undefined {
  */
 export function formatMoney(amount: number, currency: string, locale?: string): string {
   const code = currency.toUpperCase();
-  const plain = new Intl.NumberFormat(locale, { style: 'currency', currency: code });
+  const plain = moneyFormat(locale, code);
   const shown = plain.resolvedOptions().maximumFractionDigits ?? 2;
   const exponent = currencyOf(currency)?.exponent ?? shown;
   const value = amount / 10 ** exponent;
   // Intl shows fewer decimals than Stripe charges in for some currencies (HUF, IDR, ISK): a
   // fraction is shown in full when there is one, never rounded away.
   if (shown >= exponent || amount % 10 ** (exponent - shown) === 0) return plain.format(value);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: code,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  }).format(value);
+  return moneyFormat(locale, code, exponent).format(value);
+}
+
+// Making an Intl.NumberFormat costs about a millisecond on a phone, and a list of orders formats
+// an amount per row on every render: one formatter per locale, currency and decimals is kept.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(locale: string | undefined, code: string, digits?: number) {
+  const key = `${locale ?? ''}|${code}|${digits ?? ''}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: code,
+      ...(digits === undefined
+        ? {}
+        : { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+    });
+    moneyFormats.set(key, format);
+  }
+  return format;
 }
