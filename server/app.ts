@@ -37,6 +37,8 @@ import type { AppDeps, AppEnv } from './http/env.ts';
 import { onError } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { pwaRoutes } from './http/static.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { metricsRoutes } from './metrics/routes.ts';
 
 export interface AppServices {
   generation: Generation;
@@ -66,7 +68,9 @@ export function createApp(deps: AppDeps, services: AppServices) {
   app.route('/api/session', signOutRoutes(deps));
   app.route('/api/resume-codes', resumeRoutes(deps));
   app.route('/api/zero', zeroRoutes(deps));
-  app.route('/api/sync', syncRoutes(deps, services.generation));
+  const metrics = new Metrics(deps.sql, deps.isSyncUp);
+  app.route('/metrics', metricsRoutes(deps, metrics));
+  app.route('/api/sync', syncRoutes(deps, services.generation, metrics));
   app.route('/api/forms', formRoutes(deps));
   app.route('/api/forms', checkoutRoutes(deps, services.payments.checkout));
   app.route('/api/forms', downloadListRoutes(deps, services.links));

@@ -10,7 +10,7 @@ const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
   z.preprocess((v) => (v === '' || v === undefined ? fallback : v), schema);
 
 // Values of these never reach a log line, not even in an error about them.
-const SECRET = /SECRET|KEY|PASSWORD|DATABASE_URL|SMTP_URL/;
+const SECRET = /SECRET|KEY|PASSWORD|TOKEN|DATABASE_URL|SMTP_URL/;
 
 const port = z.coerce.number().int().min(1).max(65535);
 const millis = z.coerce.number().int().min(0);
@@ -159,6 +159,7 @@ const Env = z
     ZERO_PUBLIC_URL: optional(z.url()),
     ZERO_CACHE_URL: optional(z.url({ protocol: /^https?$/ })),
     TRUST_PROXY_HOPS: withDefault(z.coerce.number().int().min(0).max(10), 0),
+    METRICS_TOKEN: optional(z.string().min(16, 'METRICS_TOKEN needs at least 16 characters')),
     MUSIC_PROVIDER: withDefault(z.enum(['local', 'musicgpt']), 'local'),
     MUSICGPT_API_KEY: optional(z.string()),
     MUSICGPT_API_URL: withDefault(musicGptBase, 'https://api.musicgpt.com/api/public'),
@@ -284,6 +285,8 @@ function toConfig(env: z.output<typeof Env>) {
     /** Where this process reaches zero-cache: loopback, or a private network address. */
     zeroCacheUrl: (env.ZERO_CACHE_URL ?? `http://127.0.0.1:${env.ZERO_PORT}`).replace(/\/$/, ''),
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    /** Opens /metrics to a scraper off this machine (loopback needs none). */
+    metricsToken: env.METRICS_TOKEN,
     provider: env.MUSIC_PROVIDER,
     musicgpt: {
       apiKey: env.MUSICGPT_API_KEY,

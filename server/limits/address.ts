@@ -11,6 +11,11 @@ import ipaddr from 'ipaddr.js';
  * earns no new budget.
  */
 export function clientAddress(c: Context, trustedHops: number): string {
+  return addressKey(clientIp(c, trustedHops));
+}
+
+/** The address clientAddress counts, as it was written (not yet a limit key). */
+export function clientIp(c: Context, trustedHops: number): string {
   let peer = '';
   try {
     peer = getConnInfo(c).remote.address ?? '';
@@ -26,7 +31,7 @@ export function clientAddress(c: Context, trustedHops: number): string {
     chain.push(...forwarded.reverse());
   }
   const address = chain[Math.min(trustedHops, chain.length - 1)] ?? '';
-  return addressKey(address);
+  return address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
 }
 
 /** An address as a limit key: IPv4 as is, IPv4-mapped IPv6 as IPv4, other IPv6 as its /64. */

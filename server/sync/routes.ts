@@ -8,6 +8,7 @@ import { jsonBody } from '../http/request.ts';
 import { unavailable } from '../http/errors.ts';
 import { OwnerLimits } from '../limits/owner.ts';
 import { tooMany } from '../limits/per-address.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Generation } from '../slots/generation.ts';
 import { applyOps } from './apply.ts';
 
@@ -22,6 +23,7 @@ const CONNECTION_LOST =
 export function syncRoutes(
   deps: RouteDeps<'sql' | 'tokens', 'limits' | 'timing'>,
   generation: Generation,
+  metrics?: Pick<Metrics, 'sync'>,
 ) {
   const limits = new OwnerLimits(deps.sql, deps.config.limits);
   return new Hono<AppEnv>().post(
@@ -48,6 +50,7 @@ export function syncRoutes(
             .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
             .join('; ')}`,
       });
+      const started = performance.now();
       const results = await applyOps(
         deps.sql,
         batch.ops,
@@ -59,9 +62,12 @@ export function syncRoutes(
         },
         { afterCommit: (claimed) => generation.start(claimed), limits },
       ).catch((err: unknown) => {
+        metrics?.sync([], [], (performance.now() - started) / 1000, 'error');
         throw isTransient(err) ? unavailable(CONNECTION_LOST, err) : err;
       });
       const limited = results.filter((r) => r.status === 'limited');
+      const seconds = (performance.now() - started) / 1000;
+      metrics?.sync(batch.ops, results, seconds, limited.length ? 'limited' : 'ok');
       if (limited.length === 0) return c.json({ results });
       // The first limited op is the cause; the ones after it of the same form only wait for it.
       const retryAfterMs = Math.min(...limited.map((r) => r.retryAfterMs!));
