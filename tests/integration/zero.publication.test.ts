@@ -1,3 +1,4 @@
+import type { TableSchema } from '@rocicorp/zero';
 import postgres from 'postgres';
 import { afterAll, expect, inject, it } from 'vitest';
 import { SYNC_PUBLICATION } from '../../server/zero/cache.ts';
@@ -12,7 +13,7 @@ type Columns = Record<string, string[]>;
 /** Each Zero table's SQL name and the SQL names of the columns it declares. */
 function declared(): Columns {
   return Object.fromEntries(
-    Object.values(schema.tables).map((table) => [
+    Object.values<TableSchema>(schema.tables).map((table) => [
       table.serverName ?? table.name,
       Object.entries(table.columns)
         .map(([name, column]) => column.serverName ?? name)
