@@ -8,8 +8,7 @@ import {
   string,
   table,
 } from '@rocicorp/zero';
-import type { FieldStamps } from './draft-merge.ts';
-import type { DraftDoc, DraftFieldValue, SongBrief } from './draft.ts';
+import type { DraftDoc, DraftFieldValue, FieldTimes, SongBrief } from './draft.ts';
 import type { TakeIndex } from './ops.ts';
 import type { OrderEndReason, OrderItem, OrderMethod } from './orders.ts';
 import type { FormStatus, OrderStatus, SlotStatus } from './status.ts';
@@ -29,9 +28,9 @@ const forms = table('forms')
     // Whole once committed: draft.put inserts a form and writes its draft in one transaction, so
     // the column's `{}` default is never seen outside it.
     draft: json<DraftDoc>(),
-    // Per-field stamps {t, op} of the server's merge, so a device can merge server edits into
-    // its local draft by the same rule the server uses.
-    fieldTimes: json<FieldStamps>().from('field_times'),
+    // Each field's edit time (the t of the server's {t, op} stamps), so a device can merge
+    // server edits into its local draft by the same rule the server uses.
+    fieldTimes: json<FieldTimes>().from('edit_times'),
     progressReady: number().from('progress_ready'),
     progressTotal: number().from('progress_total'),
     updatedAt: number().from('updated_at'),

@@ -6,9 +6,31 @@
 -- refund and checkout bookkeeping, op ids, and times no screen shows. A column list narrows each
 -- row, not which changes are sent: an update of unpublished columns alone still reaches
 -- zero-cache, only smaller. docs/architecture.md lists what is published and why.
+
+-- A device merging another device's edits needs each field's edit time, not the op that made it:
+-- field_times' {t, op} stamps (the server's tie-break) are more than half of a form's row, and a
+-- form's row is replicated on every draft put and every change of its slots' progress. edit_times
+-- carries the times alone, published in field_times' place; the trigger keeps it equal to
+-- field_times however the row is written.
+alter table forms add column edit_times jsonb not null default '{}'::jsonb;
+
+create function edit_times_of(stamps jsonb) returns jsonb language sql immutable as $$
+  select coalesce(jsonb_object_agg(key, value -> 't'), '{}'::jsonb) from jsonb_each(stamps)
+$$;
+
+create function keep_edit_times() returns trigger language plpgsql as $$
+begin
+  new.edit_times := edit_times_of(new.field_times);
+  return new;
+end $$;
+create trigger forms_edit_times before insert or update of field_times on forms
+  for each row execute function keep_edit_times();
+
+update forms set edit_times = edit_times_of(field_times) where field_times <> '{}'::jsonb;
+
 -- zero-cache sees a changed publication when it starts and syncs its replica again from scratch.
 alter publication refrain_sync set table
-  forms (id, owner_id, status, song_count, draft, field_times, progress_ready, progress_total,
+  forms (id, owner_id, status, song_count, draft, edit_times, progress_ready, progress_total,
          updated_at),
   songs (form_id, song_index, owner_id, brief),
   slots (id, form_id, song_index, variation_index, attempt, owner_id, is_current, status, preset,
