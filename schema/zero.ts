@@ -159,7 +159,6 @@ const gifts = table('gifts')
     toName: string().optional().from('to_name'),
     message: string().optional(),
     revealAt: number().optional().from('reveal_at'),
-    allowDownload: boolean().from('allow_download'),
     createdAt: number().from('created_at'),
     revokedAt: number().optional().from('revoked_at'),
   })

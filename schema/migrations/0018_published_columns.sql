@@ -44,4 +44,4 @@ alter publication refrain_sync set table
           refunded_at),
   owners (id, credits),
   gifts (id, owner_id, form_id, song_index, code, from_name, to_name, message, reveal_at,
-         allow_download, created_at, revoked_at);
+         created_at, revoked_at);
