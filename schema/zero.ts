@@ -8,15 +8,16 @@ import {
   string,
   table,
 } from '@rocicorp/zero';
-import type { FieldStamps } from './draft-merge.ts';
-import type { DraftDoc, DraftFieldValue, SongBrief } from './draft.ts';
+import type { DraftDoc, DraftFieldValue, FieldTimes, SongBrief } from './draft.ts';
 import type { TakeIndex } from './ops.ts';
 import type { OrderEndReason, OrderItem, OrderMethod } from './orders.ts';
 import type { FormStatus, OrderStatus, SlotStatus } from './status.ts';
 
 // The rows Zero replicates to clients. Column names map to the snake_case SQL of
-// schema/migrations; only tables in the refrain_sync publication may appear here, and only the
-// columns a client needs (leases and ledgers stay on the server). Column types are only claims
+// schema/migrations; each table here is in the refrain_sync publication with exactly these
+// columns (0018 lists them; tests/integration/zero.publication.test.ts holds the two equal), and
+// a column is here only when a screen reads it, since every published byte of every change goes
+// through zero-cache. Column types are only claims
 // about the rows (Zero checks none of them): each says what the server writes there.
 const forms = table('forms')
   .columns({
@@ -27,13 +28,11 @@ const forms = table('forms')
     // Whole once committed: draft.put inserts a form and writes its draft in one transaction, so
     // the column's `{}` default is never seen outside it.
     draft: json<DraftDoc>(),
-    // Per-field stamps {t, op} of the server's merge, so a device can merge server edits into
-    // its local draft by the same rule the server uses.
-    fieldTimes: json<FieldStamps>().from('field_times'),
+    // Each field's edit time (the t of the server's {t, op} stamps), so a device can merge
+    // server edits into its local draft by the same rule the server uses.
+    fieldTimes: json<FieldTimes>().from('edit_times'),
     progressReady: number().from('progress_ready'),
     progressTotal: number().from('progress_total'),
-    submittedAt: number().optional().from('submitted_at'),
-    createdAt: number().from('created_at'),
     updatedAt: number().from('updated_at'),
   })
   .primaryKey('id');
@@ -59,7 +58,6 @@ const slots = table('slots')
     status: string<SlotStatus>(),
     preset: string(),
     title: string().optional(),
-    musicStyle: string().optional().from('music_style'),
     lyrics: string().optional(),
     coverUrl: string().optional().from('cover_url'),
     error: string().optional(),
@@ -67,10 +65,6 @@ const slots = table('slots')
     waitingSince: number().optional().from('waiting_since'),
     /** When the takes are expected, once the provider call is answered; only an estimate. */
     expectedReadyAt: number().optional().from('expected_ready_at'),
-    submittedAt: number().optional().from('submitted_at'),
-    completedAt: number().optional().from('completed_at'),
-    createdAt: number().from('created_at'),
-    updatedAt: number().from('updated_at'),
   })
   .primaryKey('id');
 
@@ -83,7 +77,6 @@ const takes = table('takes')
     takeIndex: number<TakeIndex>().optional().from('take_index'),
     title: string().optional(),
     lyrics: string().optional(),
-    durationSec: number().optional().from('duration_sec'),
     previewUrl: string().optional().from('preview_url'),
   })
   .primaryKey('id');
@@ -120,8 +113,6 @@ const draftHistory = table('draftHistory')
     ownerId: string().from('owner_id'),
     field: string(),
     value: json<DraftFieldValue | null>().optional(),
-    fieldTime: number().from('field_time'),
-    createdAt: number().from('created_at'),
   })
   .primaryKey('id');
 
@@ -137,15 +128,12 @@ const orders = table('orders')
     amountCents: number().from('amount_cents'),
     currency: string(),
     creditsSpent: number().from('credits_spent'),
-    checkoutUrl: string().optional().from('checkout_url'),
     buyerEmail: string().optional().from('buyer_email'),
     receiptNumber: string().optional().from('receipt_number'),
     createdAt: number().from('created_at'),
     paidAt: number().optional().from('paid_at'),
-    endedAt: number().optional().from('ended_at'),
     // 'already_paid': closed, or refunded, because another order paid for these songs first.
     endReason: string<OrderEndReason>().optional().from('end_reason'),
-    refundRequestedAt: number().optional().from('refund_requested_at'),
     refundedAt: number().optional().from('refunded_at'),
   })
   .primaryKey('id');
@@ -171,7 +159,6 @@ const gifts = table('gifts')
     toName: string().optional().from('to_name'),
     message: string().optional(),
     revealAt: number().optional().from('reveal_at'),
-    allowDownload: boolean().from('allow_download'),
     createdAt: number().from('created_at'),
     revokedAt: number().optional().from('revoked_at'),
   })

@@ -1,6 +1,5 @@
 import { emptyDraft, emptySong } from '../../schema/draft-fields.ts';
-import type { DraftDoc } from '../../schema/draft.ts';
-import type { FieldStamps } from '../../schema/draft-merge.ts';
+import type { DraftDoc, FieldTimes } from '../../schema/draft.ts';
 import { getField, setField } from '../../schema/draft-merge.ts';
 import type { FieldConflict, LocalDraft, RefrainDb } from './db.ts';
 import { enqueue, queueDraftPut } from './outbox.ts';
@@ -64,7 +63,7 @@ export const TYPING_WINDOW_MS = 10 * 60_000;
 
 /**
  * Merges the server's draft (another device's edits) into this device's copy with the server's
- * own rule: a field takes the server value when its stamp is newer than this device's time for
+ * own rule: a field takes the server value when its edit time is newer than this device's time for
  * it — unless that field is being typed here (`hasFocus` says which field has the focus) and the
  * values differ: then the other value is kept
  * aside as a conflict for the person to settle (`settleConflict`), and what they typed stays.
@@ -73,20 +72,17 @@ export const TYPING_WINDOW_MS = 10 * 60_000;
 export async function mergeServerDraft(
   db: RefrainDb,
   formId: string,
-  server: { draft: DraftDoc; fieldTimes: FieldStamps },
+  server: { draft: DraftDoc; fieldTimes: FieldTimes },
   hasFocus: (path: string) => boolean = () => false,
   now = Date.now(),
 ): Promise<void> {
   await db.transaction('rw', db.drafts, async () => {
     const local = await db.drafts.get(formId);
     if (!local) {
-      const fieldTimes = Object.fromEntries(
-        Object.entries(server.fieldTimes).map(([k, s]) => [k, s.t]),
-      );
       await db.drafts.put({
         formId,
         draft: structuredClone(server.draft),
-        fieldTimes,
+        fieldTimes: { ...server.fieldTimes },
         createdAt: now,
         updatedAt: now,
       });
@@ -94,7 +90,7 @@ export async function mergeServerDraft(
     }
     let changed = false;
     const conflicts: Record<string, FieldConflict> = { ...local.conflicts };
-    for (const [path, stamp] of Object.entries(server.fieldTimes)) {
+    for (const [path, t] of Object.entries(server.fieldTimes)) {
       const value = getField(server.draft, path);
       if (value === undefined) continue;
       const mine = getField(local.draft, path);
@@ -104,21 +100,21 @@ export async function mergeServerDraft(
         delete conflicts[path];
         changed = true;
       }
-      if (stamp.t <= (local.fieldTimes[path] ?? -1)) continue;
+      if (t <= (local.fieldTimes[path] ?? -1)) continue;
       // Only typed text is held back: a choice from a list is made at once, not in progress.
       const typed = typeof mine === 'string' && typeof value === 'string' && !isChoice(path);
       const typing =
         typed && hasFocus(path) && now - (local.typedAt?.[path] ?? -Infinity) < TYPING_WINDOW_MS;
       if (!agree && typing) {
         const held = conflicts[path];
-        if (held?.t !== stamp.t) {
-          conflicts[path] = { value, t: stamp.t };
+        if (held?.t !== t) {
+          conflicts[path] = { value, t };
           changed = true;
         }
         continue;
       }
       setField(local.draft, path, value);
-      local.fieldTimes[path] = stamp.t;
+      local.fieldTimes[path] = t;
       delete conflicts[path];
       changed = true;
     }

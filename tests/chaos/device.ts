@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { FieldStamps } from '../../schema/draft-merge.ts';
 import type { DraftDoc, FieldTimes } from '../../schema/draft.ts';
 import type { OpResult, SyncOp, SyncResponse } from '../../schema/ops.ts';
 import { queries } from '../../schema/queries.ts';
@@ -408,8 +407,7 @@ export class Device {
     if (mine) return mine;
     const row = this.forms.data.find((f) => f.id === formId);
     if (!row || !row.draft || !Array.isArray((row.draft as DraftDoc).songs)) return undefined;
-    const stamps = (row.fieldTimes ?? {}) as unknown as FieldStamps;
-    const times = Object.fromEntries(Object.entries(stamps).map(([k, s]) => [k, s.t]));
+    const times = { ...row.fieldTimes };
     const copy = { draft: structuredClone(row.draft) as DraftDoc, times };
     this.drafts.set(formId, copy);
     return copy;

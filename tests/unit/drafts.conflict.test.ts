@@ -8,8 +8,7 @@ import {
   settleConflict,
   TYPING_WINDOW_MS,
 } from '../../client/data/drafts.ts';
-import type { FieldStamps } from '../../schema/draft-merge.ts';
-import type { DraftDoc } from '../../schema/draft.ts';
+import type { DraftDoc, FieldTimes } from '../../schema/draft.ts';
 
 // Another device's edit arriving through the server, against a field typed into here.
 
@@ -34,15 +33,11 @@ const story = (path: string) => path === 'songs.0.story';
 async function serverWith(
   story: string,
   t: number,
-): Promise<{ draft: DraftDoc; fieldTimes: FieldStamps }> {
+): Promise<{ draft: DraftDoc; fieldTimes: FieldTimes }> {
   const { draft, fieldTimes } = await local();
   const copy = structuredClone(draft);
   copy.songs[0]!.story = story;
-  const stamps: FieldStamps = Object.fromEntries(
-    Object.entries(fieldTimes).map(([k, v]) => [k, { t: v, op: 'here' }]),
-  );
-  stamps['songs.0.story'] = { t, op: 'other' };
-  return { draft: copy, fieldTimes: stamps };
+  return { draft: copy, fieldTimes: { ...fieldTimes, 'songs.0.story': t } };
 }
 
 describe('a field changed on another device while it is typed here', () => {
@@ -133,7 +128,7 @@ describe('a field changed on another device while it is typed here', () => {
     await setDraftField(db, formId, 'songs.0.vocals', 'male', typed);
     const server = await serverWith('', typed);
     server.draft.songs[0]!.vocals = 'female';
-    server.fieldTimes['songs.0.vocals'] = { t: typed + 5, op: 'other' };
+    server.fieldTimes['songs.0.vocals'] = typed + 5;
     await mergeServerDraft(db, formId, server, () => true, typed + 10);
     const after = await local();
     expect(after.draft.songs[0]!.vocals).toBe('female');
