@@ -102,6 +102,19 @@ function sourceUrls(root, outDir) {
   };
 }
 
+// A server started from an earlier build loads its chunks on first use, maybe hours later.
+const CHUNK_KEPT_MS = 24 * 60 * 60_000;
+
+/** Chunks of earlier builds (their names carry a hash of their content), once surely unused. */
+function removeOldChunks(outDir, current) {
+  for (const name of fs.readdirSync(outDir)) {
+    const file = path.join(outDir, name);
+    if (current.has(file) || !/-[A-Z0-9]{8}\.js$/.test(name)) continue;
+    const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > CHUNK_KEPT_MS) fs.rmSync(file, { force: true });
+  }
+}
+
 /** esbuild's bundle of each entry into `outDir`, each file replaced whole, then the stamp. */
 async function build(root, outDir, log) {
   log('building the server (sources changed or no build yet)');
@@ -118,6 +131,11 @@ async function build(root, outDir, log) {
     bundle: true,
     // Packages load from node_modules as they do from the sources; only Refrain's code is bundled.
     packages: 'external',
+    // A module imported on first use (the engine, with its SoundFont synthesiser and dictionary)
+    // stays a file of its own, loaded then, not at every start. Chunks sit beside the entries,
+    // one folder deep like them (see sourceUrls).
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -134,6 +152,7 @@ async function build(root, outDir, log) {
     fs.writeFileSync(partial, file.contents);
     fs.renameSync(partial, file.path);
   }
+  removeOldChunks(outDir, new Set(result.outputFiles.map((f) => f.path)));
   // Written last: a build cut short leaves no stamp and is made again.
   fs.writeFileSync(
     path.join(outDir, SERVER_BUILD_STAMP),
