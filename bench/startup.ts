@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensureClientBuild } from '../server/build/client.ts';
 import { ensureServerBuild } from '../server/build/server.mjs';
@@ -13,6 +14,8 @@ import { startStack } from '../tests/helpers/stack.ts';
 export async function run(rounds = 3) {
   await ensureClientBuild(ROOT, DIST_DIR);
   await ensureServerBuild();
+  // Start times move with other work on the machine far more than with any change here.
+  const loadBefore = os.loadavg()[0]!;
   const cold: number[] = [];
   const warm: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -39,6 +42,7 @@ export async function run(rounds = 3) {
     warmMedianMs: Math.round(median(warm)),
     coldMs: cold.map(Math.round),
     warmMs: warm.map(Math.round),
+    load: [loadBefore, os.loadavg()[0]!].map((l) => Math.round(l * 10) / 10),
   };
 }
 
