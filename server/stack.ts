@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAuthSecret } from './auth/secret.ts';
 import { ensureClientBuild } from './build/client.ts';
+import { serverBuildDir } from './build/compiled.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
@@ -15,11 +16,17 @@ const log = logger('refrain');
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST_DIR = path.join(ROOT, 'dist');
-const API_ENTRY = path.join(ROOT, 'server', 'api.ts');
+// The compiled API beside the compiled supervisor (`npm start`), or its source (`npm run dev`).
+const API_ENTRY = serverBuildDir
+  ? path.join(serverBuildDir, 'api.js')
+  : path.join(ROOT, 'server', 'api.ts');
 
 // How long each part may take to stop before it is killed: together under the 10 s a Ctrl-C gets.
 const API_STOP_GRACE_MS = 4_000;
 const POSTGRES_STOP_GRACE_MS = 3_000;
+// A refused connection is answered at once, so polling this often costs next to nothing and
+// spares the start up to a poll's worth of waiting.
+const READY_POLL_MS = 20;
 
 export interface Stack {
   url: string;
@@ -46,29 +53,39 @@ export async function startStack(config: Config): Promise<Stack> {
     stops.length = 0;
     await watchdog.release();
   };
+  const began = Date.now();
+  // At debug level, where the start's time goes (docs/faults.md, "Starting").
+  const phase = (name: string) =>
+    log.debug('start phase done', { phase: name, atMs: Date.now() - began });
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
     await ensureClientBuild(ROOT, DIST_DIR);
+    phase('client build');
 
     const db = await openDatabase(config, (pid) =>
       watchdog.watch(pid, 'postgres', { group: false, signal: 'SIGINT' }),
     );
     stops.push(() => db.close(POSTGRES_STOP_GRACE_MS));
     kills.push(db.kill);
+    phase('postgres');
     await migrate(db.sql);
+    phase('migrations');
     // The supervisor needs no connection of its own after this; the API opens its own pool.
     await db.sql.end({ timeout: 5 });
     // Before any child starts, so the API and zero-cache never race to create the key.
     loadAuthSecret(config.dataDir, config.authSecret);
 
+    // The API and zero-cache start side by side: zero-cache's initial sync reads only Postgres,
+    // and it calls the API only once a client connects, which is after both are up.
     const api = startApi(config, db.url, (pid) =>
       watchdog.watch(pid, 'api', { group: true, signal: 'SIGTERM' }),
     );
     stops.push(() => api.stop());
     kills.push(() => api.kill());
-    await waitForApi(config.port, api, 120_000);
+    const apiUp = waitForApi(config.port, api, 120_000).then(() => phase('api'));
 
     // With RUN_ZERO_CACHE=false this installation is one more API for a zero-cache run elsewhere.
+    let zeroCacheUp: Promise<void> = Promise.resolve();
     if (config.runZeroCache) {
       const dir = path.join(config.dataDir, 'zero');
       watchdog.watchDir(dir);
@@ -80,8 +97,9 @@ export async function startStack(config: Config): Promise<Stack> {
       );
       stops.push(() => zeroCache.stop());
       kills.push(() => zeroCache.kill());
-      await zeroCache.waitUntilUp(120_000);
+      zeroCacheUp = zeroCache.waitUntilUp(120_000).then(() => phase('zero-cache'));
     }
+    await Promise.all([apiUp, zeroCacheUp]);
 
     return {
       url: config.publicUrl,
@@ -102,7 +120,7 @@ function startApi(config: Config, databaseUrl: string, onStart: (pid: number) =>
   return supervise({
     name: 'api',
     command: process.execPath,
-    // The same loader flags this process runs with (tsx), so the API's TypeScript loads too.
+    // The same loader flags this process runs with (tsx from sources, none compiled).
     args: [...process.execArgv, API_ENTRY],
     options: (start) => {
       const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
@@ -127,6 +145,6 @@ async function waitForApi(port: number, api: Supervised, timeoutMs: number): Pro
       return;
     } catch {}
     if (Date.now() > deadline) throw new Error(`the API did not answer on port ${port} in time`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, READY_POLL_MS));
   }
 }

@@ -6,7 +6,10 @@
 // process from exiting. Each render's wall time is measured, so the pool can say when a render
 // waiting its turn will be done (estimate.ts).
 
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { serverBuildDir } from '../build/compiled.ts';
 import { DEFAULT_TAKE_SEC, RenderSpeed, finishTimes, renderSec } from './estimate.ts';
 import { FairQueue } from './fair-queue.ts';
 import type { RenderReply, RenderRequest } from './worker.ts';
@@ -46,7 +49,10 @@ function tell(job: Job, doneInSec: number): void {
   }
 }
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+// The compiled worker beside the compiled server, or the entry that loads its TypeScript.
+const ENTRY = serverBuildDir
+  ? pathToFileURL(path.join(serverBuildDir, 'engine-worker.js'))
+  : new URL('./worker-entry.mjs', import.meta.url);
 
 export class EnginePool {
   readonly concurrency: number;
@@ -142,8 +148,8 @@ export class EnginePool {
   }
 
   private spawn(): Slot {
-    // An empty execArgv: the entry registers its own TypeScript loader, and a parent's loader
-    // flags would register it a second time.
+    // An empty execArgv: the source entry registers its own TypeScript loader, and a parent's
+    // loader flags would register it a second time.
     const worker = new Worker(ENTRY, { execArgv: [] });
     const slot: Slot = { worker, job: null };
     this.slots.push(slot);

@@ -19,6 +19,8 @@ export const SYNC_PUBLICATION = 'refrain_sync';
 const LISTEN_HOST = '127.0.0.1';
 const PRELOAD = fileURLToPath(new URL('./cache-loopback.cjs', import.meta.url));
 const GUARD_INTERVAL_MS = 1_000;
+// Until it is up, a refused connection is answered at once: a short poll costs next to nothing.
+const READY_POLL_MS = 20;
 
 export interface ZeroCache extends Supervised {
   url: string;
@@ -125,7 +127,7 @@ export function startZeroCache(
         if (Date.now() > deadline) {
           throw new Error(`zero-cache not ready after ${timeoutMs} ms; see ${dir}/zero-cache.log`);
         }
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, READY_POLL_MS));
       }
     },
   };

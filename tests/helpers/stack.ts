@@ -51,11 +51,14 @@ export interface StackOptions {
 // A parent that starts the stack as `npm start` does and stays until it is killed.
 const PARENT = `
 const { spawn } = require('node:child_process');
-spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
+spawn(process.execPath, ['server/start.mjs'], { stdio: 'inherit' });
 setInterval(() => {}, 1 << 30);
 `;
 
-/** Runs server/main.ts as a child process exactly as `npm start` would, and waits for health. */
+/**
+ * Runs the server as a child process exactly as `npm start` does (compiled, built first when a
+ * source changed), and waits for health.
+ */
 export async function startStack(opts: StackOptions = {}): Promise<RunningStack> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'refrain-test-'));
   const ports = opts.ports ?? {
@@ -75,7 +78,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     ...GENEROUS_LIMITS,
     ...opts.env,
   };
-  const args = opts.throughParent ? ['-e', PARENT] : ['--import', 'tsx', 'server/main.ts'];
+  const args = opts.throughParent ? ['-e', PARENT] : ['server/start.mjs'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -19,7 +19,7 @@ it('a DATABASE_URL whose server is not wal_level=logical stops the start, saying
   cluster = await startEmbeddedCluster(path.join(dir, 'pg'), await freePort(), {
     extraFlags: ['-c', 'wal_level=replica'],
   });
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const run = spawnSync(process.execPath, ['server/start.mjs'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -35,7 +35,7 @@ export const LAYERS: string[][] = [
   ['server/api-doc.ts'],
   ['server/app.ts'],
   ['server/service.ts', 'server/stack.ts'],
-  ['server/api.ts', 'server/main.ts'],
+  ['server/api.ts', 'server/main.ts', 'server/start.mjs'],
 ];
 
 /** The layer unit a file belongs to: its top folder under server/ (or schema/), or itself. */
