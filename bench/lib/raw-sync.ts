@@ -35,10 +35,12 @@ const DRAFT = draftOf(1);
  * ledger rows of all the batch's ids (which answers the replays, each checked against its hash
  * and owner). Per new op, one transaction: the ledger row (id, owner, type, hash and the answer,
  * `on conflict do nothing returning id` so a twin would be seen) and the op's effect, the form row
- * with its draft. That is the least any server must write for a draft.put of a new form; /api/sync
- * also checks the token, validates the op, merges the draft and keeps its field times, which is
- * the cost the ratio against this baseline shows. Its rows go to the real tables, so zero-cache
- * replicates them as it replicates the API's, and both sides pay for that alike.
+ * with its draft and field stamps. That is the least any server must write for a draft.put of a
+ * new form; /api/sync also checks the token, validates the op, locks the form and merges the
+ * draft, which is the cost the ratio against this baseline shows. One new op in ten of the
+ * API's storm asks again for a slot already claimed; here every new op is a draft.put. Its rows
+ * go to the real tables, so zero-cache replicates them as it replicates the API's, and both
+ * sides pay for that alike.
  */
 export async function rawStorm(
   sql: postgres.Sql,
