@@ -15,7 +15,7 @@ import { freePort } from '../tests/helpers/ports.ts';
 import { startStack, type RunningStack } from '../tests/helpers/stack.ts';
 import { startMusicGptStandIn, type MusicGptStandIn } from '../tests/standins/musicgpt.ts';
 import { DistinctReplays, ReplayBacklog } from './lib/backlog.ts';
-import { openLiveRig, type LiveRig, type LiveSlot } from './lib/live-rig.ts';
+import { openLiveRig, type LiveRig } from './lib/live-rig.ts';
 import { cpuByGroup, type CpuGroups } from './lib/procs.ts';
 import { rawStorm, type StormShape } from './lib/raw-sync.ts';
 import { stopStack } from './lib/stack.ts';
@@ -25,8 +25,8 @@ import { percentile, round } from './lib/stats.ts';
  * Exactly-once claims under load, on a real stack (embedded Postgres, zero-cache, API) with
  * MusicGPT played by the local stand-in, each figure beside a baseline measured in the same run:
  *
- * 1. Sync storm: 50 guests, each posting batches of 20 ops to /api/sync back to back for 10 s.
- *    10 are new ops, 10 are replays of ops the same guest had applied, oldest first and each
+ * 1. Sync storm: 50 guests, each posting batches of 20 ops to /api/sync back to back: 2 s of
+ *    warm-up, then a 10 s window in which every batch answered counts. 10 are new ops, 10 are replays of ops the same guest had applied, oldest first and each
  *    replayed once, as an outbox resends a batch whose answers it lost: every replayed id in a
  *    run is distinct. The headline is applied (new) ops per second; replays are their own figure.
  *    The new ops are draft.puts of new forms, and every tenth asks again, under a new op id, for a
