@@ -1,10 +1,12 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { encodeMp3, loadMp3Encoder, MP3_KBPS } from '../server/media/mp3/encode.ts';
 import { EnginePool } from '../server/engine/index.ts';
 import { renderTake } from '../server/engine/render.ts';
 import { PRESETS, sampleSpec } from '../server/engine/samples.ts';
 import { loadSoundFont } from '../server/engine/soundfont.ts';
+import { SAMPLE_RATE } from '../server/engine/synth.ts';
 import type { SongSpec } from '../server/engine/types.ts';
 
 // Built-in engine speed: seconds of finished audio (composed, synthesised, mastered, encoded
@@ -48,6 +50,10 @@ export type EngineBench = {
   /** Seconds of audio per CPU second for synthesis and mastering alone, and for encoding alone. */
   mixRealtimeFactor: number;
   encodeRealtimeFactor: number;
+  /** The baseline: seconds of audio per CPU second of the MP3 encoder alone, same settings. */
+  encoderAloneRealtimeFactor: number;
+  /** The whole engine's speed against the encoder alone's. */
+  engineVsEncoderAlone: number;
   coldLoadSec: number;
   coldFirstRenderSec: number;
   /** Seconds of audio per wall second with a pool as wide as the machine. */
@@ -69,6 +75,35 @@ const cpuNow = () => {
   return (c.user + c.system) / 1e6;
 };
 const round = (n: number, d = 2) => Number(n.toFixed(d));
+
+/**
+ * The engine's baseline, measured in the same process: LAME alone encoding a take's length of
+ * stereo at the engine's rate and bitrate, nothing composed or synthesised. The signal is chords
+ * over quiet noise, so the encoder has as much to code as in a mix; silence would flatter it.
+ * (ffmpeg would be the other baseline, but it is not installed where Refrain runs.)
+ */
+async function encoderAloneRealtimeFactor(rounds = 3): Promise<number> {
+  const n = TAKE_SEC * SAMPLE_RATE;
+  let seed = 1;
+  const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.02;
+  const channels = [0, 1].map((ch) => {
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = i / SAMPLE_RATE;
+      const chord = Math.floor(t / 2) % 4;
+      let v = noise();
+      for (const f of [220, 277.2, 329.6])
+        v += 0.15 * Math.sin(2 * Math.PI * f * (1 + chord / 8) * t + ch);
+      x[i] = v;
+    }
+    return x;
+  });
+  await loadMp3Encoder();
+  const c0 = cpuNow();
+  for (let r = 0; r < rounds; r++)
+    await encodeMp3(channels, { sampleRate: SAMPLE_RATE, kbps: MP3_KBPS });
+  return (TAKE_SEC * rounds) / (cpuNow() - c0);
+}
 
 export async function run(count = STYLES.length): Promise<EngineBench> {
   const specs = Array.from({ length: count }, (_, i) =>
@@ -116,17 +151,21 @@ export async function run(count = STYLES.length): Promise<EngineBench> {
     await pool.close();
   }
   const poolWall = (performance.now() - t) / 1000;
+  const encoderAlone = await encoderAloneRealtimeFactor();
+  const realtimeFactor = audioSec / cpuSec;
 
   return {
     bench: 'engine',
     renders: specs.length,
     audioSec: round(audioSec, 1),
     cpuSec: round(cpuSec),
-    realtimeFactor: round(audioSec / cpuSec, 1),
+    realtimeFactor: round(realtimeFactor, 1),
     mixCpuSec: round(mixCpu),
     encodeCpuSec: round(encodeCpu),
     mixRealtimeFactor: round(audioSec / mixCpu, 1),
     encodeRealtimeFactor: round(audioSec / encodeCpu, 1),
+    encoderAloneRealtimeFactor: round(encoderAlone, 1),
+    engineVsEncoderAlone: round(realtimeFactor / encoderAlone, 2),
     coldLoadSec: round(coldLoadSec),
     coldFirstRenderSec: round(coldFirstRenderSec),
     poolRealtimeFactor: round(poolAudio / poolWall, 1),
@@ -146,6 +185,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(`built-in engine: ${r.renders} full takes, ${r.audioSec} s of audio`);
   console.log(
     `  ${r.realtimeFactor}x real time per CPU second (${r.cpuSec} s CPU: mix ${r.mixCpuSec} s = ${r.mixRealtimeFactor}x, MP3 ${r.encodeCpuSec} s = ${r.encodeRealtimeFactor}x)`,
+  );
+  console.log(
+    `  encoder alone (baseline): ${r.encoderAloneRealtimeFactor}x real time; engine / encoder ${r.engineVsEncoderAlone}`,
   );
   console.log(`  pool of ${r.poolConcurrency}: ${r.poolRealtimeFactor}x real time (wall clock)`);
   console.log(`  cold: SoundFont ${r.coldLoadSec} s, first render ${r.coldFirstRenderSec} s`);
