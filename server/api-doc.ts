@@ -89,6 +89,18 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/metrics',
+    summary: "What the shop does and spends, in Prometheus' text format (docs/metrics.md)",
+    description:
+      'From loopback, or with METRICS_TOKEN as a Bearer token: anyone else is refused with no figures.',
+    responses: {
+      200: { description: 'Prometheus text format, version 0.0.4' },
+      401: { description: 'not from loopback and no token' },
+      403: { description: 'a wrong token' },
+    },
+  },
+  {
+    method: 'get',
     path: '/api/config',
     summary:
       "What this installation offers: its providers, whether songs are sung, prices, sample songs to hear, and where live sync is (null: this origin's /zero)",

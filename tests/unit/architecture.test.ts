@@ -29,6 +29,7 @@ export const LAYERS: string[][] = [
     'server/samples/',
     'server/site.ts',
     'server/gifts/',
+    'server/metrics/',
   ],
   ['server/slots/'],
   ['server/sync/', 'server/delivery/', 'server/webhooks/'],
