@@ -13,15 +13,24 @@ export function opBodyHash(op: SyncOp): string {
     .digest('hex');
 }
 
+// Keys sorted by code unit, undefined members left out, like JSON.stringify otherwise. Stored
+// hashes were made with this exact text: any change to it turns every replay of an op applied
+// before into a conflict (tests/unit/ledger.test.ts pins it). Written as loops over strings:
+// every op of every batch, replays too, is hashed, and this is on a busy API's hot path.
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value ?? null);
+  const record = value as Record<string, unknown>;
+  let out = '';
+  for (const key of Object.keys(record).sort()) {
+    const member = record[key];
+    if (member !== undefined) out += `,${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return `{${out.slice(1)}}`;
 }
 
 export interface StoredOp {
