@@ -13,8 +13,8 @@ import { Refusal, type RefusalCode } from '../errors.ts';
 import { OpLimited, type OwnerLimits } from '../limits/owner.ts';
 import { logger } from '../log.ts';
 import { readOp } from './envelope.ts';
-import { opBodyHash, replayAnswer, type StoredOp } from './ledger.ts';
-import { putDraft, restoreDraft } from './ops/draft.ts';
+import { opBodyHash, replayAnswer, type LedgerEntry, type StoredOp } from './ledger.ts';
+import { putDraft, putNewDraft, restoreDraft } from './ops/draft.ts';
 import {
   requestGeneration,
   retrySlot,
@@ -23,7 +23,7 @@ import {
   submitForm,
 } from './ops/generation.ts';
 import { giftCreate, giftRevoke } from './ops/gift.ts';
-import type { OpContext, OpHandler, OpOutcome } from './ops/types.ts';
+import type { OpContext, OpHandler, OpOutcome, OpShortcut } from './ops/types.ts';
 import type { z } from 'zod';
 
 const log = logger('sync');
@@ -38,6 +38,11 @@ const HANDLERS: { [T in OpType]: OpHandler<OpArgsOf<T>> } = {
   'selection.set': setSelection,
   'gift.create': giftCreate,
   'gift.revoke': giftRevoke,
+};
+
+// Tried before an op's handler: its common case in one statement, ledger row included.
+const SHORTCUTS: { [T in OpType]?: OpShortcut<OpArgsOf<T>> } = {
+  'draft.put': putNewDraft,
 };
 
 // OpArgs typed per op type, as HANDLERS is: both indexed by one generic type (bindHandler), the
@@ -104,9 +109,11 @@ async function refuseEarly(
 }
 
 /**
- * Applies a batch in order, each op in its own transaction, idempotent by op id. Known ids are
- * answered from the ledger without a transaction (the common case under replay storms); a new id
- * inserts its ledger row first, so a concurrent twin waits on it and then answers `duplicate`.
+ * Applies a batch in order, each op on its own, idempotent by op id. Known ids are answered from
+ * the ledger without a transaction (the common case under replay storms). A new op's common case
+ * (a new form's first draft) is one statement with its ledger row; any other op runs in its own
+ * transaction that inserts its ledger row first. Either way a concurrent twin waits on the
+ * ledger's key and then answers `duplicate`.
  *
  * An op that would pass its owner's limits is answered `limited` and applies nothing. Later ops
  * of other forms still apply; later ops of the same form are held (`limited` too), so a form's
@@ -233,9 +240,11 @@ function bindHandler<T extends OpType>(type: T, sent: unknown) {
   const args = CHECKS[type].safeParse(sent);
   if (!args.success) return { success: false as const, issues: args.error.issues };
   const handle = HANDLERS[type];
+  const shortcut = SHORTCUTS[type];
   return {
     success: true as const,
     run: (tx: TransactionSql, ctx: OpContext) => handle(tx, args.data, ctx),
+    shortcut: shortcut && ((sql: Sql, op: LedgerEntry) => shortcut(sql, args.data, op)),
   };
 }
 
@@ -261,6 +270,8 @@ async function applyOne(
     const error = handler.issues.map((i) => `${place(i.path)}: ${plainly(i)}`).join('; ');
     return { id: op.id, status: 'rejected', code: 'invalid', error };
   }
+  const quick = await handler.shortcut?.(sql, { id: op.id, ownerId: ctx.ownerId, type, hash });
+  if (quick) return { id: op.id, status: 'applied', result: quick.result };
   try {
     const outcome = await sql.begin(async (tx): Promise<OpOutcome> => {
       const [fresh] = await tx`

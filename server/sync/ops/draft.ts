@@ -8,10 +8,11 @@ import {
 } from '../../../schema/draft-merge.ts';
 import type { DraftDoc } from '../../../schema/draft.ts';
 import type { FormStatus } from '../../../schema/status.ts';
-import type { TransactionSql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { Refusal } from '../../errors.ts';
 import { jsonb } from '../../db/jsonb.ts';
-import type { OpContext, OpHandler } from './types.ts';
+import { recordWithEffect } from '../ledger.ts';
+import type { OpContext, OpHandler, OpShortcut } from './types.ts';
 import { refuseOthers } from '../../ownership.ts';
 
 interface StoredDraft {
@@ -52,14 +53,47 @@ async function saveDraft(
   }
 }
 
+/** A new form's first draft: every field as sent, nothing lost. */
+function firstDraft(args: OpArgsOf<'draft.put'>, opId: string) {
+  return mergeDraft(undefined, { draft: args.draft, fieldTimes: args.fieldTimes, opId });
+}
+
+/** Inserts the form with its first draft, written whole; returns no row when it exists. */
+function insertForm(
+  sql: Sql | TransactionSql,
+  args: OpArgsOf<'draft.put'>,
+  ownerId: string,
+  first: { draft: DraftDoc; stamps: FieldStamps },
+) {
+  return sql`
+    insert into forms (id, owner_id, song_count, draft, field_times)
+    values (${args.formId}, ${ownerId}, ${first.draft.songCount}, ${jsonb(sql, first.draft)}, ${jsonb(sql, first.stamps)})
+    on conflict (id) do nothing
+    returning id`;
+}
+
+/**
+ * draft.put of a form the server has not seen, the common first put: the form and the op's
+ * ledger row in one statement. Undefined, having written nothing, when the form exists.
+ */
+export const putNewDraft: OpShortcut<OpArgsOf<'draft.put'>> = async (sql, args, op) => {
+  const first = firstDraft(args, op.id);
+  const result = { formId: args.formId, lost: 0 };
+  const applied = await recordWithEffect(sql, op, result, insertForm(sql, args, op.ownerId, first));
+  return applied ? { result } : undefined;
+};
+
 /** draft.put: merges a full draft field by field; values that lose go to draft_history. */
 export const putDraft: OpHandler<OpArgsOf<'draft.put'>> = async (tx, args, ctx) => {
-  // Two first puts of one new form may race: the loser of the insert waits, then merges.
-  await tx`
-    insert into forms (id, owner_id, song_count) values (${args.formId}, ${ctx.ownerId}, ${args.draft.songCount})
-    on conflict (id) do nothing`;
-  const stored = await lockDraft(tx, args.formId, ctx);
-  // A form row created by the insert above carries no draft yet.
+  let stored = await lockDraft(tx, args.formId, ctx);
+  if (!stored) {
+    const first = firstDraft(args, ctx.opId);
+    const [made] = await insertForm(tx, args, ctx.ownerId, first);
+    if (made) return { result: { formId: args.formId, lost: 0 } };
+    // Two first puts of one new form raced: the insert waited for the other, this one merges.
+    stored = await lockDraft(tx, args.formId, ctx);
+  }
+  // A form row made elsewhere may carry no draft yet.
   const existing = stored && Array.isArray(stored.draft.songs) ? stored : undefined;
   const merged = mergeDraft(existing && { draft: existing.draft, stamps: existing.field_times }, {
     draft: args.draft,
